@@ -1,0 +1,64 @@
+package dev.sluice.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit 5 extension giving tests the real servers of the embedded platform as parameters:
+ *
+ * <pre>{@code
+ * @ExtendWith(EmbeddedPlatformExtension.class)
+ * class OrdersIT {
+ *     @Test
+ *     void arrives(KafkaBroker kafka, PostgresServer postgres) { ... }
+ * }
+ * }</pre>
+ *
+ * Supported parameter types: {@link KafkaBroker}, {@link ConnectWorker}, {@link PostgresServer}, {@link S3Server},
+ * {@link RegistryServer} and {@link EmbeddedPlatform}. Each server starts on first use, once per test JVM, and is
+ * shared by every test class of the run; all stop when the run ends. State goes to
+ * {@code target/embedded-platform/run-*} (or the directory of system property {@code sluice.test.state.dir}).
+ */
+public final class EmbeddedPlatformExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmbeddedPlatformExtension.class);
+
+    private static final Map<Class<?>, Function<EmbeddedPlatform, Object>> COMPONENTS = Map.of(
+            KafkaBroker.class, EmbeddedPlatform::kafka,
+            ConnectWorker.class, EmbeddedPlatform::connect,
+            PostgresServer.class, EmbeddedPlatform::postgres,
+            S3Server.class, EmbeddedPlatform::s3,
+            RegistryServer.class, EmbeddedPlatform::registry,
+            EmbeddedPlatform.class, platform -> platform);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return COMPONENTS.containsKey(parameterContext.getParameter().getType());
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        EmbeddedPlatform platform = extensionContext.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(EmbeddedPlatform.class, key -> new EmbeddedPlatform(newStateDir()),
+                        EmbeddedPlatform.class);
+        return COMPONENTS.get(parameterContext.getParameter().getType()).apply(platform);
+    }
+
+    private static Path newStateDir() {
+        try {
+            Path base = Path.of(System.getProperty("sluice.test.state.dir", "target/embedded-platform"));
+            return Files.createTempDirectory(Files.createDirectories(base), "run-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the test state directory", e);
+        }
+    }
+}
