@@ -78,3 +78,10 @@ INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VA
     (1, 2, 2, 1,  89.90),
     (2, 1, 6, 1, 299.99),
     (3, 1, 5, 2,  25.00);
+
+-- Debezium's signalling table: a row inserted here asks the CDC connector for an incremental snapshot.
+CREATE TABLE debezium_signal (
+    id    VARCHAR(64)   PRIMARY KEY,
+    type  VARCHAR(32)   NOT NULL,
+    data  VARCHAR(2048)
+);
