@@ -1,0 +1,73 @@
+package dev.sluice.connect.jdbc;
+
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * What little SQL differs between databases for this connector: how identifiers are quoted (taken from the
+ * driver's {@link DatabaseMetaData#getIdentifierQuoteString()}) and how the database's own clock is read.
+ */
+public final class DatabaseDialect {
+
+    private final String productName;
+    private final String quote;
+    private final String currentTimestampQuery;
+
+    public DatabaseDialect(String productName, String identifierQuote) {
+        this.productName = productName == null ? "unknown" : productName;
+        // JDBC reports a single space when the database does not support quoted identifiers.
+        this.quote = identifierQuote == null || identifierQuote.isBlank() ? "" : identifierQuote.trim();
+        this.currentTimestampQuery = currentTimestampQueryFor(this.productName);
+    }
+
+    public static DatabaseDialect from(DatabaseMetaData metaData) throws SQLException {
+        return new DatabaseDialect(metaData.getDatabaseProductName(), metaData.getIdentifierQuoteString());
+    }
+
+    public String productName() {
+        return productName;
+    }
+
+    /** Quotes one identifier, doubling any quote character inside it. */
+    public String quote(String identifier) {
+        if (quote.isEmpty()) {
+            return identifier;
+        }
+        return quote + identifier.replace(quote, quote + quote) + quote;
+    }
+
+    /** The quoted, qualified name of a table, for a FROM clause. */
+    public String quote(TableId table) {
+        StringBuilder sb = new StringBuilder();
+        if (table.catalog() != null) {
+            sb.append(quote(table.catalog())).append('.');
+        }
+        if (table.schema() != null) {
+            sb.append(quote(table.schema())).append('.');
+        }
+        return sb.append(quote(table.table())).toString();
+    }
+
+    /**
+     * A query returning one row with the database's current time. The upper bound of timestamp queries
+     * comes from the database, not from the worker, so clock skew between them cannot skip rows.
+     */
+    public String currentTimestampQuery() {
+        return currentTimestampQuery;
+    }
+
+    private static String currentTimestampQueryFor(String productName) {
+        String name = productName.toLowerCase(Locale.ROOT);
+        if (name.contains("oracle")) {
+            return "SELECT CURRENT_TIMESTAMP FROM DUAL";
+        }
+        if (name.contains("derby") || name.startsWith("db2")) {
+            return "VALUES CURRENT_TIMESTAMP";
+        }
+        if (name.contains("hsql")) {
+            return "VALUES (CURRENT_TIMESTAMP)";
+        }
+        return "SELECT CURRENT_TIMESTAMP";
+    }
+}
