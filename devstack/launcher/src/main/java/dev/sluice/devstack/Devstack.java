@@ -1,0 +1,276 @@
+package dev.sluice.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sluice.devstack.generator.DataGenerator;
+import dev.sluice.embedded.ComponentStartException;
+import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.embedded.KafkaBroker;
+import dev.sluice.embedded.Ports;
+import dev.sluice.embedded.PostgresServer;
+import dev.sluice.embedded.RegistryServer;
+import dev.sluice.embedded.S3Server;
+import dev.sluice.embedded.Secrets;
+
+/**
+ * The whole platform on its embedded default: broker, Connect, PostgreSQL, S3, registry, streams-app and the data
+ * generator, all on 127.0.0.1 with their state under one directory. {@link #start()} brings everything up and
+ * waits until each answers; {@link #close()} stops everything in reverse order. A second start on the same state
+ * directory resumes where the first stopped.
+ */
+public final class Devstack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Devstack.class);
+    private static final String CONNECT_GROUP = "sluice-connect";
+
+    private final DevstackSettings settings;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private KafkaBroker kafka;
+    private ConnectWorker connect;
+    private PostgresServer postgres;
+    private S3Server s3;
+    private RegistryServer registry;
+    private StreamsAppProcess app;
+    private DataGenerator generator;
+    private Path pidFile;
+    private boolean closed;
+
+    public Devstack(DevstackSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Starts every component and returns once all of them answer.
+     *
+     * @throws ComponentStartException naming the component that failed (everything started is stopped again)
+     */
+    public synchronized void start() {
+        try {
+            prepareStateDir();
+            int kafkaPort = Ports.orFree(settings.kafkaPort());
+            int controllerPort = Ports.orFree(settings.kafkaControllerPort());
+            int connectPort = Ports.orFree(settings.connectPort());
+            int postgresPort = Ports.orFree(settings.postgresPort());
+            int s3Port = Ports.orFree(settings.s3Port());
+            int registryPort = Ports.orFree(settings.registryPort());
+            int appPort = Ports.orFree(settings.appPort());
+            // Check every port before starting anything: a clash is reported at once, not after a minute.
+            Ports.requireFree("kafka", kafkaPort);
+            Ports.requireFree("kafka controller", controllerPort);
+            Ports.requireFree("kafka-connect", connectPort);
+            Ports.requireFree("postgres", postgresPort);
+            Ports.requireFree("s3", s3Port);
+            Ports.requireFree("schema-registry", registryPort);
+            Ports.requireFree("streams-app", appPort);
+
+            Path state = settings.stateDir();
+            ExecutorService starter = Executors.newFixedThreadPool(4);
+            try {
+                CompletableFuture<KafkaBroker> kafkaStart = async(starter,
+                        () -> KafkaBroker.start(state.resolve("kafka"), kafkaPort, controllerPort));
+                CompletableFuture<PostgresServer> postgresStart = async(starter,
+                        () -> PostgresServer.start(state.resolve("postgres"), postgresPort));
+                CompletableFuture<S3Server> s3Start = async(starter, () -> S3Server.start(state.resolve("s3"), s3Port));
+                CompletableFuture<RegistryServer> registryStart = async(starter,
+                        () -> RegistryServer.start(state.resolve("registry"), registryPort));
+                kafka = track(await(kafkaStart, kafkaStart, postgresStart, s3Start, registryStart));
+                postgres = track(await(postgresStart, kafkaStart, postgresStart, s3Start, registryStart));
+                s3 = track(await(s3Start, kafkaStart, postgresStart, s3Start, registryStart));
+                registry = track(await(registryStart, kafkaStart, postgresStart, s3Start, registryStart));
+            } finally {
+                starter.shutdown();
+            }
+            endpoints.put("kafka", kafka.bootstrapServers());
+            endpoints.put("postgres", postgres.jdbcUrl(PostgresServer.SHOP_DB) + " (also /"
+                    + PostgresServer.WAREHOUSE_DB + "; user " + postgres.user() + ", password in "
+                    + state.resolve("postgres/credentials.properties") + ")");
+            endpoints.put("s3", s3.endpoint() + " (bucket " + S3Server.LAKE_BUCKET + "; keys in "
+                    + state.resolve("s3/credentials.properties") + ")");
+            endpoints.put("schema registry", registry.ccompatUrl() + " (Confluent API), " + registry.registryV2Url());
+
+            Path secrets = writeConnectSecrets(state);
+            connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
+            endpoints.put("kafka connect", connect.restUrl());
+            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry, postgres, secrets);
+            demo.registerAll();
+            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
+
+            app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"), appPort,
+                    kafka.bootstrapServers(), registry.registryV2Url()));
+            endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
+
+            if (settings.generator()) {
+                generator = track(DataGenerator.start(postgres, kafka.bootstrapServers(), registry.registryV2Url(),
+                        DemoConnectors.USER_EVENTS_TOPIC, settings.shopOpsPerSecond(), settings.eventsPerSecond(),
+                        settings.badRatio()));
+                endpoints.put("data generator", String.format("%.0f shop changes/s, %.0f user_events/s, %.0f%% bad",
+                        settings.shopOpsPerSecond(), settings.eventsPerSecond(), settings.badRatio() * 100));
+            }
+            endpoints.put("state", state + " (logs: platform.log and */*.log there)");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** What runs where, for the ready block and for tests. */
+    public synchronized Map<String, String> endpoints() {
+        return Map.copyOf(endpoints);
+    }
+
+    /** The ready block printed once every component answers. */
+    public synchronized String readyReport() {
+        StringBuilder out = new StringBuilder("sluice ready\n");
+        endpoints.forEach((name, where) -> out.append(String.format("  %-16s %s%n", name, where)));
+        out.append("  stop with Ctrl-C (or ./sluice down)\n");
+        return out.toString();
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    public S3Server s3() {
+        return s3;
+    }
+
+    public RegistryServer registry() {
+        return registry;
+    }
+
+    public ConnectWorker connect() {
+        return connect;
+    }
+
+    public StreamsAppProcess app() {
+        return app;
+    }
+
+    /** Stops every component in reverse order of start. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!running.isEmpty()) {
+            AutoCloseable component = running.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+            }
+        }
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", pidFile, e.toString());
+            }
+        }
+        LOG.info("sluice stopped");
+    }
+
+    private void prepareStateDir() {
+        Path state = settings.stateDir();
+        try {
+            Path pid = state.resolve("sluice.pid");
+            if (Files.exists(pid)) {
+                long other = Long.parseLong(Files.readString(pid).trim());
+                if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new ComponentStartException("sluice", "another platform (pid " + other
+                            + ") already runs on " + state + "; stop it first (./sluice down)");
+                }
+            }
+            if (settings.fresh()) {
+                deleteRecursively(state);
+            }
+            Files.createDirectories(state);
+            Files.writeString(pid, Long.toString(ProcessHandle.current().pid()));
+            pidFile = pid;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the state directory " + state, e);
+        }
+    }
+
+    private Path writeConnectSecrets(Path state) {
+        Properties secrets = new Properties();
+        secrets.setProperty("postgres.user", postgres.user());
+        secrets.setProperty("postgres.password", postgres.password());
+        secrets.setProperty("s3.access.key", s3.accessKey());
+        secrets.setProperty("s3.secret.key", s3.secretKey());
+        Path file = state.resolve("secrets/connect.properties");
+        try {
+            Secrets.writePrivate(file, secrets, "read by Kafka Connect's file config provider; never commit");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        running.push(component);
+        return component;
+    }
+
+    private static <T> CompletableFuture<T> async(ExecutorService executor, Supplier<T> start) {
+        return CompletableFuture.supplyAsync(start, executor);
+    }
+
+    /**
+     * The result of {@code future}; when any of the parallel starts failed, waits for all of them, stops those
+     * that came up, and rethrows the failure, so that nothing is left running.
+     */
+    private <T> T await(CompletableFuture<T> future, CompletableFuture<?>... all) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            for (CompletableFuture<?> other : all) {
+                try {
+                    Object started = other.join();
+                    if (started instanceof AutoCloseable closeable && !running.contains(closeable)) {
+                        running.push(closeable);
+                    }
+                } catch (CompletionException ignored) {
+                    // The first failure is the one reported; the others are in their logs.
+                }
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.sluice.devstack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything {@code ./sluice up} can be told, in one place: command-line options ({@code --kafka-port 19092} or
+ * {@code --kafka-port=19092}) win over environment variables ({@code SLUICE_KAFKA_PORT}), which win over the
+ * defaults below.
+ *
+ * @param home the repository root (where streams-app was built)
+ * @param stateDir where every component keeps its data
+ * @param fresh wipe the state directory before starting
+ */
+public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafkaPort, int kafkaControllerPort,
+        int connectPort, int postgresPort, int s3Port, int registryPort, int appPort, boolean generator,
+        double shopOpsPerSecond, double eventsPerSecond, double badRatio) {
+
+    /** Option name, default value and meaning, in the order {@code --help} prints them. */
+    static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("state-dir", new String[] {".sluice/state", "directory of all state (topics, tables, lake, schemas)"});
+        OPTIONS.put("kafka-port", new String[] {"9092", "Kafka broker (PLAINTEXT)"});
+        OPTIONS.put("kafka-controller-port", new String[] {"9093", "Kafka KRaft controller"});
+        OPTIONS.put("connect-port", new String[] {"8083", "Kafka Connect REST API"});
+        OPTIONS.put("postgres-port", new String[] {"5432", "PostgreSQL"});
+        OPTIONS.put("s3-port", new String[] {"9000", "S3 API"});
+        OPTIONS.put("registry-port", new String[] {"8081", "schema registry"});
+        OPTIONS.put("app-port", new String[] {"8080", "streams-app HTTP"});
+        OPTIONS.put("generator", new String[] {"true", "run the data generator"});
+        OPTIONS.put("shop-ops-per-second", new String[] {"5", "generated inserts/updates/deletes in PostgreSQL per second"});
+        OPTIONS.put("events-per-second", new String[] {"20", "generated user_events per second"});
+        OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
+    }
+
+    /**
+     * Reads the settings.
+     *
+     * @throws IllegalArgumentException naming the option that is unknown or malformed
+     */
+    public static DevstackSettings parse(Path home, List<String> args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        OPTIONS.forEach((name, spec) -> values.put(name,
+                env.getOrDefault("SLUICE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), spec[0])));
+        boolean fresh = false;
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            if (arg.equals("--fresh")) {
+                fresh = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (name.startsWith("no-") && OPTIONS.containsKey(name.substring(3))) {
+                name = name.substring(3);
+                value = "false";
+            } else if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
+                value = rest.remove(0);
+            } else {
+                value = "true";
+            }
+            if (!OPTIONS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown option '--" + name + "'; see ./sluice up --help");
+            }
+            values.put(name, value);
+        }
+        Path stateDir = home.resolve(values.get("state-dir")).toAbsolutePath().normalize();
+        double badRatio = number(values, "bad-ratio");
+        if (badRatio < 0 || badRatio > 1) {
+            throw new IllegalArgumentException("--bad-ratio must be between 0 and 1, not " + badRatio);
+        }
+        return new DevstackSettings(home, stateDir, fresh, port(values, "kafka-port"),
+                port(values, "kafka-controller-port"), port(values, "connect-port"), port(values, "postgres-port"),
+                port(values, "s3-port"), port(values, "registry-port"), port(values, "app-port"),
+                Boolean.parseBoolean(values.get("generator")), number(values, "shop-ops-per-second"),
+                number(values, "events-per-second"), badRatio);
+    }
+
+    /** The text of {@code ./sluice up --help}. */
+    public static String help() {
+        StringBuilder out = new StringBuilder("usage: ./sluice up [--fresh] [--option value ...]\n\n"
+                + "  --fresh                     wipe the state directory first\n");
+        OPTIONS.forEach((name, spec) -> out.append(String.format("  --%-26s %s (default %s; env SLUICE_%s)%n",
+                name, spec[1], spec[0], name.toUpperCase(Locale.ROOT).replace('-', '_'))));
+        return out.toString();
+    }
+
+    private static int port(Map<String, String> values, String name) {
+        try {
+            int port = Integer.parseInt(values.get(name));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a port number (0 picks a free one), not '"
+                    + values.get(name) + "'");
+        }
+    }
+
+    private static double number(Map<String, String> values, String name) {
+        try {
+            double value = Double.parseDouble(values.get(name));
+            if (value < 0 || Double.isNaN(value)) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a non-negative number, not '"
+                    + values.get(name) + "'");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sluice.devstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+import dev.sluice.embedded.ComponentStartException;
+
+/**
+ * {@code ./sluice up}: starts the platform, prints one ready block with every endpoint, and runs until Ctrl-C or
+ * SIGTERM, when it stops every component. Exit codes: 0 after a clean stop, 1 when a component did not come up,
+ * 2 for a usage error.
+ */
+public final class SluiceUp {
+
+    private SluiceUp() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(DevstackSettings.help());
+            return;
+        }
+        DevstackSettings settings;
+        try {
+            Path home = Path.of(System.getProperty("sluice.home", ".")).toAbsolutePath().normalize();
+            settings = DevstackSettings.parse(home, Arrays.asList(args), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("sluice: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Before the first logger exists: logback.xml writes platform.log there.
+        System.setProperty("sluice.log.dir", settings.stateDir().toString());
+        Instant begin = Instant.now();
+        Devstack devstack = new Devstack(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("sluice: stopping");
+            devstack.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        try {
+            devstack.start();
+        } catch (ComponentStartException e) {
+            System.err.println("sluice: failed to start " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.out.print(devstack.readyReport());
+        System.out.printf("sluice: ready in %.1f s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0);
+        System.out.flush();
+        stopped.await();
+    }
+}

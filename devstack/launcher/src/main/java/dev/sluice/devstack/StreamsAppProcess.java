@@ -1,0 +1,90 @@
+package dev.sluice.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import dev.sluice.embedded.ChildJvm;
+import dev.sluice.embedded.ComponentStartException;
+import dev.sluice.embedded.Ports;
+
+/**
+ * streams-app in a JVM of its own, started from its Maven build output ({@code streams-app/target}), so that its
+ * Micronaut and Kafka Streams class path stays apart from the broker's and Connect's.
+ */
+public final class StreamsAppProcess implements AutoCloseable {
+
+    private static final String COMPONENT = "streams-app";
+    private static final String MAIN_CLASS = "dev.sluice.app.Application";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final ChildJvm jvm;
+    private final String url;
+
+    private StreamsAppProcess(ChildJvm jvm, String url) {
+        this.jvm = jvm;
+        this.url = url;
+    }
+
+    /** Starts streams-app and waits until its health endpoint answers 200. */
+    public static StreamsAppProcess start(Path home, Path stateDir, int port, String bootstrapServers,
+            String registryUrl) {
+        String url = "http://" + Ports.HOST + ":" + port;
+        ChildJvm jvm = ChildJvm.start(COMPONENT, classpath(home), MAIN_CLASS,
+                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(),
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+                        "SLUICE_HTTP_HOST", Ports.HOST,
+                        "SLUICE_HTTP_PORT", Integer.toString(port),
+                        "SLUICE_STATE_DIR", stateDir.resolve("streams").toString(),
+                        "SLUICE_REGISTRY_URL", registryUrl),
+                stateDir.resolve("streams-app.log"));
+        jvm.awaitReady(START_TIMEOUT, () -> HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health"))
+                .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
+        return new StreamsAppProcess(jvm, url);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public long pid() {
+        return jvm.pid();
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+    }
+
+    private static List<Path> classpath(Path home) {
+        Path target = home.resolve("streams-app/target");
+        Path classpathFile = target.resolve("runtime-classpath.txt");
+        if (!Files.isRegularFile(classpathFile)) {
+            throw new ComponentStartException(COMPONENT, "not built: " + classpathFile
+                    + " is missing; run ./mvnw package -DskipTests");
+        }
+        try {
+            List<Path> entries = new ArrayList<>();
+            entries.add(target.resolve("classes"));
+            Arrays.stream(Files.readString(classpathFile).trim().split(java.io.File.pathSeparator))
+                    .filter(entry -> !entry.isBlank())
+                    .map(Path::of)
+                    .forEach(entries::add);
+            return entries;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + classpathFile, e);
+        }
+    }
+}
