@@ -1,0 +1,628 @@
+package dev.sluice.connect.s3;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Converts Connect values into Avro records for parquet-avro.
+ *
+ * <p>{@link #avroSchema} maps a Connect value schema to the Avro schema of a new file: structs become
+ * records, optional schemas {@code ["null", T]} unions, Decimal/Date/Time/Timestamp the matching Avro
+ * logical types, maps with string keys Avro maps and other maps arrays of key/value records. A value
+ * that is not a struct becomes a record with one field {@code value}. With metadata columns on, every
+ * row also gets {@code __kafka_partition}, {@code __kafka_offset} and {@code __kafka_timestamp}.
+ *
+ * <p>{@link #projector} compiles the conversion of one Connect schema into a given Avro file schema.
+ * That is how an older record lands in a file opened with a newer schema: fields the record lacks
+ * must be nullable in the file and are written as null; ints widen to longs and floats to doubles.
+ * A record with fields the file lacks, or with changed types, is incompatible and needs its own file.
+ * The relation is transitive, which the sink's exactly-once argument relies on (see the docs).
+ *
+ * <p>Not thread-safe; one per task.
+ */
+final class ConnectToAvroConverter {
+
+    static final String PARTITION_COLUMN = "__kafka_partition";
+    static final String OFFSET_COLUMN = "__kafka_offset";
+    static final String TIMESTAMP_COLUMN = "__kafka_timestamp";
+    static final String WRAPPED_VALUE_FIELD = "value";
+    /** Decimal precision assumed when the Connect schema does not say (Parquet's usual maximum). */
+    static final int DEFAULT_DECIMAL_PRECISION = 38;
+
+    private static final String CONNECT_DECIMAL_PRECISION = "connect.decimal.precision";
+    private static final int MAX_CACHED_SCHEMAS = 1000;
+    private static final Set<String> METADATA_COLUMNS = Set.of(PARTITION_COLUMN, OFFSET_COLUMN, TIMESTAMP_COLUMN);
+    private static final Object INCOMPATIBLE = new Object();
+
+    private final boolean metadataColumns;
+    private final Map<org.apache.kafka.connect.data.Schema, Schema> schemasByIdentity = new IdentityHashMap<>();
+    private final Map<org.apache.kafka.connect.data.Schema, Schema> schemasByEquality = new HashMap<>();
+    private final Map<Schema, Map<org.apache.kafka.connect.data.Schema, Object>> projectors = new IdentityHashMap<>();
+    private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> wrappers =
+            new IdentityHashMap<>();
+
+    ConnectToAvroConverter(boolean metadataColumns) {
+        this.metadataColumns = metadataColumns;
+    }
+
+    /**
+     * The Avro schema for a file started by a record with this Connect value schema; the same
+     * instance for equal Connect schemas.
+     *
+     * @throws DataException if the schema has no Avro/Parquet form (e.g. a struct without fields)
+     */
+    Schema avroSchema(org.apache.kafka.connect.data.Schema valueSchema) {
+        Schema cached = schemasByIdentity.get(valueSchema);
+        if (cached != null) {
+            return cached;
+        }
+        cached = schemasByEquality.get(valueSchema);
+        if (cached == null) {
+            cached = new SchemaBuilderState().topLevel(structView(valueSchema));
+            if (schemasByEquality.size() >= MAX_CACHED_SCHEMAS) {
+                schemasByEquality.clear();
+                schemasByIdentity.clear();
+                projectors.clear();
+            }
+            schemasByEquality.put(valueSchema, cached);
+        }
+        schemasByIdentity.put(valueSchema, cached);
+        return cached;
+    }
+
+    /**
+     * The projector writing records of {@code valueSchema} into files of {@code fileSchema}, or null
+     * if they are incompatible.
+     */
+    RowProjector projector(org.apache.kafka.connect.data.Schema valueSchema, Schema fileSchema) {
+        Map<org.apache.kafka.connect.data.Schema, Object> byValueSchema =
+                projectors.computeIfAbsent(fileSchema, s -> new IdentityHashMap<>());
+        Object projector = byValueSchema.get(valueSchema);
+        if (projector == null) {
+            try {
+                projector = compileRow(valueSchema, fileSchema);
+            } catch (IncompatibleSchemaException e) {
+                projector = INCOMPATIBLE;
+            }
+            byValueSchema.put(valueSchema, projector);
+        }
+        return projector == INCOMPATIBLE ? null : (RowProjector) projector;
+    }
+
+    /** Why {@code valueSchema} cannot be written to {@code fileSchema}, for logs; null if it can. */
+    String incompatibility(org.apache.kafka.connect.data.Schema valueSchema, Schema fileSchema) {
+        try {
+            compileRow(valueSchema, fileSchema);
+            return null;
+        } catch (IncompatibleSchemaException e) {
+            return e.getMessage();
+        }
+    }
+
+    private RowProjector compileRow(org.apache.kafka.connect.data.Schema valueSchema, Schema fileSchema)
+            throws IncompatibleSchemaException {
+        org.apache.kafka.connect.data.Schema struct = structView(valueSchema);
+        RecordConverter converter = compileRecord(struct, fileSchema, "", metadataColumns);
+        boolean wrapped = struct != valueSchema;
+        if (!metadataColumns) {
+            return new RowProjector(converter, wrapped ? struct : null, -1, -1, -1);
+        }
+        Schema.Field partition = fileSchema.getField(PARTITION_COLUMN);
+        Schema.Field offset = fileSchema.getField(OFFSET_COLUMN);
+        Schema.Field timestamp = fileSchema.getField(TIMESTAMP_COLUMN);
+        if (partition == null || offset == null || timestamp == null) {
+            throw new IncompatibleSchemaException("", "file has no Kafka metadata columns");
+        }
+        return new RowProjector(converter, wrapped ? struct : null, partition.pos(), offset.pos(), timestamp.pos());
+    }
+
+    /** The schema itself if it is a struct, else the one-field struct that wraps it. */
+    private org.apache.kafka.connect.data.Schema structView(org.apache.kafka.connect.data.Schema valueSchema) {
+        if (valueSchema.type() == org.apache.kafka.connect.data.Schema.Type.STRUCT) {
+            return valueSchema;
+        }
+        return wrappers.computeIfAbsent(valueSchema, s -> SchemaBuilder.struct().name("Value")
+                .field(WRAPPED_VALUE_FIELD, s).build());
+    }
+
+    /** Writes one sink record as a row of a file schema; compiled once per (value schema, file schema). */
+    static final class RowProjector {
+        private final RecordConverter converter;
+        private final org.apache.kafka.connect.data.Schema wrapper;
+        private final int partitionPos;
+        private final int offsetPos;
+        private final int timestampPos;
+
+        private RowProjector(RecordConverter converter, org.apache.kafka.connect.data.Schema wrapper,
+                             int partitionPos, int offsetPos, int timestampPos) {
+            this.converter = converter;
+            this.wrapper = wrapper;
+            this.partitionPos = partitionPos;
+            this.offsetPos = offsetPos;
+            this.timestampPos = timestampPos;
+        }
+
+        /** @throws DataException if a value does not fit (e.g. a decimal too precise) */
+        GenericData.Record project(SinkRecord record) {
+            Object value = record.value();
+            Struct struct;
+            if (wrapper != null) {
+                struct = new Struct(wrapper).put(WRAPPED_VALUE_FIELD, value);
+            } else if (value instanceof Struct s) {
+                struct = s;
+            } else {
+                throw new DataException("Expected a Struct value but got " + typeName(value));
+            }
+            GenericData.Record row = converter.convert(struct);
+            if (partitionPos >= 0) {
+                row.put(partitionPos, record.kafkaPartition());
+                row.put(offsetPos, record.kafkaOffset());
+                row.put(timestampPos, record.timestamp());
+            }
+            return row;
+        }
+    }
+
+    // ---------------------------------------------------------------- schema: Connect -> Avro
+
+    /** Builds one Avro schema; record names are derived from field paths and kept unique. */
+    private final class SchemaBuilderState {
+        private final Set<String> recordNames = new HashSet<>();
+
+        Schema topLevel(org.apache.kafka.connect.data.Schema struct) {
+            String name = "Value";
+            String namespace = null;
+            if (struct.name() != null && !struct.name().isBlank()) {
+                String[] parts = struct.name().split("\\.");
+                name = avroName(parts[parts.length - 1]);
+                List<String> ns = new ArrayList<>();
+                for (int i = 0; i < parts.length - 1; i++) {
+                    ns.add(avroName(parts[i]));
+                }
+                namespace = ns.isEmpty() ? null : String.join(".", ns);
+            }
+            recordNames.add(name);
+            List<Schema.Field> fields = recordFields(struct, name, "");
+            if (metadataColumns) {
+                for (Schema.Field field : fields) {
+                    if (METADATA_COLUMNS.contains(field.name())) {
+                        throw new DataException("Value field '" + field.name() + "' clashes with a Kafka metadata "
+                                + "column; disable " + S3ParquetSinkConfig.KAFKA_METADATA_COLUMNS + " or rename it");
+                    }
+                }
+                fields.add(new Schema.Field(PARTITION_COLUMN, Schema.create(Schema.Type.INT)));
+                fields.add(new Schema.Field(OFFSET_COLUMN, Schema.create(Schema.Type.LONG)));
+                fields.add(new Schema.Field(TIMESTAMP_COLUMN,
+                        nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
+                        null, JsonProperties.NULL_VALUE));
+            }
+            return Schema.createRecord(name, null, namespace, false, fields);
+        }
+
+        private List<Schema.Field> recordFields(org.apache.kafka.connect.data.Schema struct, String recordName,
+                                                String path) {
+            if (struct.fields().isEmpty()) {
+                throw new DataException("Struct " + describe(path) + " has no fields; Parquet cannot store it");
+            }
+            List<Schema.Field> fields = new ArrayList<>();
+            Map<String, String> seen = new HashMap<>();
+            for (Field field : struct.fields()) {
+                String name = avroName(field.name());
+                String clash = seen.put(name, field.name());
+                if (clash != null) {
+                    throw new DataException("Fields '" + clash + "' and '" + field.name() + "' of " + describe(path)
+                            + " both map to column name '" + name + "'");
+                }
+                Schema schema = schemaOf(field.schema(), recordName + "_" + name, path + "." + field.name());
+                fields.add(field.schema().isOptional()
+                        ? new Schema.Field(name, schema, null, JsonProperties.NULL_VALUE)
+                        : new Schema.Field(name, schema));
+            }
+            return fields;
+        }
+
+        private Schema schemaOf(org.apache.kafka.connect.data.Schema schema, String nameHint, String path) {
+            Schema base = baseSchemaOf(schema, nameHint, path);
+            return schema.isOptional() ? nullable(base) : base;
+        }
+
+        private Schema baseSchemaOf(org.apache.kafka.connect.data.Schema schema, String nameHint, String path) {
+            String logical = schema.name();
+            if (Decimal.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.decimal(decimalPrecision(schema), decimalScale(schema))
+                        .addToSchema(Schema.create(Schema.Type.BYTES));
+            }
+            if (Date.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+            }
+            if (Time.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.timeMillis().addToSchema(Schema.create(Schema.Type.INT));
+            }
+            if (Timestamp.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+            }
+            return switch (schema.type()) {
+                case INT8, INT16, INT32 -> Schema.create(Schema.Type.INT);
+                case INT64 -> Schema.create(Schema.Type.LONG);
+                case FLOAT32 -> Schema.create(Schema.Type.FLOAT);
+                case FLOAT64 -> Schema.create(Schema.Type.DOUBLE);
+                case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
+                case STRING -> Schema.create(Schema.Type.STRING);
+                case BYTES -> Schema.create(Schema.Type.BYTES);
+                case ARRAY -> Schema.createArray(schemaOf(schema.valueSchema(), nameHint + "_element", path + "[]"));
+                case MAP -> mapSchemaOf(schema, nameHint, path);
+                case STRUCT -> {
+                    String name = uniqueName(nameHint);
+                    yield Schema.createRecord(name, null, null, false, recordFields(schema, name, path));
+                }
+            };
+        }
+
+        private Schema mapSchemaOf(org.apache.kafka.connect.data.Schema schema, String nameHint, String path) {
+            if (hasStringKeys(schema)) {
+                return Schema.createMap(schemaOf(schema.valueSchema(), nameHint + "_value", path + "{}"));
+            }
+            String name = uniqueName(nameHint + "_entry");
+            List<Schema.Field> fields = new ArrayList<>();
+            fields.add(new Schema.Field("key", schemaOf(schema.keySchema(), name + "_key", path + "{key}")));
+            Schema value = schemaOf(schema.valueSchema(), name + "_value", path + "{}");
+            fields.add(schema.valueSchema().isOptional()
+                    ? new Schema.Field("value", value, null, JsonProperties.NULL_VALUE)
+                    : new Schema.Field("value", value));
+            return Schema.createArray(Schema.createRecord(name, null, null, false, fields));
+        }
+
+        private String uniqueName(String hint) {
+            String name = hint;
+            for (int i = 2; !recordNames.add(name); i++) {
+                name = hint + "_" + i;
+            }
+            return name;
+        }
+    }
+
+    // ---------------------------------------------------------------- values: Connect -> Avro, compiled
+
+    @FunctionalInterface
+    private interface ValueConverter {
+        Object convert(Object value);
+    }
+
+    /** Converts structs of one Connect schema into records of one Avro schema. */
+    private static final class RecordConverter implements ValueConverter {
+        private final Schema schema;
+        private final Field[] sourceFields;
+        private final int[] targetPositions;
+        private final ValueConverter[] converters;
+
+        RecordConverter(Schema schema, Field[] sourceFields, int[] targetPositions, ValueConverter[] converters) {
+            this.schema = schema;
+            this.sourceFields = sourceFields;
+            this.targetPositions = targetPositions;
+            this.converters = converters;
+        }
+
+        @Override
+        public GenericData.Record convert(Object value) {
+            if (!(value instanceof Struct struct)) {
+                throw new DataException("Expected a Struct but got " + typeName(value));
+            }
+            GenericData.Record record = new GenericData.Record(schema);
+            for (int i = 0; i < sourceFields.length; i++) {
+                record.put(targetPositions[i], converters[i].convert(struct.get(sourceFields[i])));
+            }
+            return record;
+        }
+    }
+
+    private RecordConverter compileRecord(org.apache.kafka.connect.data.Schema source, Schema target, String path,
+                                          boolean skipMetadata) throws IncompatibleSchemaException {
+        if (target.getType() != Schema.Type.RECORD) {
+            throw new IncompatibleSchemaException(describe(path), "struct cannot be written as " + target.getType());
+        }
+        Map<String, Field> sourceByColumn = new LinkedHashMap<>();
+        for (Field field : source.fields()) {
+            sourceByColumn.put(avroName(field.name()), field);
+        }
+        List<Field> fields = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        List<ValueConverter> converters = new ArrayList<>();
+        for (Schema.Field column : target.getFields()) {
+            if (skipMetadata && METADATA_COLUMNS.contains(column.name())) {
+                continue;
+            }
+            Field field = sourceByColumn.remove(column.name());
+            String fieldPath = path + "." + column.name();
+            if (field == null) {
+                if (!isNullable(column.schema())) {
+                    throw new IncompatibleSchemaException(describe(fieldPath), "required in the file but missing");
+                }
+                continue;
+            }
+            fields.add(field);
+            positions.add(column.pos());
+            converters.add(compile(field.schema(), column.schema(), fieldPath));
+        }
+        if (!sourceByColumn.isEmpty()) {
+            throw new IncompatibleSchemaException(describe(path), "fields " + sourceByColumn.keySet()
+                    + " are not in the file");
+        }
+        return new RecordConverter(target, fields.toArray(Field[]::new),
+                positions.stream().mapToInt(Integer::intValue).toArray(), converters.toArray(ValueConverter[]::new));
+    }
+
+    private ValueConverter compile(org.apache.kafka.connect.data.Schema source, Schema target, String path)
+            throws IncompatibleSchemaException {
+        boolean targetNullable = isNullable(target);
+        if (source.isOptional() && !targetNullable) {
+            throw new IncompatibleSchemaException(describe(path), "optional, but required in the file");
+        }
+        Schema base = targetNullable ? nonNullBranch(target, path) : target;
+        ValueConverter converter = compileBase(source, base, path);
+        if (targetNullable) {
+            return value -> value == null ? null : converter.convert(value);
+        }
+        return value -> {
+            if (value == null) {
+                throw new DataException("Null value for required field " + describe(path));
+            }
+            return converter.convert(value);
+        };
+    }
+
+    private ValueConverter compileBase(org.apache.kafka.connect.data.Schema source, Schema target, String path)
+            throws IncompatibleSchemaException {
+        String logical = source.name();
+        LogicalType targetLogical = target.getLogicalType();
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
+            if (!(targetLogical instanceof LogicalTypes.Decimal decimal) || target.getType() != Schema.Type.BYTES) {
+                throw incompatible(path, source, target);
+            }
+            int scale = decimalScale(source);
+            if (decimal.getScale() != scale || decimal.getPrecision() < decimalPrecision(source)) {
+                throw new IncompatibleSchemaException(describe(path), "decimal(" + decimalPrecision(source) + ","
+                        + scale + ") does not fit decimal(" + decimal.getPrecision() + "," + decimal.getScale() + ")");
+            }
+            int precision = decimal.getPrecision();
+            return value -> decimalBytes((BigDecimal) value, precision, scale, path);
+        }
+        if (Date.LOGICAL_NAME.equals(logical)) {
+            requireLogical(target, Schema.Type.INT, LogicalTypes.date(), source, path);
+            return value -> (int) Math.floorDiv(((java.util.Date) value).getTime(), 86_400_000L);
+        }
+        if (Time.LOGICAL_NAME.equals(logical)) {
+            requireLogical(target, Schema.Type.INT, LogicalTypes.timeMillis(), source, path);
+            return value -> (int) Math.floorMod(((java.util.Date) value).getTime(), 86_400_000L);
+        }
+        if (Timestamp.LOGICAL_NAME.equals(logical)) {
+            requireLogical(target, Schema.Type.LONG, LogicalTypes.timestampMillis(), source, path);
+            return value -> ((java.util.Date) value).getTime();
+        }
+        if (targetLogical != null) {
+            throw incompatible(path, source, target);
+        }
+        Schema.Type to = target.getType();
+        switch (source.type()) {
+            case INT8, INT16, INT32:
+                if (to == Schema.Type.INT) {
+                    return value -> ((Number) value).intValue();
+                }
+                if (to == Schema.Type.LONG) {
+                    return value -> ((Number) value).longValue();
+                }
+                throw incompatible(path, source, target);
+            case INT64:
+                return require(to, Schema.Type.LONG, value -> value, source, target, path);
+            case FLOAT32:
+                if (to == Schema.Type.FLOAT) {
+                    return value -> value;
+                }
+                if (to == Schema.Type.DOUBLE) {
+                    return value -> ((Float) value).doubleValue();
+                }
+                throw incompatible(path, source, target);
+            case FLOAT64:
+                return require(to, Schema.Type.DOUBLE, value -> value, source, target, path);
+            case BOOLEAN:
+                return require(to, Schema.Type.BOOLEAN, value -> value, source, target, path);
+            case STRING:
+                return require(to, Schema.Type.STRING, value -> value, source, target, path);
+            case BYTES:
+                return require(to, Schema.Type.BYTES, ConnectToAvroConverter::byteBuffer, source, target, path);
+            case ARRAY: {
+                if (to != Schema.Type.ARRAY) {
+                    throw incompatible(path, source, target);
+                }
+                ValueConverter element = compile(source.valueSchema(), target.getElementType(), path + "[]");
+                return value -> {
+                    List<?> list = (List<?>) value;
+                    List<Object> out = new ArrayList<>(list.size());
+                    for (Object item : list) {
+                        out.add(element.convert(item));
+                    }
+                    return out;
+                };
+            }
+            case MAP:
+                return compileMap(source, target, path);
+            case STRUCT:
+                return compileRecord(source, target, path, false);
+            default:
+                throw incompatible(path, source, target);
+        }
+    }
+
+    private ValueConverter compileMap(org.apache.kafka.connect.data.Schema source, Schema target, String path)
+            throws IncompatibleSchemaException {
+        if (hasStringKeys(source)) {
+            if (target.getType() != Schema.Type.MAP) {
+                throw incompatible(path, source, target);
+            }
+            ValueConverter valueConverter = compile(source.valueSchema(), target.getValueType(), path + "{}");
+            return value -> {
+                Map<?, ?> map = (Map<?, ?>) value;
+                Map<String, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    if (entry.getKey() == null) {
+                        throw new DataException("Null map key in " + describe(path));
+                    }
+                    out.put(entry.getKey().toString(), valueConverter.convert(entry.getValue()));
+                }
+                return out;
+            };
+        }
+        if (target.getType() != Schema.Type.ARRAY || target.getElementType().getType() != Schema.Type.RECORD) {
+            throw incompatible(path, source, target);
+        }
+        Schema entry = target.getElementType();
+        Schema.Field keyField = entry.getField("key");
+        Schema.Field valueField = entry.getField("value");
+        if (keyField == null || valueField == null || entry.getFields().size() != 2) {
+            throw incompatible(path, source, target);
+        }
+        ValueConverter keyConverter = compile(source.keySchema(), keyField.schema(), path + "{key}");
+        ValueConverter valueConverter = compile(source.valueSchema(), valueField.schema(), path + "{}");
+        return value -> {
+            Map<?, ?> map = (Map<?, ?>) value;
+            List<GenericData.Record> out = new ArrayList<>(map.size());
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                GenericData.Record record = new GenericData.Record(entry);
+                record.put(keyField.pos(), keyConverter.convert(e.getKey()));
+                record.put(valueField.pos(), valueConverter.convert(e.getValue()));
+                out.add(record);
+            }
+            return out;
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ValueConverter require(Schema.Type actual, Schema.Type expected, ValueConverter converter,
+                                          org.apache.kafka.connect.data.Schema source, Schema target, String path)
+            throws IncompatibleSchemaException {
+        if (actual != expected) {
+            throw incompatible(path, source, target);
+        }
+        return converter;
+    }
+
+    private static void requireLogical(Schema target, Schema.Type type, LogicalType logicalType,
+                                       org.apache.kafka.connect.data.Schema source, String path)
+            throws IncompatibleSchemaException {
+        if (target.getType() != type || target.getLogicalType() == null
+                || !logicalType.getName().equals(target.getLogicalType().getName())) {
+            throw incompatible(path, source, target);
+        }
+    }
+
+    private static IncompatibleSchemaException incompatible(String path, org.apache.kafka.connect.data.Schema source,
+                                                            Schema target) {
+        String from = source.name() != null ? source.name() : source.type().toString();
+        String to = target.getLogicalType() != null ? target.getLogicalType().getName() : target.getType().toString();
+        return new IncompatibleSchemaException(describe(path), from + " cannot be written as " + to);
+    }
+
+    private static boolean hasStringKeys(org.apache.kafka.connect.data.Schema mapSchema) {
+        return mapSchema.keySchema().type() == org.apache.kafka.connect.data.Schema.Type.STRING
+                && mapSchema.keySchema().name() == null;
+    }
+
+    private static boolean isNullable(Schema schema) {
+        return schema.getType() == Schema.Type.UNION
+                && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL);
+    }
+
+    private static Schema nonNullBranch(Schema union, String path) throws IncompatibleSchemaException {
+        List<Schema> branches = union.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
+        if (branches.size() != 1) {
+            throw new IncompatibleSchemaException(describe(path), "file uses a union with " + branches.size()
+                    + " non-null branches");
+        }
+        return branches.get(0);
+    }
+
+    private static Schema nullable(Schema schema) {
+        return Schema.createUnion(Schema.create(Schema.Type.NULL), schema);
+    }
+
+    private static int decimalScale(org.apache.kafka.connect.data.Schema schema) {
+        String scale = schema.parameters() == null ? null : schema.parameters().get(Decimal.SCALE_FIELD);
+        if (scale == null) {
+            throw new DataException("Decimal schema without a '" + Decimal.SCALE_FIELD + "' parameter");
+        }
+        return Integer.parseInt(scale);
+    }
+
+    private static int decimalPrecision(org.apache.kafka.connect.data.Schema schema) {
+        String precision = schema.parameters() == null ? null : schema.parameters().get(CONNECT_DECIMAL_PRECISION);
+        return precision == null ? DEFAULT_DECIMAL_PRECISION : Integer.parseInt(precision);
+    }
+
+    private static ByteBuffer decimalBytes(BigDecimal value, int precision, int scale, String path) {
+        BigDecimal scaled;
+        try {
+            scaled = value.scale() == scale ? value : value.setScale(scale, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new DataException("Decimal " + value + " in " + describe(path) + " does not have scale " + scale);
+        }
+        if (scaled.precision() > precision) {
+            throw new DataException("Decimal " + value + " in " + describe(path) + " exceeds precision " + precision);
+        }
+        return ByteBuffer.wrap(scaled.unscaledValue().toByteArray());
+    }
+
+    private static Object byteBuffer(Object value) {
+        if (value instanceof byte[] bytes) {
+            return ByteBuffer.wrap(bytes);
+        }
+        if (value instanceof ByteBuffer buffer) {
+            return buffer.duplicate();
+        }
+        throw new DataException("Expected bytes but got " + typeName(value));
+    }
+
+    /** A valid Avro name: letters, digits and underscores, not starting with a digit. */
+    static String avroName(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 1);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9');
+            out.append(ok ? c : '_');
+        }
+        if (out.isEmpty() || Character.isDigit(out.charAt(0))) {
+            out.insert(0, '_');
+        }
+        return out.toString();
+    }
+
+    private static String describe(String path) {
+        return path.isEmpty() ? "the value" : "field '" + path.substring(1) + "'";
+    }
+
+    private static String typeName(Object value) {
+        return value == null ? "null" : value.getClass().getName();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sluice.connect.s3;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partition writers of one task: creates them on assignment (recovering each from its S3
+ * checkpoint), enforces the open-file limit, sweeps idle partitions, collects committable offsets
+ * and turns S3 failures into a rewind of the failed partition.
+ */
+final class PartitionWriters implements OpenFileBudget {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionWriters.class);
+
+    /** S3 failures in a row on one partition, each after the SDK's own retries, before the task gives up. */
+    static final int MAX_CONSECUTIVE_FAILURES = 10;
+
+    private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
+    private final Set<TopicPartition> rewinding = new HashSet<>();
+    private final int maxOpenFiles;
+    private final SinkTaskContext context;
+    private final Function<OpenFileBudget, WriterContext> contextFactory;
+    private WriterContext writerContext;
+    private long sequence;
+
+    PartitionWriters(int maxOpenFiles, SinkTaskContext context, Function<OpenFileBudget, WriterContext> contextFactory) {
+        this.maxOpenFiles = maxOpenFiles;
+        this.context = context;
+        this.contextFactory = contextFactory;
+    }
+
+    private WriterContext writerContext() {
+        if (writerContext == null) {
+            writerContext = contextFactory.apply(this);
+        }
+        return writerContext;
+    }
+
+    /** Creates writers for newly assigned partitions, each resuming after its S3 checkpoint. */
+    void open(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            OptionalLong checkpoint = writerContext().checkpoints().read(tp);
+            writers.put(tp, new TopicPartitionWriter(tp, writerContext(), checkpoint.orElse(-1)));
+            log.info("{}: assigned; records below offset {} are already in S3", tp,
+                    checkpoint.isPresent() ? checkpoint.getAsLong() : "(none: no checkpoint)");
+        }
+    }
+
+    /** Discards the open files of revoked partitions; their records are delivered again to the next owner. */
+    void close(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            TopicPartitionWriter writer = writers.remove(tp);
+            if (writer != null) {
+                writer.discard();
+            }
+            rewinding.remove(tp);
+        }
+    }
+
+    void closeAll() {
+        close(Set.copyOf(writers.keySet()));
+    }
+
+    /** The writer of an assigned partition. */
+    TopicPartitionWriter writer(TopicPartition tp) {
+        TopicPartitionWriter writer = writers.get(tp);
+        if (writer == null) {
+            throw new ConnectException("Received a record of " + tp + ", which is not assigned to this task");
+        }
+        return writer;
+    }
+
+    /** Called at the start of each batch: rewinds requested in the previous one have taken effect. */
+    void startBatch() {
+        rewinding.clear();
+    }
+
+    /** Whether records of {@code tp} in the current batch must be dropped because a rewind is pending. */
+    boolean isRewinding(TopicPartition tp) {
+        return rewinding.contains(tp);
+    }
+
+    /**
+     * Reacts to an S3 failure: the failed writer has discarded its files, so its records are
+     * consumed again from the last durable offset. Gives up after {@value #MAX_CONSECUTIVE_FAILURES}
+     * failures in a row.
+     */
+    void recover(S3WriteException failure) {
+        TopicPartition tp = failure.partition();
+        TopicPartitionWriter writer = writers.get(tp);
+        if (writer != null && writer.failuresSinceCommit() >= MAX_CONSECUTIVE_FAILURES) {
+            throw new ConnectException(failure.getMessage() + "; giving up after " + MAX_CONSECUTIVE_FAILURES
+                    + " failures in a row", failure);
+        }
+        log.error("{}; consuming again from offset {}", failure.getMessage(), failure.rewindTo(), failure);
+        if (failure.rewindTo() >= 0) {
+            context.offset(tp, failure.rewindTo());
+        }
+        rewinding.add(tp);
+    }
+
+    /** Rotates partitions idle since the configured time. */
+    void rotateIdle(long nowMillis) {
+        for (TopicPartitionWriter writer : writers.values()) {
+            try {
+                writer.rotateIfIdle(nowMillis);
+            } catch (S3WriteException e) {
+                recover(e);
+            }
+        }
+    }
+
+    /** Offsets of durable records, for Kafka to commit; partitions with nothing new are left out. */
+    Map<TopicPartition, OffsetAndMetadata> committableOffsets() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartitionWriter writer : writers.values()) {
+            OptionalLong offset = writer.committableOffset();
+            if (offset.isPresent()) {
+                offsets.put(writer.partition(), new OffsetAndMetadata(offset.getAsLong()));
+            }
+        }
+        return offsets;
+    }
+
+    @Override
+    public void makeRoom(TopicPartitionWriter requester) {
+        int open = 0;
+        TopicPartitionWriter oldest = null;
+        for (TopicPartitionWriter writer : writers.values()) {
+            open += writer.openFileCount();
+            if (writer.openFileCount() > 0
+                    && (oldest == null || writer.oldestFileSequence() < oldest.oldestFileSequence())) {
+                oldest = writer;
+            }
+        }
+        if (open < maxOpenFiles || oldest == null) {
+            return;
+        }
+        if (oldest == requester) {
+            oldest.closeGroup("the task reached " + S3ParquetSinkConfig.MAX_OPEN_FILES + "=" + maxOpenFiles);
+            return;
+        }
+        try {
+            oldest.closeGroup("the task reached " + S3ParquetSinkConfig.MAX_OPEN_FILES + "=" + maxOpenFiles);
+        } catch (S3WriteException e) {
+            recover(e);
+        }
+    }
+
+    @Override
+    public long nextSequence() {
+        return sequence++;
+    }
+}

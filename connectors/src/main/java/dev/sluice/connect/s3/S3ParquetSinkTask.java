@@ -1,0 +1,174 @@
+package dev.sluice.connect.s3;
+
+import dev.sluice.lake.ObjectKeyNamer;
+import dev.sluice.lake.PartitionPathFormatter;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Writes records as Parquet objects into S3, exactly once: Kafka only commits offsets of records
+ * whose objects are complete in S3, object names are deterministic, and on assignment each
+ * partition resumes after its S3 checkpoint. See docs/connectors/s3-parquet-sink.md.
+ */
+public class S3ParquetSinkTask extends SinkTask {
+
+    private static final Logger log = LoggerFactory.getLogger(S3ParquetSinkTask.class);
+
+    private final LongSupplier clock;
+    private S3ParquetSinkConfig config;
+    private S3Client s3;
+    private RecordRouter router;
+    private PartitionWriters writers;
+    private ErrantRecordReporter reporter;
+    private long ignoredNullValues;
+
+    public S3ParquetSinkTask() {
+        this(System::currentTimeMillis);
+    }
+
+    /** For tests that control idle rotation; the clock is only read for idle rotation. */
+    S3ParquetSinkTask(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String version() {
+        return SinkVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new S3ParquetSinkConfig(props);
+        s3 = S3ClientFactory.create(config);
+        ObjectKeyNamer namer = new ObjectKeyNamer(config.topicsDir());
+        router = new RecordRouter(config.timestampField(), config.partitionFields(),
+                new PartitionPathFormatter(config.zone(), config.partitionFields()));
+        ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns());
+        RotationPolicy policy = RotationPolicy.from(config);
+        S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer);
+        writers = new PartitionWriters(config.maxOpenFiles(), context, budget -> new WriterContext(s3,
+                config.parquetFileSettings(), namer, converter, policy, checkpoints, clock, budget));
+        reporter = errantRecordReporter();
+        log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
+                config.codec(), reporter != null ? "the errant record reporter"
+                        : config.toleratesErrors() ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
+    }
+
+    private ErrantRecordReporter errantRecordReporter() {
+        try {
+            return context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            // Workers before Kafka 2.6 have no errant record reporter.
+            return null;
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        writers.close(partitions);
+        writers.open(partitions);
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        writers.startBatch();
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            if (writers.isRewinding(tp)) {
+                continue;
+            }
+            TopicPartitionWriter writer = writers.writer(tp);
+            if (writer.isDone(record.kafkaOffset())) {
+                writer.skip(record.kafkaOffset());
+                continue;
+            }
+            try {
+                write(writer, record);
+            } catch (S3WriteException e) {
+                writers.recover(e);
+            }
+        }
+        writers.rotateIdle(clock.getAsLong());
+    }
+
+    private void write(TopicPartitionWriter writer, SinkRecord record) {
+        if (record.value() == null && config.nullValueBehavior() == S3ParquetSinkConfig.NullValueBehavior.IGNORE) {
+            ignoredNullValues++;
+            log.debug("Ignored null value at {}-{}@{} ({} so far)", record.topic(), record.kafkaPartition(),
+                    record.kafkaOffset(), ignoredNullValues);
+            writer.skip(record.kafkaOffset());
+            return;
+        }
+        try {
+            if (record.value() == null) {
+                throw new DataException("Null value (tombstone); set " + S3ParquetSinkConfig.BEHAVIOR_ON_NULL_VALUES
+                        + "=ignore to skip these");
+            }
+            if (record.valueSchema() == null) {
+                throw new DataException("Schemaless value; use a converter that provides schemas (Avro, or JSON "
+                        + "with schemas.enable=true)");
+            }
+            writer.write(record, router.route(record));
+        } catch (DataException e) {
+            reportErrant(record, e);
+            writer.skip(record.kafkaOffset());
+        }
+    }
+
+    private void reportErrant(SinkRecord record, DataException cause) {
+        String where = "topic " + record.topic() + ", partition " + record.kafkaPartition() + ", offset "
+                + record.kafkaOffset();
+        if (reporter != null) {
+            // The worker waits for these reports before it commits the offsets past them.
+            reporter.report(record, cause);
+        } else if (config.toleratesErrors()) {
+            log.warn("Skipped record at {} (errors.tolerance=all, no dead letter queue): {}", where,
+                    cause.getMessage());
+        } else {
+            throw new DataException("Cannot write the record at " + where + ": " + cause.getMessage()
+                    + ". Configure errors.tolerance=all and errors.deadletterqueue.topic.name to route such records "
+                    + "to a dead letter queue", cause);
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        writers.rotateIdle(clock.getAsLong());
+        return writers.committableOffsets();
+    }
+
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // preCommit does the work: offsets are committed only up to what is durable in S3.
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        if (writers != null) {
+            writers.close(partitions);
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (writers != null) {
+                writers.closeAll();
+            }
+        } finally {
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.sluice.connect.s3;
+
+import dev.sluice.lake.ParquetRecordWriter;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the records of one Kafka partition into Parquet files, one open file per partition path,
+ * and knows up to which offset everything is durably in S3.
+ *
+ * <p>Files are opened and closed in <em>groups</em>: the group starts with the first record written
+ * after the previous group closed, and every rotation rule (records, bytes, event-time window, idle
+ * time, open-file limit) closes the whole group. Closing uploads every file of the group, then
+ * writes the partition's offset checkpoint. Each file is named by the offset of its first record,
+ * so the names of a group depend only on the records from the group's first offset on; a group
+ * replayed after a crash therefore overwrites whatever it had uploaded before, whatever its new
+ * rotation points. Within a group a file is rolled early only when a record's schema cannot be
+ * projected onto the file's schema, which the same replay reproduces (see the design doc).
+ *
+ * <p>Not thread-safe; driven by the task thread.
+ */
+final class TopicPartitionWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicPartitionWriter.class);
+
+    private record OpenFile(ParquetRecordWriter writer, long sequence) {
+    }
+
+    private final TopicPartition tp;
+    private final WriterContext ctx;
+    private final Map<String, OpenFile> openFiles = new LinkedHashMap<>();
+    /** Records below this offset are already in S3 (from the checkpoint); -1 if unknown. */
+    private long skipBelow;
+    /** First offset of the open group, -1 when no group is open. */
+    private long groupStart = -1;
+    /** Last offset handled in this session, -1 before the first. */
+    private long lastOffset = -1;
+    /** Every offset below is durable in S3 or was deliberately not written; -1 if unknown. */
+    private long durableNext = -1;
+    private long lastCheckpoint = -1;
+    private long highWaterWindow = RotationPolicy.NO_WINDOW;
+    private long lastRecordMillis;
+    private int failuresSinceCommit;
+    private int rolledInGroup;
+    private long groupRecords;
+
+    TopicPartitionWriter(TopicPartition tp, WriterContext ctx, long skipBelow) {
+        this.tp = tp;
+        this.ctx = ctx;
+        this.skipBelow = skipBelow;
+        this.lastRecordMillis = ctx.clock().getAsLong();
+    }
+
+    TopicPartition partition() {
+        return tp;
+    }
+
+    /** Whether the record at {@code offset} needs no work: already durable, or already handled in this session. */
+    boolean isDone(long offset) {
+        if (offset <= lastOffset) {
+            log.debug("{}: offset {} delivered again after {}; already handled", tp, offset, lastOffset);
+            return true;
+        }
+        return offset < skipBelow;
+    }
+
+    /** Marks a record handled without writing it (already durable, sent to the DLQ, or ignored). */
+    void skip(long offset) {
+        lastOffset = offset;
+        lastRecordMillis = ctx.clock().getAsLong();
+        if (groupStart < 0) {
+            durableNext = offset + 1;
+        }
+    }
+
+    /**
+     * Writes one record.
+     *
+     * @throws DataException    if the record cannot be converted; nothing was written for it
+     * @throws S3WriteException if S3 failed; this writer has discarded its open files
+     */
+    void write(SinkRecord record, RecordRouter.Route route) {
+        long offset = record.kafkaOffset();
+        long window = ctx.policy().window(route.eventTimeMillis());
+        if (groupStart >= 0 && ctx.policy().entersNewWindow(highWaterWindow, window)) {
+            closeGroup("event time entered a new window");
+        }
+        highWaterWindow = Math.max(highWaterWindow, window);
+
+        OpenFile file = openFiles.get(route.partitionPath());
+        ConnectToAvroConverter.RowProjector projector =
+                file == null ? null : ctx.converter().projector(record.valueSchema(), file.writer().schema());
+        Schema target = projector != null ? file.writer().schema() : ctx.converter().avroSchema(record.valueSchema());
+        if (projector == null) {
+            projector = ctx.converter().projector(record.valueSchema(), target);
+            if (projector == null) {
+                throw new DataException("Value schema cannot be written even to its own Avro form: "
+                        + ctx.converter().incompatibility(record.valueSchema(), target));
+            }
+        }
+        GenericData.Record row = projector.project(record);
+
+        if (file != null && file.writer().schema() != target) {
+            if (log.isDebugEnabled()) {
+                log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset,
+                        ctx.converter().incompatibility(record.valueSchema(), file.writer().schema()));
+            }
+            commitFile(file);
+            openFiles.remove(route.partitionPath());
+            rolledInGroup++;
+            file = null;
+        }
+        if (file == null) {
+            file = openFile(route.partitionPath(), target, offset);
+        }
+        try {
+            file.writer().write(row);
+        } catch (IOException | RuntimeException e) {
+            throw fail("Writing offset " + offset + " to " + file.writer().key() + " failed", e);
+        }
+        groupRecords++;
+        lastOffset = offset;
+        lastRecordMillis = ctx.clock().getAsLong();
+        if (ctx.policy().isFull(file.writer().records(), file.writer().dataSize())) {
+            closeGroup("file is full");
+        }
+    }
+
+    private OpenFile openFile(String partitionPath, Schema schema, long offset) {
+        ctx.budget().makeRoom(this);
+        String key = ctx.namer().dataKey(tp.topic(), partitionPath, tp.partition(), offset, ctx.settings().codec());
+        ParquetRecordWriter writer;
+        try {
+            writer = ParquetRecordWriter.open(ctx.s3(), ctx.settings(), key, schema);
+        } catch (IOException | RuntimeException e) {
+            throw fail("Opening " + key + " failed", e);
+        }
+        if (groupStart < 0) {
+            groupStart = offset;
+            durableNext = offset;
+            rolledInGroup = 0;
+            groupRecords = 0;
+        }
+        OpenFile file = new OpenFile(writer, ctx.budget().nextSequence());
+        openFiles.put(partitionPath, file);
+        return file;
+    }
+
+    private void commitFile(OpenFile file) {
+        try {
+            file.writer().commit();
+        } catch (IOException | RuntimeException e) {
+            throw fail("Uploading " + file.writer().key() + " failed", e);
+        }
+    }
+
+    /**
+     * Uploads every open file, then checkpoints. Afterwards every offset handled so far is durable.
+     *
+     * @throws S3WriteException if S3 failed; this writer has discarded its open files
+     */
+    void closeGroup(String reason) {
+        if (groupStart < 0) {
+            return;
+        }
+        for (OpenFile file : openFiles.values()) {
+            commitFile(file);
+        }
+        int files = openFiles.size() + rolledInGroup;
+        openFiles.clear();
+        long next = lastOffset + 1;
+        try {
+            ctx.checkpoints().write(tp, next);
+        } catch (RuntimeException e) {
+            throw fail("Checkpointing offset " + next + " failed", e);
+        }
+        log.info("{}: uploaded {} file(s), {} records, offsets {}..{}, because {}",
+                tp, files, groupRecords, groupStart, lastOffset, reason);
+        lastCheckpoint = next;
+        durableNext = next;
+        groupStart = -1;
+        failuresSinceCommit = 0;
+    }
+
+    /** Closes the group if no record arrived for the idle time. */
+    void rotateIfIdle(long nowMillis) {
+        if (groupStart >= 0 && ctx.policy().isIdle(lastRecordMillis, nowMillis)) {
+            closeGroup("the partition was idle");
+        }
+    }
+
+    /** Discards open files without uploading (partition revoked or task stopped). */
+    void discard() {
+        for (OpenFile file : openFiles.values()) {
+            file.writer().abort();
+        }
+        openFiles.clear();
+        groupStart = -1;
+    }
+
+    private S3WriteException fail(String message, Throwable cause) {
+        long rewindTo = durableNext;
+        discard();
+        skipBelow = Math.max(skipBelow, lastCheckpoint);
+        lastOffset = -1;
+        durableNext = -1;
+        highWaterWindow = RotationPolicy.NO_WINDOW;
+        failuresSinceCommit++;
+        return new S3WriteException(tp, rewindTo, tp + ": " + message, cause);
+    }
+
+    /** S3 failures since the last successful group, for giving up on a persistent outage. */
+    int failuresSinceCommit() {
+        return failuresSinceCommit;
+    }
+
+    /** The offset Kafka may commit: every record below it is in S3 or deliberately not written. */
+    OptionalLong committableOffset() {
+        return durableNext < 0 ? OptionalLong.empty() : OptionalLong.of(durableNext);
+    }
+
+    int openFileCount() {
+        return openFiles.size();
+    }
+
+    /** Sequence number of the oldest open file, or {@link Long#MAX_VALUE} if none is open. */
+    long oldestFileSequence() {
+        long oldest = Long.MAX_VALUE;
+        for (OpenFile file : openFiles.values()) {
+            oldest = Math.min(oldest, file.sequence());
+        }
+        return oldest;
+    }
+}
