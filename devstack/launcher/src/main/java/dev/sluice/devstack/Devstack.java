@@ -67,21 +67,21 @@ public final class Devstack implements AutoCloseable {
     public synchronized void start() {
         try {
             prepareStateDir();
-            int kafkaPort = Ports.orFree(settings.kafkaPort());
-            int controllerPort = Ports.orFree(settings.kafkaControllerPort());
-            int connectPort = Ports.orFree(settings.connectPort());
-            int postgresPort = Ports.orFree(settings.postgresPort());
-            int s3Port = Ports.orFree(settings.s3Port());
-            int registryPort = Ports.orFree(settings.registryPort());
-            int appPort = Ports.orFree(settings.appPort());
-            // Check every port before starting anything: a clash is reported at once, not after a minute.
-            Ports.requireFree("kafka", kafkaPort);
-            Ports.requireFree("kafka controller", controllerPort);
-            Ports.requireFree("kafka-connect", connectPort);
-            Ports.requireFree("postgres", postgresPort);
-            Ports.requireFree("s3", s3Port);
-            Ports.requireFree("schema-registry", registryPort);
-            Ports.requireFree("streams-app", appPort);
+            int kafkaPort = settings.kafkaPort();
+            int controllerPort = settings.kafkaControllerPort();
+            int connectPort = settings.connectPort();
+            int postgresPort = settings.postgresPort();
+            int s3Port = settings.s3Port();
+            int registryPort = settings.registryPort();
+            // Check every fixed port before starting anything: a clash is reported at once, not after a minute.
+            // Port 0 means "any free port", chosen by each component just before it binds.
+            requireFreeIfFixed("kafka", kafkaPort);
+            requireFreeIfFixed("kafka controller", controllerPort);
+            requireFreeIfFixed("kafka-connect", connectPort);
+            requireFreeIfFixed("postgres", postgresPort);
+            requireFreeIfFixed("s3", s3Port);
+            requireFreeIfFixed("schema-registry", registryPort);
+            requireFreeIfFixed("streams-app", settings.appPort());
 
             Path state = settings.stateDir();
             ExecutorService starter = Executors.newFixedThreadPool(4);
@@ -115,7 +115,8 @@ public final class Devstack implements AutoCloseable {
             demo.registerAll();
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
-            app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"), appPort,
+            app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
+                    Ports.orFree(settings.appPort()),
                     kafka.bootstrapServers(), registry.registryV2Url()));
             endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
 
@@ -230,6 +231,12 @@ public final class Devstack implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return file;
+    }
+
+    private static void requireFreeIfFixed(String component, int port) {
+        if (port != 0) {
+            Ports.requireFree(component, port);
+        }
     }
 
     private <T extends AutoCloseable> T track(T component) {
