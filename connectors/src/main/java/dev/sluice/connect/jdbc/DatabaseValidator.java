@@ -89,11 +89,11 @@ public final class DatabaseValidator {
     private void reportConnectionFailure(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String detail = e.getMessage() + " (SQLState " + (state.isEmpty() ? "unknown" : state) + ")";
+        String user = config.connectionUser() == null ? "(driver default)" : "'" + config.connectionUser() + "'";
         if ("28P01".equals(state)) {
-            error(CONNECTION_PASSWORD, "the database rejected the password of user '" + config.connectionUser()
-                    + "': " + detail);
+            error(CONNECTION_PASSWORD, "the database rejected the password of user " + user + ": " + detail);
         } else if (state.startsWith("28")) {
-            error(CONNECTION_USER, "the database rejected user '" + config.connectionUser() + "': " + detail);
+            error(CONNECTION_USER, "the database rejected user " + user + ": " + detail);
         } else {
             error(CONNECTION_URL, "cannot connect to " + connections.redactedUrl() + ": " + detail);
         }
@@ -164,6 +164,6 @@ public final class DatabaseValidator {
     }
 
     private void error(String key, String message) {
-        errors.computeIfAbsent(key, k -> new ArrayList<>()).add(message);
+        errors.computeIfAbsent(key, k -> new ArrayList<>()).add(key + ": " + message);
     }
 }

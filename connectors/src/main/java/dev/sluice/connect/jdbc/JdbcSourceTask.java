@@ -37,6 +37,7 @@ public class JdbcSourceTask extends SourceTask {
     private volatile boolean stopping;
 
     private JdbcSourceTaskConfig config;
+    private String sources;
     private ConnectionFactory connections;
     private RetryBudget retries;
     private Connection connection;
@@ -54,9 +55,9 @@ public class JdbcSourceTask extends SourceTask {
         config = new JdbcSourceTaskConfig(props);
         connections = ConnectionFactory.of(config);
         retries = new RetryBudget(config.connectionAttempts(), config.connectionBackoffMs());
-        LOG.info("Starting JDBC source task: {} in mode {} from {}",
-                config.query().isPresent() ? "custom query" : "tables " + config.taskTables(),
-                config.mode().configValue(), connections.redactedUrl());
+        sources = config.query().isPresent() ? "the custom query" : "tables " + config.taskTables();
+        LOG.info("Starting JDBC source task: {} in mode {} from {}", sources, config.mode().configValue(),
+                connections.redactedUrl());
     }
 
     @Override
@@ -69,7 +70,7 @@ public class JdbcSourceTask extends SourceTask {
                     break;
                 }
                 long now = System.currentTimeMillis();
-                String attempt = "connect to " + connections.redactedUrl();
+                String attempt = "connect to " + connections.redactedUrl() + " to read " + sources;
                 try {
                     prepare();
                     SourceReader reader = current != null && current.isOpen() ? current : nextDue(now);

@@ -159,7 +159,7 @@ final class SourceReader {
     private void execute(Connection connection) throws SQLException {
         Instant upperBound = mode.usesTimestampColumn() ? databaseNow(connection).minusMillis(timestampDelayMs) : null;
         QueryBuilder.BoundQuery query = queryBuilder.build(offset, upperBound);
-        LOG.debug("Querying {} from offset {}: {}", description, offset, query.sql());
+        LOG.trace("Querying {} from offset {}: {}", description, offset, query.sql());
         statement = connection.prepareStatement(query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         try {
             statement.setFetchSize(batchMaxRows);
