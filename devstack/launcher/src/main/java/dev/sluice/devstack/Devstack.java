@@ -117,7 +117,7 @@ public final class Devstack implements AutoCloseable {
 
             app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
                     Ports.orFree(settings.appPort()),
-                    kafka.bootstrapServers(), registry.registryV2Url()));
+                    kafka.bootstrapServers(), registry.registryV2Url(), connect.restUrl()));
             endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
 
             if (settings.generator()) {

@@ -39,7 +39,7 @@ public final class StreamsAppProcess implements AutoCloseable {
 
     /** Starts streams-app and waits until its health endpoint answers 200. */
     public static StreamsAppProcess start(Path home, Path stateDir, int port, String bootstrapServers,
-            String registryUrl) {
+            String registryUrl, String connectUrl) {
         String url = "http://" + Ports.HOST + ":" + port;
         ChildJvm jvm = ChildJvm.start(COMPONENT, classpath(home), MAIN_CLASS,
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(),
@@ -47,7 +47,8 @@ public final class StreamsAppProcess implements AutoCloseable {
                         "SLUICE_HTTP_HOST", Ports.HOST,
                         "SLUICE_HTTP_PORT", Integer.toString(port),
                         "SLUICE_STATE_DIR", stateDir.resolve("streams").toString(),
-                        "SLUICE_REGISTRY_URL", registryUrl),
+                        "SLUICE_REGISTRY_URL", registryUrl,
+                        "SLUICE_CONNECT_URL", connectUrl),
                 stateDir.resolve("streams-app.log"));
         jvm.awaitReady(START_TIMEOUT, () -> HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health"))
                 .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
