@@ -1,0 +1,82 @@
+package dev.sluice.connect.s3;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/** A SinkTaskContext for driving a task directly, recording the rewinds it requests. */
+final class TestSinkTaskContext implements SinkTaskContext {
+
+    private final Map<String, String> configs;
+    private final Set<TopicPartition> assignment = new HashSet<>();
+    private final Map<TopicPartition, Long> requestedOffsets = new HashMap<>();
+    private final ErrantRecordReporter reporter;
+
+    TestSinkTaskContext(Map<String, String> configs, ErrantRecordReporter reporter) {
+        this.configs = configs;
+        this.reporter = reporter;
+    }
+
+    void assign(Set<TopicPartition> partitions) {
+        assignment.clear();
+        assignment.addAll(partitions);
+    }
+
+    /** Rewinds requested since the last call, as the worker would apply them before its next poll. */
+    Map<TopicPartition, Long> takeRequestedOffsets() {
+        Map<TopicPartition, Long> copy = Map.copyOf(requestedOffsets);
+        requestedOffsets.clear();
+        return copy;
+    }
+
+    @Override
+    public Map<String, String> configs() {
+        return configs;
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+        requestedOffsets.putAll(offsets);
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+        requestedOffsets.put(tp, offset);
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return Set.copyOf(assignment);
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+    }
+
+    @Override
+    public void requestCommit() {
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+        return null;
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+        return reporter;
+    }
+}
