@@ -20,8 +20,12 @@ public final class ConnectorTemplates {
 
     /** Debezium CDC of PostgreSQL into bronze.pg.* topics. */
     public static final String POSTGRES_CDC = "postgres-cdc";
+    /** Sluice's JDBC source connector polling tables of any JDBC database into bronze.* topics. */
+    public static final String JDBC_SOURCE = "jdbc-source";
+    /** Sluice's S3 Parquet sink writing topics into the lake, bad records to the Connect dead letter queue. */
+    public static final String S3_PARQUET_SINK = "s3-parquet-sink";
 
-    private static final List<String> NAMES = List.of(POSTGRES_CDC);
+    private static final List<String> NAMES = List.of(POSTGRES_CDC, JDBC_SOURCE, S3_PARQUET_SINK);
     private static final String LOCATION = "/dev/sluice/connect/templates/";
     private static final ObjectMapper JSON = new ObjectMapper();
 

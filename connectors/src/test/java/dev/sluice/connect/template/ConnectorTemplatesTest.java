@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,63 @@ class ConnectorTemplatesTest {
     void marksThePasswordAsSecret() {
         assertTrue(cdc.parameters().get("database.password").secret());
         assertFalse(cdc.parameters().get("database.hostname").secret());
+    }
+
+    @Test
+    void optionalParametersLeftEmptyAreLeftOutSoTheConnectorDefaultApplies() {
+        ConnectorTemplate jdbc = new ConnectorTemplates().get(ConnectorTemplates.JDBC_SOURCE);
+        Map<String, String> config = jdbc.render(Map.of(
+                "connection.url", "jdbc:postgresql://127.0.0.1:5432/warehouse",
+                "tables", "exchange_rates",
+                "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        assertFalse(config.containsKey("query"), "empty optional parameter left out: " + config);
+        assertFalse(config.containsKey("connection.password"));
+        assertEquals("exchange_rates", config.get("tables"));
+        assertEquals("timestamp+incrementing", config.get("mode"));
+
+        Map<String, String> bulk = jdbc.render(Map.of(
+                "connection.url", "jdbc:postgresql://127.0.0.1:5432/warehouse",
+                "tables", "exchange_rates", "mode", "bulk", "incrementing.column.name", "",
+                "timestamp.column.name", " ", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        assertFalse(bulk.containsKey("incrementing.column.name"), "explicitly emptied: " + bulk);
+        assertFalse(bulk.containsKey("timestamp.column.name"));
+    }
+
+    @Test
+    void aRequiredParameterGivenEmptyIsMissing() {
+        TemplateException e = assertThrows(TemplateException.class, () -> cdc.render(Map.of(
+                "database.password", "${env:PG_PASSWORD}", "registry.url", " ")));
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        assertTrue(e.problems().get(0).contains("missing required parameter 'registry.url'"));
+    }
+
+    @Test
+    void secretConfigKeysAreTheSettingsCarryingSecretParameters() {
+        ConnectorTemplates templates = new ConnectorTemplates();
+        assertEquals(Set.of("database.password"), cdc.secretConfigKeys());
+        assertEquals(Set.of("connection.password"), templates.get(ConnectorTemplates.JDBC_SOURCE).secretConfigKeys());
+        assertEquals(Set.of("aws.access.key.id", "aws.secret.access.key"),
+                templates.get(ConnectorTemplates.S3_PARQUET_SINK).secretConfigKeys());
+    }
+
+    @Test
+    void sinkTemplateSendsBadRecordsToTheConnectDeadLetterQueueWithContext() {
+        Map<String, String> config = new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.of(
+                "topics", "silver.orders", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        assertEquals("all", config.get("errors.tolerance"));
+        assertEquals("dlq.sink", config.get("errors.deadletterqueue.topic.name"));
+        assertEquals("true", config.get("errors.deadletterqueue.context.headers.enable"));
+        assertFalse(config.containsKey("aws.access.key.id"), "default credentials chain when not given");
+        assertFalse(config.containsKey("s3.endpoint"));
+    }
+
+    @Test
+    void everyTemplateDocumentsEveryParameter() {
+        for (ConnectorTemplate template : new ConnectorTemplates().all()) {
+            assertFalse(template.description().isBlank(), template.name());
+            template.parameters().forEach((name, parameter) ->
+                    assertFalse(parameter.doc().isBlank(), template.name() + " parameter " + name));
+        }
     }
 
     @Test

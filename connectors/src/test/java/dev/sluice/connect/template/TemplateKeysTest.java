@@ -1,0 +1,100 @@
+package dev.sluice.connect.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.runtime.SinkConnectorConfig;
+import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every key a template sets is one its connector, Kafka Connect's framework, or one of its transforms defines:
+ * a misspelt key would be ignored by Connect without a word, so it is caught here against the real ConfigDefs.
+ */
+class TemplateKeysTest {
+
+    private static final Set<String> TOPIC_CREATION_KEYS = Set.of(
+            "topic.creation.default.replication.factor", "topic.creation.default.partitions");
+    private static final List<String> CONVERTER_PREFIXES = List.of("key.converter.", "value.converter.");
+    /** Debezium's topic naming strategy reads these; they are not in the connector's own ConfigDef. */
+    private static final Set<String> DEBEZIUM_TOPIC_NAMING_KEYS = Set.of(
+            io.debezium.schema.AbstractTopicNamingStrategy.TOPIC_HEARTBEAT_PREFIX.name(),
+            io.debezium.schema.AbstractTopicNamingStrategy.TOPIC_DELIMITER.name());
+
+    @ParameterizedTest
+    @ValueSource(strings = {ConnectorTemplates.POSTGRES_CDC, ConnectorTemplates.JDBC_SOURCE,
+            ConnectorTemplates.S3_PARQUET_SINK})
+    void everyKeyIsDefinedByTheConnectorTheFrameworkOrATransform(String name) throws Exception {
+        ConnectorTemplate template = new ConnectorTemplates().get(name);
+        Connector connector = (Connector) Class.forName(template.connectorClass()).getDeclaredConstructor()
+                .newInstance();
+        ConfigDef framework = connector instanceof SinkConnector ? SinkConnectorConfig.configDef()
+                : SourceConnectorConfig.configDef();
+        Set<String> known = new HashSet<>(framework.names());
+        known.addAll(connector.config().names());
+        known.addAll(TOPIC_CREATION_KEYS);
+        if (template.connectorClass().startsWith("io.debezium.")) {
+            known.addAll(DEBEZIUM_TOPIC_NAMING_KEYS);
+        }
+        Map<String, Set<String>> transforms = transformKeys(template.config());
+
+        List<String> unknown = new ArrayList<>();
+        for (String key : template.config().keySet()) {
+            boolean ok = known.contains(key)
+                    || CONVERTER_PREFIXES.stream().anyMatch(key::startsWith)
+                    || transforms.values().stream().anyMatch(keys -> keys.contains(key));
+            if (!ok) {
+                unknown.add(key);
+            }
+        }
+        assertEquals(List.of(), unknown, "keys of template " + name + " that nothing defines");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ConnectorTemplates.POSTGRES_CDC, ConnectorTemplates.JDBC_SOURCE,
+            ConnectorTemplates.S3_PARQUET_SINK})
+    void secretSettingsArePasswordsToTheConnector(String name) throws Exception {
+        ConnectorTemplate template = new ConnectorTemplates().get(name);
+        Connector connector = (Connector) Class.forName(template.connectorClass()).getDeclaredConstructor()
+                .newInstance();
+        Map<String, ConfigDef.ConfigKey> keys = connector.config().configKeys();
+        for (String secret : template.secretConfigKeys()) {
+            assertEquals(ConfigDef.Type.PASSWORD, keys.get(secret).type,
+                    secret + " of " + name + " should be a PASSWORD setting, hidden by Connect in its own output");
+        }
+        assertTrue(!template.secretConfigKeys().isEmpty(), name + " has a credential");
+    }
+
+    /** For each alias in {@code transforms}: the keys {@code transforms.<alias>.*} its class defines. */
+    private static Map<String, Set<String>> transformKeys(Map<String, String> config) throws Exception {
+        Map<String, Set<String>> keys = new HashMap<>();
+        String aliases = config.getOrDefault("transforms", "");
+        for (String alias : Arrays.stream(aliases.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList()) {
+            String prefix = "transforms." + alias + ".";
+            String type = config.get(prefix + "type");
+            Set<String> defined = new HashSet<>();
+            defined.add(prefix + "type");
+            if (type != null) {
+                Transformation<?> transform = (Transformation<?>) Class.forName(type).getDeclaredConstructor()
+                        .newInstance();
+                transform.config().names().forEach(n -> defined.add(prefix + n));
+            }
+            keys.put(alias, defined);
+        }
+        keys.put("transforms", Set.of("transforms"));
+        return keys;
+    }
+}
