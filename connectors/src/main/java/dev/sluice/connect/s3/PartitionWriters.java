@@ -52,8 +52,11 @@ final class PartitionWriters implements OpenFileBudget {
         for (TopicPartition tp : partitions) {
             OptionalLong checkpoint = writerContext().checkpoints().read(tp);
             writers.put(tp, new TopicPartitionWriter(tp, writerContext(), checkpoint.orElse(-1)));
-            log.info("{}: assigned; records below offset {} are already in S3", tp,
-                    checkpoint.isPresent() ? checkpoint.getAsLong() : "(none: no checkpoint)");
+            if (checkpoint.isPresent()) {
+                log.info("{}: assigned; records below offset {} are already in S3", tp, checkpoint.getAsLong());
+            } else {
+                log.info("{}: assigned; no checkpoint, resuming from the committed offset", tp);
+            }
         }
     }
 

@@ -88,7 +88,10 @@ public class S3ParquetSinkTask extends SinkTask {
                 continue;
             }
             TopicPartitionWriter writer = writers.writer(tp);
-            if (writer.isDone(record.kafkaOffset())) {
+            if (writer.isRedelivery(record.kafkaOffset())) {
+                continue;
+            }
+            if (writer.isDurable(record.kafkaOffset())) {
                 writer.skip(record.kafkaOffset());
                 continue;
             }

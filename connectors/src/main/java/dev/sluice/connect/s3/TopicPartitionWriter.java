@@ -64,12 +64,17 @@ final class TopicPartitionWriter {
         return tp;
     }
 
-    /** Whether the record at {@code offset} needs no work: already durable, or already handled in this session. */
-    boolean isDone(long offset) {
-        if (offset <= lastOffset) {
-            log.debug("{}: offset {} delivered again after {}; already handled", tp, offset, lastOffset);
-            return true;
-        }
+    /**
+     * Whether {@code offset} was already handled in this session. The worker only delivers a record
+     * twice after it rewound the consumer on its own (e.g. a failed offset commit); such records are
+     * in an open file or in S3 already.
+     */
+    boolean isRedelivery(long offset) {
+        return offset <= lastOffset;
+    }
+
+    /** Whether the record at {@code offset} is already in S3 according to the checkpoint read at assignment. */
+    boolean isDurable(long offset) {
         return offset < skipBelow;
     }
 

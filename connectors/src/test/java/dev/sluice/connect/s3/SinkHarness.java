@@ -22,6 +22,7 @@ final class SinkHarness {
     private final TestSinkTaskContext context;
     private final RecordingErrantReporter reporter;
     private final Map<TopicPartition, Long> committed;
+    private final Map<TopicPartition, Long> position = new HashMap<>();
 
     private SinkHarness(S3ParquetSinkTask task, TestSinkTaskContext context, RecordingErrantReporter reporter,
                         Map<TopicPartition, Long> committed) {
@@ -29,6 +30,9 @@ final class SinkHarness {
         this.context = context;
         this.reporter = reporter;
         this.committed = committed;
+        for (TopicPartition tp : context.assignment()) {
+            position.put(tp, committed.getOrDefault(tp, 0L));
+        }
     }
 
     /** The connector settings every test starts from: the real server, a prefix of its own. */
@@ -60,6 +64,30 @@ final class SinkHarness {
 
     static SinkHarness start(Map<String, String> config, Set<TopicPartition> partitions, AtomicLong clock) {
         return start(config, partitions, clock, new HashMap<>(), true);
+    }
+
+    /**
+     * Delivers {@code log} (the records of {@code tp}, offset = index) from the consumer position up
+     * to {@code until}, {@code batch} records per put, honouring rewinds the task requests.
+     */
+    void deliver(List<SinkRecord> log, TopicPartition tp, long until, int batch) {
+        applyRewinds();
+        while (position.get(tp) < until) {
+            long from = position.get(tp);
+            long to = Math.min(until, from + batch);
+            task.put(List.copyOf(log.subList((int) from, (int) to)));
+            position.put(tp, to);
+            applyRewinds();
+        }
+    }
+
+    private void applyRewinds() {
+        position.putAll(context.takeRequestedOffsets());
+    }
+
+    /** Moves the consumer position back, as the worker does after a failed offset commit. */
+    void seek(TopicPartition tp, long offset) {
+        position.put(tp, offset);
     }
 
     void put(Collection<SinkRecord> records) {
