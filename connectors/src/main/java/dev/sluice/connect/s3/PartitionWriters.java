@@ -99,7 +99,7 @@ final class PartitionWriters implements OpenFileBudget {
      * consumed again from the last durable offset. Gives up after {@value #MAX_CONSECUTIVE_FAILURES}
      * failures in a row.
      */
-    void recover(S3WriteException failure) {
+    void recover(PartitionWriteException failure) {
         TopicPartition tp = failure.partition();
         TopicPartitionWriter writer = writers.get(tp);
         if (writer != null && writer.failuresSinceCommit() >= MAX_CONSECUTIVE_FAILURES) {
@@ -118,7 +118,7 @@ final class PartitionWriters implements OpenFileBudget {
         for (TopicPartitionWriter writer : writers.values()) {
             try {
                 writer.rotateIfIdle(nowMillis);
-            } catch (S3WriteException e) {
+            } catch (PartitionWriteException e) {
                 recover(e);
             }
         }
@@ -156,7 +156,7 @@ final class PartitionWriters implements OpenFileBudget {
         }
         try {
             oldest.closeGroup("the task reached " + S3ParquetSinkConfig.MAX_OPEN_FILES + "=" + maxOpenFiles);
-        } catch (S3WriteException e) {
+        } catch (PartitionWriteException e) {
             recover(e);
         }
     }

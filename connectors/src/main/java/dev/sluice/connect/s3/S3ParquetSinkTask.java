@@ -56,9 +56,9 @@ public class S3ParquetSinkTask extends SinkTask {
         ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns());
         RotationPolicy policy = RotationPolicy.from(config);
         S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer);
-        writers = new PartitionWriters(config.maxOpenFiles(), context, budget -> new WriterContext(s3,
-                config.parquetFileSettings(), namer, converter, policy, checkpoints, clock, budget));
         reporter = errantRecordReporter();
+        writers = new PartitionWriters(config.maxOpenFiles(), context, budget -> new WriterContext(s3,
+                config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
         log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
                 config.codec(), reporter != null ? "the errant record reporter"
                         : config.toleratesErrors() ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
@@ -97,7 +97,7 @@ public class S3ParquetSinkTask extends SinkTask {
             }
             try {
                 write(writer, record);
-            } catch (S3WriteException e) {
+            } catch (PartitionWriteException e) {
                 writers.recover(e);
             }
         }
@@ -123,20 +123,23 @@ public class S3ParquetSinkTask extends SinkTask {
             }
             writer.write(record, router.route(record));
         } catch (DataException e) {
-            reportErrant(record, e);
-            writer.skip(record.kafkaOffset());
+            handleErrant(writer, record, e);
         }
     }
 
-    private void reportErrant(SinkRecord record, DataException cause) {
+    private void handleErrant(TopicPartitionWriter writer, SinkRecord record, DataException cause) {
         String where = "topic " + record.topic() + ", partition " + record.kafkaPartition() + ", offset "
                 + record.kafkaOffset();
-        if (reporter != null) {
-            // The worker waits for these reports before it commits the offsets past them.
+        if (reporter != null && config.toleratesErrors()) {
+            writer.deadLetter(record, cause);
+        } else if (reporter != null) {
+            // errors.tolerance=none: the worker's reporter logs or dead-letters the record, then fails the task.
             reporter.report(record, cause);
+            writer.skip(record.kafkaOffset());
         } else if (config.toleratesErrors()) {
             log.warn("Skipped record at {} (errors.tolerance=all, no dead letter queue): {}", where,
                     cause.getMessage());
+            writer.skip(record.kafkaOffset());
         } else {
             throw new DataException("Cannot write the record at " + where + ": " + cause.getMessage()
                     + ". Configure errors.tolerance=all and errors.deadletterqueue.topic.name to route such records "

@@ -2,9 +2,13 @@ package dev.sluice.connect.s3;
 
 import dev.sluice.lake.ParquetRecordWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.kafka.common.TopicPartition;
@@ -35,9 +39,14 @@ final class TopicPartitionWriter {
     private record OpenFile(ParquetRecordWriter writer, long sequence) {
     }
 
+    private record DeadLetter(SinkRecord record, Throwable cause) {
+    }
+
     private final TopicPartition tp;
     private final WriterContext ctx;
     private final Map<String, OpenFile> openFiles = new LinkedHashMap<>();
+    /** Errant records of the open group, reported when the group commits so that a replay reports them once. */
+    private final List<DeadLetter> pendingDeadLetters = new ArrayList<>();
     /** Records below this offset are already in S3 (from the checkpoint); -1 if unknown. */
     private long skipBelow;
     /** First offset of the open group, -1 when no group is open. */
@@ -78,7 +87,37 @@ final class TopicPartitionWriter {
         return offset < skipBelow;
     }
 
-    /** Marks a record handled without writing it (already durable, sent to the DLQ, or ignored). */
+    /**
+     * Sends an errant record to the dead letter queue. Inside an open group it is held back until the
+     * group commits: if the group is discarded (crash, rebalance, failure) the record is delivered
+     * and reported again, so it must not have been reported already.
+     *
+     * @throws PartitionWriteException if reporting failed; this writer has discarded its open files
+     */
+    void deadLetter(SinkRecord record, Throwable cause) {
+        if (groupStart >= 0) {
+            pendingDeadLetters.add(new DeadLetter(record, cause));
+            skip(record.kafkaOffset());
+            return;
+        }
+        awaitReported(List.of(ctx.deadLetters().report(record, cause)));
+        skip(record.kafkaOffset());
+    }
+
+    private void awaitReported(List<Future<Void>> reports) {
+        try {
+            for (Future<Void> report : reports) {
+                report.get();
+            }
+        } catch (ExecutionException e) {
+            throw fail("Reporting errant records to the dead letter queue failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail("Interrupted while reporting errant records", e);
+        }
+    }
+
+    /** Marks a record handled without writing it (already durable, or ignored). */
     void skip(long offset) {
         lastOffset = offset;
         lastRecordMillis = ctx.clock().getAsLong();
@@ -91,7 +130,7 @@ final class TopicPartitionWriter {
      * Writes one record.
      *
      * @throws DataException    if the record cannot be converted; nothing was written for it
-     * @throws S3WriteException if S3 failed; this writer has discarded its open files
+     * @throws PartitionWriteException if S3 failed; this writer has discarded its open files
      */
     void write(SinkRecord record, RecordRouter.Route route) {
         long offset = record.kafkaOffset();
@@ -169,9 +208,11 @@ final class TopicPartitionWriter {
     }
 
     /**
-     * Uploads every open file, then checkpoints. Afterwards every offset handled so far is durable.
+     * Uploads every open file, reports the group's errant records and waits for the dead letter
+     * queue to have them, then checkpoints. Afterwards every offset handled so far is durable.
      *
-     * @throws S3WriteException if S3 failed; this writer has discarded its open files
+     * @throws PartitionWriteException if S3 or the dead letter queue failed; this writer has discarded
+     *                                 its open files
      */
     void closeGroup(String reason) {
         if (groupStart < 0) {
@@ -182,6 +223,14 @@ final class TopicPartitionWriter {
         }
         int files = openFiles.size() + rolledInGroup;
         openFiles.clear();
+        if (!pendingDeadLetters.isEmpty()) {
+            List<Future<Void>> reports = new ArrayList<>(pendingDeadLetters.size());
+            for (DeadLetter letter : pendingDeadLetters) {
+                reports.add(ctx.deadLetters().report(letter.record(), letter.cause()));
+            }
+            awaitReported(reports);
+            pendingDeadLetters.clear();
+        }
         long next = lastOffset + 1;
         try {
             ctx.checkpoints().write(tp, next);
@@ -209,10 +258,11 @@ final class TopicPartitionWriter {
             file.writer().abort();
         }
         openFiles.clear();
+        pendingDeadLetters.clear();
         groupStart = -1;
     }
 
-    private S3WriteException fail(String message, Throwable cause) {
+    private PartitionWriteException fail(String message, Throwable cause) {
         long rewindTo = durableNext;
         discard();
         skipBelow = Math.max(skipBelow, lastCheckpoint);
@@ -220,7 +270,7 @@ final class TopicPartitionWriter {
         durableNext = -1;
         highWaterWindow = RotationPolicy.NO_WINDOW;
         failuresSinceCommit++;
-        return new S3WriteException(tp, rewindTo, tp + ": " + message, cause);
+        return new PartitionWriteException(tp, rewindTo, tp + ": " + message, cause);
     }
 
     /** S3 failures since the last successful group, for giving up on a persistent outage. */

@@ -3,14 +3,16 @@ package dev.sluice.connect.s3;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.ParquetFileSettings;
 import java.util.function.LongSupplier;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What every {@link TopicPartitionWriter} of a task shares.
  *
- * @param clock wall clock in epoch milliseconds, for idle rotation only
+ * @param deadLetters the worker's errant record reporter, or null if the task has none
+ * @param clock       wall clock in epoch milliseconds, for idle rotation only
  */
 record WriterContext(S3Client s3, ParquetFileSettings settings, ObjectKeyNamer namer,
                      ConnectToAvroConverter converter, RotationPolicy policy, S3OffsetCheckpoints checkpoints,
-                     LongSupplier clock, OpenFileBudget budget) {
+                     ErrantRecordReporter deadLetters, LongSupplier clock, OpenFileBudget budget) {
 }

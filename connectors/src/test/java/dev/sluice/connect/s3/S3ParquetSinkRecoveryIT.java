@@ -246,6 +246,41 @@ class S3ParquetSinkRecoveryIT {
     }
 
     @Test
+    void deadLettersOfADiscardedGroupAreReportedOnceByTheNextTask() {
+        Map<String, String> config = config("deadletters", 1_000);
+        config.put("errors.tolerance", "all");
+        Map<TopicPartition, Long> kafka = new HashMap<>();
+        List<SinkRecord> log0 = new ArrayList<>(log(0));
+        for (int offset = 5; offset < RECORDS; offset += 10) {
+            SinkRecord good = log0.get(offset);
+            log0.set(offset, good.newRecord(good.topic(), good.kafkaPartition(), null, null, good.valueSchema(), null,
+                    good.timestamp()));
+        }
+        RecordingErrantReporter deadLetterQueue = new RecordingErrantReporter();
+
+        SinkHarness first = SinkHarness.start(config, Set.of(P0), clock, kafka, deadLetterQueue);
+        deliver(first, log0, P0, 120, 20);
+        first.commit();
+        // Crash with the group open: its tombstones must not have reached the dead letter queue yet.
+
+        SinkHarness second = SinkHarness.start(config, Set.of(P0), clock, kafka, deadLetterQueue);
+        deliver(second, log0, P0, RECORDS, 30);
+        flushByIdle(second);
+        second.commit();
+
+        List<Long> reported = deadLetterQueue.reports().stream().map(r -> r.record().kafkaOffset()).sorted().toList();
+        List<Long> expected = new ArrayList<>();
+        for (long offset = 5; offset < RECORDS; offset += 10) {
+            expected.add(offset);
+        }
+        assertEquals(expected, reported, "each bad record in the dead letter queue exactly once");
+        List<GenericRecord> rows = lake.allRows(prefix + "/");
+        assertEquals(RECORDS - expected.size(), rows.size());
+        assertEquals(rows.size(), rows.stream().map(r -> r.get("__kafka_offset")).distinct().count());
+        second.stop();
+    }
+
+    @Test
     void recordsDeliveredAgainToALiveTaskAreNotWrittenTwice() {
         Map<String, String> config = config("redelivery", 12);
         Map<TopicPartition, Long> kafka = new HashMap<>();

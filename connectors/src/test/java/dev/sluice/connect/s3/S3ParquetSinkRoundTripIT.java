@@ -284,10 +284,13 @@ class S3ParquetSinkRoundTripIT {
     @Test
     void unconvertibleRecordsGoToTheErrantRecordReporterWithTheirReason() {
         String prefix = uniquePrefix("dlq");
+        Map<String, String> config = idleConfig(prefix);
+        config.put("errors.tolerance", "all");
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        SinkHarness sink = SinkHarness.start(idleConfig(prefix), Set.of(tp), clock);
+        SinkHarness sink = SinkHarness.start(config, Set.of(tp), clock);
 
         sink.put(mixOfGoodAndBad());
+        assertEquals(List.of(), sink.reporter().reports(), "held back while their group is open");
         flushByIdle(sink);
 
         List<RecordingErrantReporter.Report> reports = sink.reporter().reports();
@@ -299,6 +302,18 @@ class S3ParquetSinkRoundTripIT {
         List<GenericRecord> rows = lake.allRows(prefix + "/");
         assertEquals(List.of(0L, 5L), rows.stream().map(r -> (Long) r.get("__kafka_offset")).sorted().toList());
         assertEquals(Map.of(tp, 6L), sink.commit(), "reported records count as handled");
+        sink.stop();
+    }
+
+    @Test
+    void withToleranceNoneTheReporterHearsOfTheRecordAtOnce() {
+        String prefix = uniquePrefix("dlq-none");
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        SinkHarness sink = SinkHarness.start(idleConfig(prefix), Set.of(tp), clock);
+
+        sink.put(mixOfGoodAndBad().subList(0, 2));
+
+        assertEquals(1, sink.reporter().reports().size(), "the worker's reporter decides to fail the task");
         sink.stop();
     }
 

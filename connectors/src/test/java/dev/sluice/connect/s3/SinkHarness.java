@@ -52,7 +52,12 @@ final class SinkHarness {
     /** Starts a task and assigns it {@code partitions}, resuming from {@code committed} (shared with later tasks). */
     static SinkHarness start(Map<String, String> config, Set<TopicPartition> partitions, AtomicLong clock,
                              Map<TopicPartition, Long> committed, boolean withReporter) {
-        RecordingErrantReporter reporter = withReporter ? new RecordingErrantReporter() : null;
+        return start(config, partitions, clock, committed, withReporter ? new RecordingErrantReporter() : null);
+    }
+
+    /** Starts a task whose errant records go to {@code reporter} (null: none configured). */
+    static SinkHarness start(Map<String, String> config, Set<TopicPartition> partitions, AtomicLong clock,
+                             Map<TopicPartition, Long> committed, RecordingErrantReporter reporter) {
         TestSinkTaskContext context = new TestSinkTaskContext(config, reporter);
         S3ParquetSinkTask task = new S3ParquetSinkTask(clock::get);
         task.initialize(context);

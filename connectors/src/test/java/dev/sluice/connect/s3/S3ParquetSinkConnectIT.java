@@ -1,0 +1,274 @@
+package dev.sluice.connect.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.embedded.Await;
+import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.embedded.EmbeddedPlatformExtension;
+import dev.sluice.embedded.KafkaBroker;
+import dev.sluice.embedded.S3Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connector in a real Connect worker, from a real Kafka topic (JSON with schemas) into a real S3
+ * server: every good record in exactly one row, every bad one in the dead letter queue with the
+ * reason, also across a restart of the tasks; the secret never shows in the REST API.
+ */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class S3ParquetSinkConnectIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(45);
+    private static final Instant TEN = Instant.parse("2026-03-07T10:00:00Z");
+    private static final String[] REGIONS = {"EU", "US", "APAC"};
+
+    @TempDir
+    static Path temp;
+
+    private static KafkaBroker kafka;
+    private static ConnectWorker connect;
+    private static S3Server s3;
+
+    @BeforeAll
+    static void servers(KafkaBroker broker, ConnectWorker worker, S3Server server) {
+        kafka = broker;
+        connect = worker;
+        s3 = server;
+    }
+
+    @Test
+    void writesEveryRecordOnceAndDeadLettersTheRestAcrossATaskRestart() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "silver.orders-e2e-" + suffix;
+        String dlq = "dlq.s3-sink-" + suffix;
+        String name = "s3-sink-" + suffix;
+        String prefix = "e2e-" + suffix;
+        kafka.createTopics(2, topic);
+        kafka.createTopics(1, dlq);
+
+        Path credentials = temp.resolve("s3-credentials-" + suffix + ".properties");
+        Properties secrets = new Properties();
+        secrets.setProperty("aws.access.key.id", s3.accessKey());
+        secrets.setProperty("aws.secret.access.key", s3.secretKey());
+        try (var out = Files.newOutputStream(credentials)) {
+            secrets.store(out, null);
+        }
+
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", S3ParquetSinkConnector.class.getName());
+        config.put("tasks.max", "2");
+        config.put("topics", topic);
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "true");
+        config.put("s3.bucket.name", S3Server.LAKE_BUCKET);
+        config.put("s3.endpoint", s3.endpoint().toString());
+        config.put("s3.region", s3.region());
+        config.put("s3.path.style.access", "true");
+        config.put("aws.access.key.id", "${file:" + credentials + ":aws.access.key.id}");
+        config.put("aws.secret.access.key", "${file:" + credentials + ":aws.secret.access.key}");
+        config.put("topics.dir", prefix);
+        config.put("partition.timestamp.field", "created_at");
+        config.put("partition.fields", "region");
+        config.put("flush.size", "40");
+        config.put("rotate.idle.ms", "1000");
+        config.put("parquet.codec", "zstd");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", dlq);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        putConnector(name, config);
+        awaitRunning(name, 2);
+
+        try (KafkaProducer<String, String> producer = producer()) {
+            produce(producer, topic, 0, 300);
+            Await.until("some files uploaded", DEADLINE,
+                    () -> !new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp).parquetKeys(prefix + "/").isEmpty());
+            restartTasks(name);
+            awaitRunning(name, 2);
+            produce(producer, topic, 300, 600);
+        }
+        // 600 records with a value, 12 tombstones (every 50th key): the tombstones go to the DLQ.
+        Await.until("all offsets committed", DEADLINE, () -> committedEverything(name, topic));
+
+        LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp.resolve("download-" + suffix));
+        List<GenericRecord> rows = lake.allRows(prefix + "/");
+        Set<Long> ids = new HashSet<>();
+        for (GenericRecord row : rows) {
+            assertTrue(ids.add((Long) row.get("id")), "duplicate id " + row.get("id"));
+        }
+        assertEquals(600, rows.size());
+        assertEquals(600, ids.size());
+        for (String key : lake.parquetKeys(prefix + "/")) {
+            assertTrue(key.matches(prefix + "/" + topic.replace(".", "\\.") + "/year=2026/month=03/day=07/hour=1\\d/"
+                    + "region=(EU|US|APAC)/.+\\+[01]\\+\\d{20}\\.zstd\\.parquet"), key);
+        }
+
+        List<ConsumerRecord<String, String>> deadLetters = readAll(dlq, 12);
+        assertEquals(12, deadLetters.size());
+        for (ConsumerRecord<String, String> letter : deadLetters) {
+            Header message = letter.headers().lastHeader("__connect.errors.exception.message");
+            assertTrue(new String(message.value(), StandardCharsets.UTF_8).contains("Null value"));
+            assertEquals(null, letter.value(), "the original (null) value is kept");
+        }
+
+        String shown = get("/connectors/" + name + "/config").body();
+        assertFalse(shown.contains(s3.secretKey()), "the secret never appears in the REST API");
+        deleteConnector(name);
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props);
+    }
+
+    /** Orders {@code from..to-1}, JSON with schemas; after every 50th order a tombstone. */
+    private static void produce(KafkaProducer<String, String> producer, String topic, int from, int to)
+            throws Exception {
+        for (int id = from; id < to; id++) {
+            String key = "order-" + id;
+            producer.send(new ProducerRecord<>(topic, id % 2, key, orderJson(id))).get();
+            if (id % 50 == 49) {
+                producer.send(new ProducerRecord<>(topic, id % 2, key, null)).get();
+            }
+        }
+    }
+
+    private static String orderJson(long id) {
+        ObjectNode envelope = JSON.createObjectNode();
+        ObjectNode schema = envelope.putObject("schema");
+        schema.put("type", "struct").put("name", "dev.sluice.silver.Order").put("optional", false);
+        ArrayNode fields = schema.putArray("fields");
+        fields.addObject().put("field", "id").put("type", "int64").put("optional", false);
+        fields.addObject().put("field", "region").put("type", "string").put("optional", true);
+        fields.addObject().put("field", "amount").put("type", "double").put("optional", false);
+        fields.addObject().put("field", "created_at").put("type", "int64").put("optional", false)
+                .put("name", "org.apache.kafka.connect.data.Timestamp").put("version", 1);
+        ObjectNode items = fields.addObject().put("field", "items").put("type", "array").put("optional", false);
+        ObjectNode item = items.putObject("items").put("type", "struct").put("optional", false);
+        item.putArray("fields").addObject().put("field", "sku").put("type", "string").put("optional", false);
+        ObjectNode payload = envelope.putObject("payload");
+        payload.put("id", id).put("region", REGIONS[(int) (id % 3)]).put("amount", id * 1.5)
+                .put("created_at", TEN.plusSeconds(id * 10).toEpochMilli());
+        payload.putArray("items").addObject().put("sku", "sku-" + id);
+        return envelope.toString();
+    }
+
+    private static boolean committedEverything(String connector, String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + connector)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            return ends.entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
+                    && committed.get(e.getKey()).offset() == e.getValue().offset());
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            Await.until(expected + " records in " + topic, DEADLINE, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= expected;
+            });
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        return records;
+    }
+
+    // ------------------------------------------------------------------ Connect REST
+
+    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connect.restUrl() + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return send("GET", path, null);
+    }
+
+    private static void putConnector(String name, Map<String, String> config) throws Exception {
+        HttpResponse<String> response = send("PUT", "/connectors/" + name + "/config", config);
+        assertTrue(response.statusCode() == 200 || response.statusCode() == 201, response.body());
+    }
+
+    private static void awaitRunning(String name, int tasks) {
+        Await.until(name + " running with " + tasks + " tasks", DEADLINE, () -> {
+            var status = JSON.readTree(get("/connectors/" + name + "/status").body());
+            var states = new ArrayList<String>();
+            status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
+            if (states.contains("FAILED")) {
+                throw new AssertionError("task failed: " + status);
+            }
+            return "RUNNING".equals(status.path("connector").path("state").asText()) && states.size() == tasks
+                    && states.stream().allMatch("RUNNING"::equals);
+        });
+    }
+
+    private static void restartTasks(String name) throws Exception {
+        HttpResponse<String> response = send("POST", "/connectors/" + name + "/restart?includeTasks=true", null);
+        assertTrue(response.statusCode() == 202 || response.statusCode() == 204 || response.statusCode() == 200,
+                response.statusCode() + " " + response.body());
+    }
+
+    private static void deleteConnector(String name) throws Exception {
+        send("DELETE", "/connectors/" + name, null);
+        Await.until(name + " deleted", DEADLINE, () -> get("/connectors/" + name).statusCode() == 404);
+    }
+}
