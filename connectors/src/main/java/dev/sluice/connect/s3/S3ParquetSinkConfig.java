@@ -117,10 +117,12 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                             + "task's debug log).",
                     GROUP_LAYOUT, 6, Width.SHORT, "Null values")
             .define(FLUSH_SIZE, Type.LONG, 500_000L, Range.atLeast(1), Importance.HIGH,
-                    "Rotate when a file holds this many records.",
+                    "Rotate when a file holds this many records. Any rotation uploads every open file of "
+                            + "that Kafka partition, which is what keeps retries exactly-once.",
                     GROUP_ROTATION, 1, Width.SHORT, "Records per file")
             .define(ROTATE_BYTES, Type.LONG, 128L * 1024 * 1024, Range.atLeast(1024), Importance.MEDIUM,
-                    "Rotate when a file would be this many bytes (written plus buffered, compressed).",
+                    "Rotate when a file would be this many bytes: row groups written plus the row group "
+                            + "being buffered (the latter counted before compression).",
                     GROUP_ROTATION, 2, Width.SHORT, "Bytes per file")
             .define(ROTATE_INTERVAL_MS, Type.LONG, 3_600_000L, S3ParquetSinkConfig::validateDisabledOrPositive,
                     Importance.MEDIUM,
