@@ -88,20 +88,23 @@ final class TopicPartitionWriter {
     }
 
     /**
-     * Sends an errant record to the dead letter queue. Inside an open group it is held back until the
-     * group commits: if the group is discarded (crash, rebalance, failure) the record is delivered
-     * and reported again, so it must not have been reported already.
+     * Sends an errant record to the dead letter queue, held back until its group commits (opening a
+     * group if none is open): if the group is discarded (crash, rebalance, failure) the record is
+     * delivered and reported again, so it must not have been reported already.
      *
-     * @throws PartitionWriteException if reporting failed; this writer has discarded its open files
+     * @throws PartitionWriteException if the group had to be closed and that failed
      */
     void deadLetter(SinkRecord record, Throwable cause) {
-        if (groupStart >= 0) {
-            pendingDeadLetters.add(new DeadLetter(record, cause));
-            skip(record.kafkaOffset());
-            return;
+        long offset = record.kafkaOffset();
+        if (groupStart < 0) {
+            startGroup(offset);
         }
-        awaitReported(List.of(ctx.deadLetters().report(record, cause)));
-        skip(record.kafkaOffset());
+        pendingDeadLetters.add(new DeadLetter(record, cause));
+        lastOffset = offset;
+        lastRecordMillis = ctx.clock().getAsLong();
+        if (ctx.policy().isFull(pendingDeadLetters.size(), 0)) {
+            closeGroup("it holds " + pendingDeadLetters.size() + " errant records");
+        }
     }
 
     private void awaitReported(List<Future<Void>> reports) {
@@ -189,14 +192,18 @@ final class TopicPartitionWriter {
             throw fail("Opening " + key + " failed", e);
         }
         if (groupStart < 0) {
-            groupStart = offset;
-            durableNext = offset;
-            rolledInGroup = 0;
-            groupRecords = 0;
+            startGroup(offset);
         }
         OpenFile file = new OpenFile(writer, ctx.budget().nextSequence());
         openFiles.put(partitionPath, file);
         return file;
+    }
+
+    private void startGroup(long offset) {
+        groupStart = offset;
+        durableNext = offset;
+        rolledInGroup = 0;
+        groupRecords = 0;
     }
 
     private void commitFile(OpenFile file) {
@@ -209,7 +216,7 @@ final class TopicPartitionWriter {
 
     /**
      * Uploads every open file, reports the group's errant records and waits for the dead letter
-     * queue to have them, then checkpoints. Afterwards every offset handled so far is durable.
+     * queue to have them, then checkpoints. A group may consist of errant records only. Afterwards every offset handled so far is durable.
      *
      * @throws PartitionWriteException if S3 or the dead letter queue failed; this writer has discarded
      *                                 its open files
@@ -223,7 +230,8 @@ final class TopicPartitionWriter {
         }
         int files = openFiles.size() + rolledInGroup;
         openFiles.clear();
-        if (!pendingDeadLetters.isEmpty()) {
+        int deadLetters = pendingDeadLetters.size();
+        if (deadLetters > 0) {
             List<Future<Void>> reports = new ArrayList<>(pendingDeadLetters.size());
             for (DeadLetter letter : pendingDeadLetters) {
                 reports.add(ctx.deadLetters().report(letter.record(), letter.cause()));
@@ -237,8 +245,8 @@ final class TopicPartitionWriter {
         } catch (RuntimeException e) {
             throw fail("Checkpointing offset " + next + " failed", e);
         }
-        log.info("{}: uploaded {} file(s), {} records, offsets {}..{}, because {}",
-                tp, files, groupRecords, groupStart, lastOffset, reason);
+        log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, because {}",
+                tp, files, groupRecords, deadLetters, groupStart, lastOffset, reason);
         lastCheckpoint = next;
         durableNext = next;
         groupStart = -1;
