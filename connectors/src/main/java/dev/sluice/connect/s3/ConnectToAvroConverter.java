@@ -58,8 +58,14 @@ final class ConnectToAvroConverter {
     private static final Object INCOMPATIBLE = new Object();
 
     private final boolean metadataColumns;
-    private final Map<org.apache.kafka.connect.data.Schema, Schema> schemasByIdentity = new IdentityHashMap<>();
-    private final Map<org.apache.kafka.connect.data.Schema, Schema> schemasByEquality = new HashMap<>();
+    /** Fast path: schema instances seen before, to their canonical (first seen equal) instance. */
+    private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> canonicalByIdentity =
+            new IdentityHashMap<>();
+    private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> canonicalByEquality =
+            new HashMap<>();
+    /** Keyed by canonical instances. */
+    private final Map<org.apache.kafka.connect.data.Schema, Schema> avroSchemas = new IdentityHashMap<>();
+    /** File schema to (canonical value schema to projector, or INCOMPATIBLE). */
     private final Map<Schema, Map<org.apache.kafka.connect.data.Schema, Object>> projectors = new IdentityHashMap<>();
     private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> wrappers =
             new IdentityHashMap<>();
@@ -75,22 +81,43 @@ final class ConnectToAvroConverter {
      * @throws DataException if the schema has no Avro/Parquet form (e.g. a struct without fields)
      */
     Schema avroSchema(org.apache.kafka.connect.data.Schema valueSchema) {
-        Schema cached = schemasByIdentity.get(valueSchema);
-        if (cached != null) {
-            return cached;
-        }
-        cached = schemasByEquality.get(valueSchema);
+        org.apache.kafka.connect.data.Schema canonical = canonical(valueSchema);
+        Schema cached = avroSchemas.get(canonical);
         if (cached == null) {
-            cached = new SchemaBuilderState().topLevel(structView(valueSchema));
-            if (schemasByEquality.size() >= MAX_CACHED_SCHEMAS) {
-                schemasByEquality.clear();
-                schemasByIdentity.clear();
-                projectors.clear();
-            }
-            schemasByEquality.put(valueSchema, cached);
+            cached = new SchemaBuilderState().topLevel(structView(canonical));
+            avroSchemas.put(canonical, cached);
         }
-        schemasByIdentity.put(valueSchema, cached);
         return cached;
+    }
+
+    /**
+     * The first seen instance equal to {@code schema}. Converters usually hand out the same instance
+     * for the same schema, but need not; caches below are keyed by canonical instances so that they
+     * grow with distinct schemas, not with records.
+     */
+    private org.apache.kafka.connect.data.Schema canonical(org.apache.kafka.connect.data.Schema schema) {
+        org.apache.kafka.connect.data.Schema canonical = canonicalByIdentity.get(schema);
+        if (canonical != null) {
+            return canonical;
+        }
+        canonical = canonicalByEquality.get(schema);
+        if (canonical == null) {
+            if (canonicalByEquality.size() >= MAX_CACHED_SCHEMAS) {
+                // Open files keep their Avro schemas; projectors for them are simply compiled again.
+                canonicalByEquality.clear();
+                canonicalByIdentity.clear();
+                avroSchemas.clear();
+                projectors.clear();
+                wrappers.clear();
+            }
+            canonicalByEquality.put(schema, schema);
+            canonical = schema;
+        }
+        if (canonicalByIdentity.size() >= MAX_CACHED_SCHEMAS) {
+            canonicalByIdentity.clear();
+        }
+        canonicalByIdentity.put(schema, canonical);
+        return canonical;
     }
 
     /**
@@ -98,16 +125,17 @@ final class ConnectToAvroConverter {
      * if they are incompatible.
      */
     RowProjector projector(org.apache.kafka.connect.data.Schema valueSchema, Schema fileSchema) {
+        org.apache.kafka.connect.data.Schema canonical = canonical(valueSchema);
         Map<org.apache.kafka.connect.data.Schema, Object> byValueSchema =
                 projectors.computeIfAbsent(fileSchema, s -> new IdentityHashMap<>());
-        Object projector = byValueSchema.get(valueSchema);
+        Object projector = byValueSchema.get(canonical);
         if (projector == null) {
             try {
-                projector = compileRow(valueSchema, fileSchema);
+                projector = compileRow(canonical, fileSchema);
             } catch (IncompatibleSchemaException e) {
                 projector = INCOMPATIBLE;
             }
-            byValueSchema.put(valueSchema, projector);
+            byValueSchema.put(canonical, projector);
         }
         return projector == INCOMPATIBLE ? null : (RowProjector) projector;
     }

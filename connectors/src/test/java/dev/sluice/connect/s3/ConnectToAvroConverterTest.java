@@ -142,6 +142,9 @@ class ConnectToAvroConverterTest {
                 .field("zip", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
                 .build();
         assertSame(converter.avroSchema(ADDRESS), converter.avroSchema(copy));
+        Schema file = converter.avroSchema(ADDRESS);
+        assertSame(converter.projector(ADDRESS, file), converter.projector(copy, file),
+                "equal schema instances share one compiled projector");
     }
 
     @Test

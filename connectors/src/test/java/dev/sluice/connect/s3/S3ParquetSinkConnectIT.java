@@ -11,8 +11,13 @@ import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
+import dev.sluice.embedded.RegistryServer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import dev.sluice.embedded.S3Server;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,6 +34,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -41,6 +49,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,37 +95,10 @@ class S3ParquetSinkConnectIT {
         kafka.createTopics(2, topic);
         kafka.createTopics(1, dlq);
 
-        Path credentials = temp.resolve("s3-credentials-" + suffix + ".properties");
-        Properties secrets = new Properties();
-        secrets.setProperty("aws.access.key.id", s3.accessKey());
-        secrets.setProperty("aws.secret.access.key", s3.secretKey());
-        try (var out = Files.newOutputStream(credentials)) {
-            secrets.store(out, null);
-        }
-
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", S3ParquetSinkConnector.class.getName());
-        config.put("tasks.max", "2");
-        config.put("topics", topic);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "true");
-        config.put("s3.bucket.name", S3Server.LAKE_BUCKET);
-        config.put("s3.endpoint", s3.endpoint().toString());
-        config.put("s3.region", s3.region());
-        config.put("s3.path.style.access", "true");
-        config.put("aws.access.key.id", "${file:" + credentials + ":aws.access.key.id}");
-        config.put("aws.secret.access.key", "${file:" + credentials + ":aws.secret.access.key}");
-        config.put("topics.dir", prefix);
-        config.put("partition.timestamp.field", "created_at");
-        config.put("partition.fields", "region");
-        config.put("flush.size", "40");
-        config.put("rotate.idle.ms", "1000");
-        config.put("parquet.codec", "zstd");
-        config.put("errors.tolerance", "all");
-        config.put("errors.deadletterqueue.topic.name", dlq);
-        config.put("errors.deadletterqueue.topic.replication.factor", "1");
-        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        config.put("tasks.max", "2");
         putConnector(name, config);
         awaitRunning(name, 2);
 
@@ -155,6 +137,127 @@ class S3ParquetSinkConnectIT {
         String shown = get("/connectors/" + name + "/config").body();
         assertFalse(shown.contains(s3.secretKey()), "the secret never appears in the REST API");
         deleteConnector(name);
+    }
+
+    @Test
+    void avroThroughTheRegistryKeepsTypesAndInterleavedVersionsShareFiles(RegistryServer registry) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "silver.orders-avro-" + suffix;
+        String dlq = "dlq.s3-sink-avro-" + suffix;
+        String name = "s3-sink-avro-" + suffix;
+        String prefix = "e2e-avro-" + suffix;
+        kafka.createTopics(1, topic);
+        kafka.createTopics(1, dlq);
+        org.apache.avro.Schema v1 = avroOrder(false);
+        org.apache.avro.Schema v2 = avroOrder(true);
+        Map<String, Object> serde = Map.of("apicurio.registry.url", registry.registryV2Url(),
+                "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
+                "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false");
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                     new ByteArraySerializer())) {
+            serializer.configure(serde, false);
+            for (long id = 0; id < 300; id++) {
+                org.apache.avro.Schema schema = id % 2 == 0 ? v1 : v2;
+                GenericData.Record order = new GenericData.Record(schema);
+                order.put("id", id);
+                order.put("region", REGIONS[(int) (id % 3)]);
+                order.put("amount", ByteBuffer.wrap(BigInteger.valueOf(id * 1001 + 7).toByteArray()));
+                order.put("created_at", TEN.plusSeconds(id).toEpochMilli());
+                GenericData.Record item = new GenericData.Record(schema.getField("items").schema().getElementType());
+                item.put("sku", "sku-" + id);
+                order.put("items", List.of(item));
+                if (schema == v2) {
+                    order.put("coupon", "SAVE" + id);
+                }
+                producer.send(new ProducerRecord<>(topic, "order-" + id, serializer.serialize(topic, order))).get();
+            }
+        }
+
+        Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
+        config.put("tasks.max", "1");
+        config.put("flush.size", "100000");
+        config.put("value.converter", "io.apicurio.registry.utils.converter.AvroConverter");
+        config.put("value.converter.apicurio.registry.url", registry.registryV2Url());
+        config.put("value.converter.apicurio.registry.as-confluent", "true");
+        config.put("value.converter.apicurio.registry.use-id", "contentId");
+        config.put("value.converter.apicurio.registry.headers.enabled", "false");
+        putConnector(name, config);
+        awaitRunning(name, 1);
+        Await.until("all offsets committed", DEADLINE, () -> committedEverything(name, topic, 1));
+
+        LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp.resolve("download-" + suffix));
+        List<String> keys = lake.parquetKeys(prefix + "/");
+        // Per region the first record is v1 (EU, APAC: one roll at their first v2) or v2 (US: no roll).
+        assertEquals(5, keys.size(), "not one file per version switch: " + keys);
+        List<GenericRecord> rows = lake.allRows(prefix + "/");
+        assertEquals(300, rows.size());
+        assertEquals(300, rows.stream().map(r -> r.get("id")).distinct().count());
+        for (GenericRecord row : rows) {
+            long id = (Long) row.get("id");
+            ByteBuffer amount = (ByteBuffer) row.get("amount");
+            byte[] unscaled = new byte[amount.remaining()];
+            amount.duplicate().get(unscaled);
+            assertEquals(BigDecimal.valueOf(id * 1001 + 7, 2), new BigDecimal(new BigInteger(unscaled), 2));
+            assertEquals(TEN.plusSeconds(id).toEpochMilli(), row.get("created_at"));
+            assertEquals("sku-" + id, ((GenericRecord) ((List<?>) row.get("items")).get(0)).get("sku").toString());
+            Object coupon = row.getSchema().getField("coupon") == null ? null : row.get("coupon");
+            assertEquals(id % 2 == 0 ? null : "SAVE" + id, coupon == null ? null : coupon.toString());
+        }
+        deleteConnector(name);
+    }
+
+    private static org.apache.avro.Schema avroOrder(boolean withCoupon) {
+        org.apache.avro.Schema decimal = LogicalTypes.decimal(12, 2)
+                .addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.BYTES));
+        org.apache.avro.Schema timestamp = LogicalTypes.timestampMillis()
+                .addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.LONG));
+        var fields = SchemaBuilder.record("Order").namespace("dev.sluice.test").fields()
+                .requiredLong("id")
+                .optionalString("region")
+                .name("amount").type(decimal).noDefault()
+                .name("created_at").type(timestamp).noDefault()
+                .name("items").type().array().items(SchemaBuilder.record("Item").fields()
+                        .requiredString("sku").endRecord()).noDefault();
+        if (withCoupon) {
+            fields = fields.optionalString("coupon");
+        }
+        return fields.endRecord();
+    }
+
+    /** The connector's settings: this S3 server, credentials through the file config provider, a DLQ. */
+    private static Map<String, String> sinkConfig(String suffix, String topic, String prefix, String dlq)
+            throws Exception {
+        Path credentials = temp.resolve("s3-credentials-" + suffix + ".properties");
+        Properties secrets = new Properties();
+        secrets.setProperty("aws.access.key.id", s3.accessKey());
+        secrets.setProperty("aws.secret.access.key", s3.secretKey());
+        try (var out = Files.newOutputStream(credentials)) {
+            secrets.store(out, null);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", S3ParquetSinkConnector.class.getName());
+        config.put("topics", topic);
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("s3.bucket.name", S3Server.LAKE_BUCKET);
+        config.put("s3.endpoint", s3.endpoint().toString());
+        config.put("s3.region", s3.region());
+        config.put("s3.path.style.access", "true");
+        config.put("aws.access.key.id", "${file:" + credentials + ":aws.access.key.id}");
+        config.put("aws.secret.access.key", "${file:" + credentials + ":aws.secret.access.key}");
+        config.put("topics.dir", prefix);
+        config.put("partition.timestamp.field", "created_at");
+        config.put("partition.fields", "region");
+        config.put("flush.size", "40");
+        config.put("rotate.idle.ms", "1000");
+        config.put("parquet.codec", "zstd");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", dlq);
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        config.put("errors.deadletterqueue.context.headers.enable", "true");
+        return config;
     }
 
     private static KafkaProducer<String, String> producer() {
@@ -198,11 +301,15 @@ class S3ParquetSinkConnectIT {
     }
 
     private static boolean committedEverything(String connector, String topic) throws Exception {
+        return committedEverything(connector, topic, 2);
+    }
+
+    private static boolean committedEverything(String connector, String topic, int partitions) throws Exception {
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + connector)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 2; p++) {
+            for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             var ends = admin.listOffsets(latest).all().get();
