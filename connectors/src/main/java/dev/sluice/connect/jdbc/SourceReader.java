@@ -116,13 +116,16 @@ final class SourceReader {
             execute(connection);
         }
         List<SourceRecord> records = new ArrayList<>(Math.min(batchMaxRows, 1024));
+        // The reader's offset moves only once the batch is handed out: if reading fails half-way the batch is
+        // dropped, and the query re-run after the error must start after the last row actually delivered.
+        SourceOffset position = offset;
         while (records.size() < batchMaxRows && onRow) {
             Struct value = converter.value(resultSet);
             SourceOffset rowPosition = position();
             onRow = resultSet.next();
-            SourceOffset recordOffset = recordOffset(rowPosition);
+            SourceOffset recordOffset = recordOffset(rowPosition, position);
             checkOrder(rowPosition);
-            offset = recordOffset;
+            position = recordOffset;
             records.add(new SourceRecord(partition, recordOffset.toMap(), topic, null,
                     converter.keySchema(), converter.key(value), converter.valueSchema(), value));
         }
@@ -131,6 +134,7 @@ final class SourceReader {
             connection.commit();
             nextRunAtMs = nowMs + pollIntervalMs;
         }
+        offset = position;
         return records;
     }
 
@@ -222,8 +226,11 @@ final class SourceReader {
         return SourceOffset.of(ts, id);
     }
 
-    /** Called after the cursor moved past the row at {@code rowPosition}. */
-    private SourceOffset recordOffset(SourceOffset rowPosition) throws SQLException {
+    /**
+     * The offset a row's record carries, called after the cursor moved past the row at {@code rowPosition};
+     * {@code previous} is the offset of the record before it.
+     */
+    private SourceOffset recordOffset(SourceOffset rowPosition, SourceOffset previous) throws SQLException {
         return switch (mode) {
             case BULK -> SourceOffset.start();
             case INCREMENTING, TIMESTAMP_INCREMENTING -> rowPosition;
@@ -231,7 +238,7 @@ final class SourceReader {
                 boolean lastWithThisTimestamp = !onRow
                         || !typeMapper.readTimestampValue(resultSet, timestampIndex).toInstant()
                                 .equals(rowPosition.timestamp());
-                yield lastWithThisTimestamp ? rowPosition : offset;
+                yield lastWithThisTimestamp ? rowPosition : previous;
             }
         };
     }

@@ -154,6 +154,47 @@ class JdbcSourceIncrementalIT {
         }
     }
 
+    @Test
+    void timestampModeRepeatsAtMostOneTimestampsRowsAfterARestartAndSkipsNone(
+            PostgresServer postgres, KafkaBroker kafka, ConnectWorker connect) throws Exception {
+        String table = unique("jdbc_tsties");
+        execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, modified timestamptz NOT NULL)");
+        String topic = TOPIC_PREFIX + table;
+        kafka.createTopics(1, topic);
+        String connector = unique("jdbc-tsties");
+        Map<String, String> config = connectorConfig(postgres, table, "timestamp");
+        config.put("timestamp.column.name", "modified");
+        config.put("timestamp.delay.interval.ms", "100");
+        // Batches of three over groups of four rows sharing a timestamp: batches end inside groups.
+        config.put("batch.max.rows", "3");
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        rest.putConnector(connector, config);
+        try (TopicRecords records = new TopicRecords(kafka, topic)) {
+            execute(postgres, "INSERT INTO " + table + " (modified) SELECT "
+                    + "clock_timestamp() + ((g / 4) * interval '100 milliseconds') FROM generate_series(1, 80) g");
+            int beforeRestart = records.awaitUntil("some rows", TIMEOUT, rows -> rows.size() >= 20).size();
+            rest.restartTask(connector, 0);
+            assertTrue(beforeRestart < 80, "restarted mid-stream (" + beforeRestart + " of 80 read)");
+            records.awaitUntil("every row", TIMEOUT, rows -> ids(rows).containsAll(
+                    LongStream.rangeClosed(1, 80).boxed().toList()));
+            execute(postgres, "INSERT INTO " + table + " (modified) VALUES (clock_timestamp())");
+            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
+                    row -> Long.valueOf(81).equals(row.get("id")));
+
+            Map<Long, Long> copies = rows.stream().collect(Collectors.groupingBy(r -> (Long) r.get("id"),
+                    java.util.TreeMap::new, Collectors.counting()));
+            assertEquals(LongStream.rangeClosed(1, 81).boxed().toList(), List.copyOf(copies.keySet()), "no gap");
+            List<Object> repeatedTimestamps = rows.stream()
+                    .filter(r -> copies.get((Long) r.get("id")) > 1)
+                    .map(r -> r.get("modified")).distinct().toList();
+            assertTrue(repeatedTimestamps.size() <= 1,
+                    "repeats, if any, are the rows of one timestamp: " + repeatedTimestamps);
+            assertTrue(copies.values().stream().allMatch(n -> n <= 2), "no row read more than twice: " + copies);
+        } finally {
+            rest.deleteConnector(connector);
+        }
+    }
+
     private static List<Long> ids(List<TopicRecords.Row> rows) {
         return rows.stream().map(r -> (Long) r.get("id")).toList();
     }

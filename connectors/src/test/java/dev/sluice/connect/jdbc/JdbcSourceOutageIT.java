@@ -14,9 +14,14 @@ import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,6 +69,103 @@ class JdbcSourceOutageIT {
                     row -> "sentinel".equals(row.get("payload")));
             assertEquals(LongStream.rangeClosed(1, 21).boxed().toList(),
                     rows.stream().map(r -> (Long) r.get("id")).toList(), "every id once across the outage");
+        }
+    }
+
+    @Test
+    void anOutageInTheMiddleOfAResultLosesNoRowOfTheBatchBeingRead(PostgresServer postgres, KafkaBroker kafka,
+                                                                  ConnectWorker connect) throws Exception {
+        int total = 5_000;
+        String table = unique("jdbc_cursor");
+        execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
+                "INSERT INTO " + table + " (payload) SELECT 'row ' || g FROM generate_series(1, " + total + ") g");
+        String topic = TOPIC_PREFIX + table;
+        kafka.createTopics(1, topic);
+        String connector = unique("jdbc-cursor");
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        try (TcpProxy proxy = new TcpProxy(postgres.port());
+             TopicRecords records = new TopicRecords(kafka, topic);
+             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+            Map<String, String> config = connectorConfig(postgres, table, "incrementing");
+            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("incrementing.column.name", "id");
+            // Three rows per poll and per fetch: the look-ahead after a batch's last row fetches the next three
+            // over the network, which is where the cut surfaces, with the batch's rows already converted.
+            config.put("batch.max.rows", "3");
+            config.put("connection.attempts", "100");
+            rest.putConnector(connector, config);
+
+            // The task's transaction stays open while its cursor has rows left: cut the database off then.
+            Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
+            proxy.cutOff();
+            int readBeforeCut = records.awaitUntil("records before the cut", TIMEOUT, rows -> !rows.isEmpty()).size();
+            assertTrue(readBeforeCut < total, "cut in the middle of the result (" + readBeforeCut + " read)");
+            Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
+            proxy.restore();
+
+            execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
+            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
+                    row -> "sentinel".equals(row.get("payload")));
+            assertEquals(LongStream.rangeClosed(1, total + 1).boxed().toList(),
+                    rows.stream().map(r -> (Long) r.get("id")).toList(), "every id once across the cut");
+        }
+    }
+
+    @Test
+    void inTimestampModeAnOutageInsideAGroupOfEqualTimestampsRepeatsThatGroupAndSkipsNothing(
+            PostgresServer postgres, KafkaBroker kafka, ConnectWorker connect) throws Exception {
+        int total = 3_000;
+        String table = unique("jdbc_cursor_ts");
+        // Groups of ten rows share a timestamp; batches of three end inside groups.
+        execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, modified timestamptz NOT NULL)",
+                "INSERT INTO " + table + " (modified) SELECT now() - interval '1 hour' + "
+                        + "((g / 10) * interval '1 millisecond') FROM generate_series(1, " + total + ") g");
+        String topic = TOPIC_PREFIX + table;
+        kafka.createTopics(1, topic);
+        String connector = unique("jdbc-cursor-ts");
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        try (TcpProxy proxy = new TcpProxy(postgres.port());
+             TopicRecords records = new TopicRecords(kafka, topic);
+             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+            Map<String, String> config = connectorConfig(postgres, table, "timestamp");
+            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("timestamp.column.name", "modified");
+            config.put("batch.max.rows", "3");
+            config.put("connection.attempts", "100");
+            rest.putConnector(connector, config);
+
+            Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
+            proxy.cutOff();
+            Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
+            int readBeforeRestore = records.awaitUntil("records before the cut", TIMEOUT, rows -> !rows.isEmpty())
+                    .size();
+            assertTrue(readBeforeRestore < total, "cut in the middle of the result (" + readBeforeRestore + " read)");
+            proxy.restore();
+
+            records.awaitUntil("every row", TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct().count()
+                    >= total);
+            execute(postgres, "INSERT INTO " + table + " (modified) VALUES (clock_timestamp())");
+            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
+                    row -> Long.valueOf(total + 1).equals(row.get("id")));
+            Map<Long, Long> copies = rows.stream().collect(Collectors.groupingBy(r -> (Long) r.get("id"),
+                    TreeMap::new, Collectors.counting()));
+            assertEquals(LongStream.rangeClosed(1, total + 1).boxed().toList(), List.copyOf(copies.keySet()),
+                    "no row skipped");
+            List<Object> repeatedTimestamps = rows.stream().filter(r -> copies.get((Long) r.get("id")) > 1)
+                    .map(r -> r.get("modified")).distinct().toList();
+            assertTrue(repeatedTimestamps.size() <= 1, "repeats are the rows of one timestamp: " + repeatedTimestamps);
+            assertTrue(copies.values().stream().allMatch(n -> n <= 2), "no row more than twice");
+        }
+    }
+
+    private static boolean cursorOpen(PostgresServer postgres, String table) throws Exception {
+        try (Connection connection = postgres.connect(PostgresServer.WAREHOUSE_DB);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid <> "
+                     + "pg_backend_pid() AND state IN ('idle in transaction', 'active') AND query LIKE '%"
+                     + table + "%'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 
