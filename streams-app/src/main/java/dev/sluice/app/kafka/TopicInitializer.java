@@ -1,9 +1,9 @@
 package dev.sluice.app.kafka;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import jakarta.inject.Singleton;
 
 /**
  * Creates the topics the topology reads and writes when they are missing, before the streams start: brokers run
- * with topic auto-creation off, and a Streams app whose source topic is missing would stop at once.
+ * with topic auto-creation off, and a Streams app whose source topic is missing would stop at once. Silver topics
+ * that hold state per key (the reference tables are rebuilt from them) and gold topics are compacted. Existing
+ * topics are left as they are.
  */
 @Singleton
 public class TopicInitializer {
@@ -31,23 +34,34 @@ public class TopicInitializer {
     private static final long TIMEOUT_SECONDS = 60;
 
     public TopicInitializer(@Value("${kafka.bootstrap.servers}") String bootstrapServers, PipelineTopics topics) {
-        Set<String> names = Set.of(topics.getUserEvents(), topics.getSilverUserEvents(), topics.getDlq());
+        create(bootstrapServers, topics);
+    }
+
+    /** Creates every missing topic of {@code topics}; usable without Micronaut (benchmarks). */
+    public static void create(String bootstrapServers, PipelineTopics topics) {
+        List<NewTopic> wanted = new ArrayList<>();
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        for (String name : topics.all()) {
+            boolean compact = topics.silverCompacted().contains(name) || topics.gold().contains(name);
+            NewTopic topic = new NewTopic(name, topics.getPartitions(), (short) -1);
+            wanted.add(compact ? topic.configs(compacted) : topic);
+        }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
-            List<NewTopic> missing = names.stream()
-                    .map(name -> new NewTopic(name, topics.getPartitions(), (short) -1))
-                    .toList();
-            for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(missing).values().entrySet()) {
+            int created = 0;
+            for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    LOG.info("topic created name={} partitions={}", entry.getKey(), topics.getPartitions());
+                    created++;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
                     }
                 }
             }
+            LOG.info("topics ready created={} existing={} partitions={}", created, wanted.size() - created,
+                    topics.getPartitions());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -1,20 +1,95 @@
 package dev.sluice.app.topology;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.sluice.app.dlq.Stage;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**
- * Names and sizing of the topics the topology reads and writes, from {@code sluice.topics.*} in
- * application.yml. Names follow {@code bronze.<source>.<entity>}, {@code silver.<entity>}, {@code gold.<aggregate>}
- * and {@code dlq.<stage>}.
+ * Names and sizing of the topics the topology reads and writes, from {@code sluice.topics.*} in application.yml
+ * (keys in kebab case, e.g. {@code sluice.topics.order-items}). Names follow {@code bronze.<source>.<entity>},
+ * {@code silver.<entity>} and {@code gold.<aggregate>}; dead-letter topics are {@code dlq.<stage>}, see
+ * {@link Stage}.
  */
 @ConfigurationProperties("sluice.topics")
 public class PipelineTopics {
-
+    private String customers = "bronze.pg.customers";
+    private String products = "bronze.pg.products";
+    private String orders = "bronze.pg.orders";
+    private String orderItems = "bronze.pg.order_items";
+    private String exchangeRates = "bronze.warehouse.exchange_rates";
+    private String productCatalog = "bronze.warehouse.product_catalog";
     private String userEvents = "bronze.events.user_events";
+    private String silverCustomers = "silver.customers";
+    private String silverProducts = "silver.products";
+    private String silverExchangeRates = "silver.exchange_rates";
+    private String silverProductCatalog = "silver.product_catalog";
+    private String silverOrders = "silver.orders";
+    private String silverOrderLines = "silver.order_lines";
     private String silverUserEvents = "silver.user_events";
-    private String dlq = "dlq.streams";
+    private String goldProductRevenueHourly = "gold.product_revenue_hourly";
+    private String goldRegionRevenueDaily = "gold.region_revenue_daily";
+    private String goldCustomerTotals = "gold.customer_totals";
+    private String goldUserSessions = "gold.user_sessions";
     private int partitions = 3;
 
+    /** Bronze CDC of shop.customers. */
+    public String getCustomers() {
+        return customers;
+    }
+
+    public void setCustomers(String customers) {
+        this.customers = customers;
+    }
+
+    /** Bronze CDC of shop.products. */
+    public String getProducts() {
+        return products;
+    }
+
+    public void setProducts(String products) {
+        this.products = products;
+    }
+
+    /** Bronze CDC of shop.orders. */
+    public String getOrders() {
+        return orders;
+    }
+
+    public void setOrders(String orders) {
+        this.orders = orders;
+    }
+
+    /** Bronze CDC of shop.order_items. */
+    public String getOrderItems() {
+        return orderItems;
+    }
+
+    public void setOrderItems(String orderItems) {
+        this.orderItems = orderItems;
+    }
+
+    /** Bronze JDBC source of warehouse.exchange_rates. */
+    public String getExchangeRates() {
+        return exchangeRates;
+    }
+
+    public void setExchangeRates(String exchangeRates) {
+        this.exchangeRates = exchangeRates;
+    }
+
+    /** Bronze JDBC source of warehouse.product_catalog. */
+    public String getProductCatalog() {
+        return productCatalog;
+    }
+
+    public void setProductCatalog(String productCatalog) {
+        this.productCatalog = productCatalog;
+    }
+
+    /** Bronze application events. */
     public String getUserEvents() {
         return userEvents;
     }
@@ -23,6 +98,61 @@ public class PipelineTopics {
         this.userEvents = userEvents;
     }
 
+    /** Silver customers (compacted; PII policy applied). */
+    public String getSilverCustomers() {
+        return silverCustomers;
+    }
+
+    public void setSilverCustomers(String silverCustomers) {
+        this.silverCustomers = silverCustomers;
+    }
+
+    /** Silver products (compacted). */
+    public String getSilverProducts() {
+        return silverProducts;
+    }
+
+    public void setSilverProducts(String silverProducts) {
+        this.silverProducts = silverProducts;
+    }
+
+    /** Silver exchange rates (compacted). */
+    public String getSilverExchangeRates() {
+        return silverExchangeRates;
+    }
+
+    public void setSilverExchangeRates(String silverExchangeRates) {
+        this.silverExchangeRates = silverExchangeRates;
+    }
+
+    /** Silver product catalog (compacted). */
+    public String getSilverProductCatalog() {
+        return silverProductCatalog;
+    }
+
+    public void setSilverProductCatalog(String silverProductCatalog) {
+        this.silverProductCatalog = silverProductCatalog;
+    }
+
+    /** Silver enriched orders. */
+    public String getSilverOrders() {
+        return silverOrders;
+    }
+
+    public void setSilverOrders(String silverOrders) {
+        this.silverOrders = silverOrders;
+    }
+
+    /** Silver enriched order lines. */
+    public String getSilverOrderLines() {
+        return silverOrderLines;
+    }
+
+    public void setSilverOrderLines(String silverOrderLines) {
+        this.silverOrderLines = silverOrderLines;
+    }
+
+    /** Silver validated, deduplicated user events. */
     public String getSilverUserEvents() {
         return silverUserEvents;
     }
@@ -31,12 +161,40 @@ public class PipelineTopics {
         this.silverUserEvents = silverUserEvents;
     }
 
-    public String getDlq() {
-        return dlq;
+    /** Gold revenue per product per hour. */
+    public String getGoldProductRevenueHourly() {
+        return goldProductRevenueHourly;
     }
 
-    public void setDlq(String dlq) {
-        this.dlq = dlq;
+    public void setGoldProductRevenueHourly(String goldProductRevenueHourly) {
+        this.goldProductRevenueHourly = goldProductRevenueHourly;
+    }
+
+    /** Gold revenue per region per day. */
+    public String getGoldRegionRevenueDaily() {
+        return goldRegionRevenueDaily;
+    }
+
+    public void setGoldRegionRevenueDaily(String goldRegionRevenueDaily) {
+        this.goldRegionRevenueDaily = goldRegionRevenueDaily;
+    }
+
+    /** Gold running totals per customer. */
+    public String getGoldCustomerTotals() {
+        return goldCustomerTotals;
+    }
+
+    public void setGoldCustomerTotals(String goldCustomerTotals) {
+        this.goldCustomerTotals = goldCustomerTotals;
+    }
+
+    /** Gold user sessions. */
+    public String getGoldUserSessions() {
+        return goldUserSessions;
+    }
+
+    public void setGoldUserSessions(String goldUserSessions) {
+        this.goldUserSessions = goldUserSessions;
     }
 
     /** Partitions of topics this app creates when they are missing. */
@@ -46,5 +204,40 @@ public class PipelineTopics {
 
     public void setPartitions(int partitions) {
         this.partitions = partitions;
+    }
+
+    /** The topics the pipeline reads from outside. */
+    public List<String> bronze() {
+        return List.of(customers, products, orders, orderItems, exchangeRates, productCatalog, userEvents);
+    }
+
+    /** Silver topics that hold current state per key, and must therefore be compacted. */
+    public List<String> silverCompacted() {
+        return List.of(silverCustomers, silverProducts, silverExchangeRates, silverProductCatalog);
+    }
+
+    /** Silver topics that hold every change or event. */
+    public List<String> silverLogs() {
+        return List.of(silverOrders, silverOrderLines, silverUserEvents);
+    }
+
+    /** Gold topics: one latest value per aggregate key, compacted. */
+    public List<String> gold() {
+        return List.of(goldProductRevenueHourly, goldRegionRevenueDaily, goldCustomerTotals, goldUserSessions);
+    }
+
+    /** The dead-letter topics, one per stage. */
+    public List<String> deadLetter() {
+        return Arrays.stream(Stage.values()).map(Stage::topic).toList();
+    }
+
+    /** Every topic the topology reads or writes (internal topics excepted). */
+    public List<String> all() {
+        List<String> all = new ArrayList<>(bronze());
+        all.addAll(silverCompacted());
+        all.addAll(silverLogs());
+        all.addAll(gold());
+        all.addAll(deadLetter());
+        return all;
     }
 }

@@ -1,32 +1,391 @@
 package dev.sluice.app.topology;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.TimeWindows;
+
+import dev.sluice.app.aggregate.AggregateInputProcessor;
+import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.aggregate.Aggregations;
+import dev.sluice.app.aggregate.GoldKeys;
+import dev.sluice.app.aggregate.GoldLineageProcessor;
+import dev.sluice.app.aggregate.LateEventGate;
+import dev.sluice.app.aggregate.Lateness;
+import dev.sluice.app.aggregate.SilverDecodeProcessor;
+import dev.sluice.app.enrich.EnrichedOutput;
+import dev.sluice.app.enrich.OrderEnricher;
+import dev.sluice.app.enrich.ReferenceTableLoader;
+import dev.sluice.app.enrich.ReferenceTables;
+import dev.sluice.app.ingest.DeadLetterProcessor;
+import dev.sluice.app.ingest.DeadLetterTopic;
+import dev.sluice.app.ingest.DecodeProcessor;
+import dev.sluice.app.ingest.Decoded;
+import dev.sluice.app.ingest.DedupeProcessor;
+import dev.sluice.app.ingest.KeyFormat;
+import dev.sluice.app.ingest.Staged;
+import dev.sluice.app.ingest.ValidateProcessor;
+import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.serde.InternalSerde;
+import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.silver.PiiPolicy;
+import dev.sluice.app.silver.SilverMapping;
+import dev.sluice.app.silver.SilverMappings;
+import dev.sluice.app.silver.ToSilverProcessor;
+import dev.sluice.app.validate.EntityRules;
+import dev.sluice.app.validate.FieldValues;
+import dev.sluice.schemas.gold.CustomerTotals;
+import dev.sluice.schemas.gold.ProductRevenueHourly;
+import dev.sluice.schemas.gold.RegionRevenueDaily;
+import dev.sluice.schemas.gold.UserSession;
+import dev.sluice.schemas.internal.OrderEvent;
+import dev.sluice.schemas.internal.PendingEvents;
+import dev.sluice.schemas.internal.Order;
+import dev.sluice.schemas.silver.CleanUserEvent;
+import dev.sluice.schemas.silver.Customer;
+import dev.sluice.schemas.silver.EnrichedOrder;
+import dev.sluice.schemas.silver.EnrichedOrderLine;
+import dev.sluice.schemas.silver.ExchangeRate;
+import dev.sluice.schemas.silver.Product;
+import dev.sluice.schemas.silver.ProductCatalogEntry;
 
 /**
  * Builds the Sluice topology onto a {@link StreamsBuilder}. Pure construction, no runtime wiring: the app's
- * {@link TopologyFactory} and the TopologyTestDriver tests call the same method.
+ * {@link TopologyFactory}, the TopologyTestDriver tests and the benchmark call the same method.
  *
- * <p>Until the validate/enrich/aggregate stages land, user events pass through to silver unchanged, bytes and
- * headers intact.
+ * <pre>
+ * bronze.* (bytes) ─ deserialize ─ validate ─ dedupe ─┬─ enrich: map + PII + lineage ─ silver.customers/products/... ─┐
+ *                                                     │                                   (global reference tables) &lt;─┘
+ *                                                     ├─ orders + order_items ─ repartition by order ─ enrich (join) ─ silver.orders / silver.order_lines
+ *                                                     └─ failures ─ dlq.&lt;stage&gt;
+ * silver.order_lines ─ select ─ dedupe ─ by product ─ late gate ─ hourly windows ─ gold.product_revenue_hourly
+ * silver.orders ─ select ─ dedupe ─ by region ─ late gate ─┬─ daily windows ─ gold.region_revenue_daily
+ *                                                          └─ by customer ─ running totals ─ gold.customer_totals
+ * silver.user_events ─ late gate ─ session windows ─ gold.user_sessions
+ * </pre>
+ *
+ * Every processor is named {@code <stage>.<what>} so that Kafka Streams' exception handlers can attribute a failure
+ * to its stage's dead-letter topic.
  */
 public final class SluiceTopology {
 
-    private final PipelineTopics topics;
+    private static final String CUSTOMERS = "customers";
+    private static final String PRODUCTS = "products";
+    private static final String ORDERS = "orders";
+    private static final String ORDER_ITEMS = "order_items";
+    private static final String EXCHANGE_RATES = "exchange_rates";
+    private static final String PRODUCT_CATALOG = "product_catalog";
+    private static final String USER_EVENTS = "user_events";
 
-    public SluiceTopology(PipelineTopics topics) {
-        this.topics = topics;
+    private final TopologySettings settings;
+    private final PipelineTopics topics;
+    private final RegistrySerdes registry;
+    private final PipelineMetrics metrics;
+    private final StateStores stores;
+
+    public SluiceTopology(TopologySettings settings, RegistrySerdes registry, PipelineMetrics metrics) {
+        this.settings = settings;
+        this.topics = settings.topics();
+        this.registry = registry;
+        this.metrics = metrics;
+        this.stores = new StateStores(settings.inMemoryStores());
     }
 
-    /** Adds the topology to {@code builder} and returns its first stream (Micronaut wants one as a bean). */
+    /** Adds the topology to {@code builder} and returns the user-events source (Micronaut wants a stream bean). */
     public KStream<byte[], byte[]> build(StreamsBuilder builder) {
+        addReferenceTables(builder);
+        PiiPolicy pii = new PiiPolicy(settings.pii());
+        toSilver(ingest(builder, CUSTOMERS, topics.getCustomers(), KeyFormat.AVRO), CUSTOMERS,
+                SilverMappings.customers(pii), topics.getSilverCustomers(), registry.specific(Customer.class));
+        toSilver(ingest(builder, PRODUCTS, topics.getProducts(), KeyFormat.AVRO), PRODUCTS,
+                SilverMappings.products(), topics.getSilverProducts(), registry.specific(Product.class));
+        toSilver(ingest(builder, EXCHANGE_RATES, topics.getExchangeRates(), KeyFormat.AVRO), EXCHANGE_RATES,
+                SilverMappings.exchangeRates(), topics.getSilverExchangeRates(), registry.specific(ExchangeRate.class));
+        toSilver(ingest(builder, PRODUCT_CATALOG, topics.getProductCatalog(), KeyFormat.AVRO), PRODUCT_CATALOG,
+                SilverMappings.productCatalog(), topics.getSilverProductCatalog(),
+                registry.specific(ProductCatalogEntry.class));
         KStream<byte[], byte[]> userEvents = builder.stream(topics.getUserEvents(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("user-events-source"));
-        userEvents.to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
-                .withName("silver-user-events-sink"));
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("deserialize.source-" + USER_EVENTS));
+        toSilver(stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING), USER_EVENTS, SilverMappings.userEvents(),
+                topics.getSilverUserEvents(), registry.specific(CleanUserEvent.class));
+        enrichOrders(builder);
+        aggregateOrderLines(builder);
+        aggregateOrders(builder);
+        aggregateSessions(builder);
         return userEvents;
+    }
+
+    // ---- bronze to silver --------------------------------------------------------------------------------------
+
+    private KStream<byte[], Staged<Decoded>> ingest(StreamsBuilder builder, String entity, String topic,
+            KeyFormat keyFormat) {
+        KStream<byte[], byte[]> raw = builder.stream(topic,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("deserialize.source-" + entity));
+        return stages(builder, raw, entity, keyFormat);
+    }
+
+    /** Stages deserialize, validate and dedupe of one bronze entity; failures go to their dead-letter topics. */
+    private KStream<byte[], Staged<Decoded>> stages(StreamsBuilder builder, KStream<byte[], byte[]> raw,
+            String entity, KeyFormat keyFormat) {
+        EntityRules rules = settings.rules().of(entity);
+        Deserializer<Object> keys = keyFormat == KeyFormat.AVRO ? registry.genericDeserializer(true) : null;
+        Deserializer<Object> values = registry.genericDeserializer(false);
+        KStream<byte[], Staged<Decoded>> staged = raw
+                .processValues(() -> new DecodeProcessor(entity, keyFormat, keys, values, metrics),
+                        Named.as("deserialize." + entity))
+                .processValues(() -> new ValidateProcessor(rules, metrics), Named.as("validate." + entity));
+        if (rules.deduplicates()) {
+            String store = StoreNames.dedupe(entity);
+            builder.addStateStore(stores.windowStore(store, rules.dedupeWindow(), Serdes.String(), Serdes.Long()));
+            List<String> fields = rules.dedupeKey();
+            Function<Decoded, String> identity = decoded -> identity(decoded.value(), fields);
+            staged = staged.processValues(() -> new DedupeProcessor<>(entity, store, rules.dedupeWindow(), identity,
+                    metrics), Named.as("dedupe." + entity), store);
+        }
+        return divertFailures(staged, "dedupe.route-" + entity + "-");
+    }
+
+    /** The identity of a change or event from its configured fields; none for a tombstone (never a replay). */
+    private static String identity(GenericRecord value, List<String> fields) {
+        if (value == null) {
+            return null;
+        }
+        StringJoiner id = new StringJoiner("|");
+        for (String field : fields) {
+            id.add(String.valueOf(FieldValues.get(value, field)));
+        }
+        return id.toString();
+    }
+
+    /** Sends failed records to {@code dlq.<stage>} and returns the others. */
+    private <K, T> KStream<K, Staged<T>> divertFailures(KStream<K, Staged<T>> staged, String splitName) {
+        Map<String, KStream<K, Staged<T>>> branches = staged.split(Named.as(splitName))
+                .branch((key, value) -> value.failed(), Branched.as("failed"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(splitName + "failed")
+                .process(() -> new DeadLetterProcessor<K, T>(metrics), Named.as(splitName + "dead-letter"))
+                .to(new DeadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(splitName + "dlq-sink"));
+        return branches.get(splitName + "ok");
+    }
+
+    private <V> void toSilver(KStream<byte[], Staged<Decoded>> valid, String entity, SilverMapping<V> mapping,
+            String topic, Serde<V> serde) {
+        valid.process(() -> new ToSilverProcessor<>(entity, mapping, decoded -> null, metrics),
+                        Named.as("enrich.silver-" + entity))
+                .to(topic, Produced.with(Serdes.String(), serde).withName("enrich.sink-" + topic));
+    }
+
+    private void addReferenceTables(StreamsBuilder builder) {
+        builder.addGlobalStore(stores.keyValueStore(StoreNames.CUSTOMERS_TABLE, Serdes.Long(),
+                        InternalSerde.of(Customer.class)).withLoggingDisabled(), topics.getSilverCustomers(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-customers-table"),
+                () -> new ReferenceTableLoader<>(StoreNames.CUSTOMERS_TABLE, StoreNames.CUSTOMERS_TABLE,
+                        registry.specific(Customer.class).deserializer(), ReferenceTables.CUSTOMERS, metrics));
+        builder.addGlobalStore(stores.keyValueStore(StoreNames.PRODUCTS_TABLE, Serdes.Long(),
+                        InternalSerde.of(Product.class)).withLoggingDisabled(), topics.getSilverProducts(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-products-table"),
+                () -> new ReferenceTableLoader<>(StoreNames.PRODUCTS_TABLE, StoreNames.PRODUCTS_TABLE,
+                        registry.specific(Product.class).deserializer(), ReferenceTables.PRODUCTS, metrics));
+        builder.addGlobalStore(stores.keyValueStore(StoreNames.RATES_TABLE, Serdes.String(),
+                        InternalSerde.of(ExchangeRate.class)).withLoggingDisabled(), topics.getSilverExchangeRates(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-exchange-rates-table"),
+                () -> new ReferenceTableLoader<>(StoreNames.RATES_TABLE, StoreNames.RATES_TABLE,
+                        registry.specific(ExchangeRate.class).deserializer(), ReferenceTables.RATES, metrics));
+    }
+
+    private void enrichOrders(StreamsBuilder builder) {
+        KStream<String, OrderEvent> orders = ingest(builder, ORDERS, topics.getOrders(), KeyFormat.AVRO)
+                .process(() -> new ToSilverProcessor<>(ORDERS, SilverMappings.orders(), SilverMappings::orderTombstone,
+                        metrics), Named.as("enrich.map-" + ORDERS));
+        KStream<String, OrderEvent> items = ingest(builder, ORDER_ITEMS, topics.getOrderItems(), KeyFormat.AVRO)
+                .process(() -> new ToSilverProcessor<>(ORDER_ITEMS, SilverMappings.orderItems(),
+                        SilverMappings::itemTombstone, metrics), Named.as("enrich.map-" + ORDER_ITEMS));
+        builder.addStateStore(stores.keyValueStore(StoreNames.ORDERS_STATE, Serdes.String(),
+                InternalSerde.of(Order.class)));
+        builder.addStateStore(stores.keyValueStore(StoreNames.PENDING_ORDERS, Serdes.String(),
+                InternalSerde.of(PendingEvents.class)));
+        builder.addStateStore(stores.keyValueStore(StoreNames.PENDING_LINES, Serdes.String(),
+                InternalSerde.of(PendingEvents.class)));
+        Serde<EnrichedOrder> orderSerde = registry.specific(EnrichedOrder.class);
+        Serde<EnrichedOrderLine> lineSerde = registry.specific(EnrichedOrderLine.class);
+        orders.merge(items, Named.as("enrich.merge-order-events"))
+                .repartition(Repartitioned.with(Serdes.String(), InternalSerde.of(OrderEvent.class))
+                        .withName("enrich.order-events"))
+                .process(() -> new OrderEnricher(settings.enrich(), metrics), Named.as("enrich.orders"),
+                        StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
+                .split(Named.as("enrich.route-"))
+                .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.withConsumer(stream -> stream
+                        .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"))
+                        .to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
+                                .withName("enrich.sink-" + topics.getSilverOrders())), "orders"))
+                .defaultBranch(Branched.withConsumer(stream -> stream
+                        .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"))
+                        .to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
+                                .withName("enrich.sink-" + topics.getSilverOrderLines())), "lines"));
+    }
+
+    // ---- silver to gold ----------------------------------------------------------------------------------------
+
+    /** A silver topic read as bytes, decoded, filtered to what the aggregate counts and put on event time. */
+    private <V> KStream<String, Staged<V>> silverInput(StreamsBuilder builder, String topic, String name,
+            Serde<V> serde, java.util.function.Predicate<V> counts, java.util.function.ToLongFunction<V> eventTime) {
+        return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("aggregate.source-" + name))
+                .processValues(() -> new SilverDecodeProcessor<>(name, serde.deserializer(), metrics),
+                        Named.as("aggregate.decode-" + name))
+                .processValues(() -> new AggregateInputProcessor<>(name, counts, eventTime, metrics),
+                        Named.as("aggregate.select-" + name));
+    }
+
+    /** Remembers aggregated ids for the dedupe window, so that a replayed order or line never counts twice. */
+    private <V> KStream<String, Staged<V>> dedupeForGold(StreamsBuilder builder, KStream<String, Staged<V>> input,
+            String name, Function<V, String> id) {
+        String store = StoreNames.dedupe(name);
+        Duration window = settings.aggregate().getDedupeWindow();
+        builder.addStateStore(stores.windowStore(store, window, Serdes.String(), Serdes.Long()));
+        return divertFailures(input.processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics),
+                Named.as("dedupe." + name), store), "dedupe.route-" + name + "-");
+    }
+
+    /** The late-event gate in front of an aggregate: late events to dlq.late, the others on as plain values. */
+    private <K, V> KStream<K, V> gate(StreamsBuilder builder, KStream<K, V> input, String aggregate, Lateness lateness,
+            String silverTopic, Function<V, String> silverKey, Serde<V> silverSerde) {
+        String store = StoreNames.lateClock(aggregate);
+        builder.addStateStore(stores.keyValueStore(store, Serdes.String(), Serdes.Long()));
+        KStream<K, Staged<V>> gated = input.processValues(() -> new LateEventGate<K, V>(aggregate, store, lateness,
+                silverTopic, silverKey, silverSerde.serializer(), metrics), Named.as("late." + aggregate), store);
+        return divertFailures(gated, "late.route-" + aggregate + "-")
+                .mapValues(Staged::value, Named.as("aggregate.on-time-" + aggregate));
+    }
+
+    private void aggregateOrderLines(StreamsBuilder builder) {
+        String name = "silver_order_lines";
+        Serde<EnrichedOrderLine> silverSerde = registry.specific(EnrichedOrderLine.class);
+        InternalSerde<EnrichedOrderLine> internal = InternalSerde.of(EnrichedOrderLine.class);
+        AggregateSettings aggregate = settings.aggregate();
+        String store = StoreNames.PRODUCT_REVENUE_HOURLY;
+        KStream<String, Staged<EnrichedOrderLine>> lines = dedupeForGold(builder, silverInput(builder,
+                topics.getSilverOrderLines(), name, silverSerde,
+                line -> Aggregations.counts(line.getOp(), line.getDeleted()), Aggregations::eventTime), name,
+                line -> OrderEnricher.lineKey(line.getOrderId(), line.getLineNo()));
+        KStream<Long, EnrichedOrderLine> byProduct = lines
+                .map((key, staged) -> KeyValue.pair(staged.value().getProductId(), staged.value()),
+                        Named.as("aggregate.by-product"))
+                .repartition(Repartitioned.with(Serdes.Long(), internal).withName("aggregate.order-lines-by-product"));
+        gate(builder, byProduct, store, Lateness.tumbling(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
+                topics.getSilverOrderLines(), line -> OrderEnricher.lineKey(line.getOrderId(), line.getLineNo()),
+                silverSerde)
+                .groupByKey(Grouped.with(Serdes.Long(), internal))
+                .windowedBy(TimeWindows.ofSizeAndGrace(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()))
+                .aggregate(Aggregations::emptyProductHour, Aggregations::addLine, Named.as("aggregate." + store),
+                        Materialized.<Long, ProductRevenueHourly>as(stores.window(store,
+                                        aggregate.retentionFor(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
+                                        AggregateSettings.HOUR))
+                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(ProductRevenueHourly.class)))
+                .toStream(Named.as("aggregate." + store + "-changes"))
+                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
+                        Named.as("aggregate." + store + "-keys"))
+                .processValues(() -> new GoldLineageProcessor<String, ProductRevenueHourly>(store,
+                        topics.getSilverOrderLines(), metrics), Named.as("aggregate." + store + "-lineage"))
+                .to(topics.getGoldProductRevenueHourly(), Produced.with(Serdes.String(),
+                        registry.specific(ProductRevenueHourly.class))
+                        .withName("aggregate.sink-" + topics.getGoldProductRevenueHourly()));
+    }
+
+    private void aggregateOrders(StreamsBuilder builder) {
+        String name = "silver_orders";
+        Serde<EnrichedOrder> silverSerde = registry.specific(EnrichedOrder.class);
+        InternalSerde<EnrichedOrder> internal = InternalSerde.of(EnrichedOrder.class);
+        AggregateSettings aggregate = settings.aggregate();
+        String regionStore = StoreNames.REGION_REVENUE_DAILY;
+        String customerStore = StoreNames.CUSTOMER_TOTALS;
+        KStream<String, Staged<EnrichedOrder>> orders = dedupeForGold(builder, silverInput(builder,
+                topics.getSilverOrders(), name, silverSerde,
+                order -> Aggregations.counts(order.getOp(), order.getDeleted()),
+                order -> order.getOrderedAt().toEpochMilli()), name, order -> Long.toString(order.getOrderId()));
+        KStream<String, EnrichedOrder> byRegion = orders
+                .map((key, staged) -> KeyValue.pair(Aggregations.region(staged.value()), staged.value()),
+                        Named.as("aggregate.by-region"))
+                .repartition(Repartitioned.with(Serdes.String(), internal).withName("aggregate.orders-by-region"));
+        // Customer totals count exactly the orders the daily revenue counted: both sit behind the same gate.
+        KStream<String, EnrichedOrder> onTime = gate(builder, byRegion, regionStore,
+                Lateness.tumbling(AggregateSettings.DAY, aggregate.getRegionDailyGrace()), topics.getSilverOrders(),
+                order -> Long.toString(order.getOrderId()), silverSerde);
+        onTime.groupByKey(Grouped.with(Serdes.String(), internal))
+                .windowedBy(TimeWindows.ofSizeAndGrace(AggregateSettings.DAY, aggregate.getRegionDailyGrace()))
+                .aggregate(Aggregations::emptyRegionDay, Aggregations::addOrder, Named.as("aggregate." + regionStore),
+                        Materialized.<String, RegionRevenueDaily>as(stores.window(regionStore,
+                                        aggregate.retentionFor(AggregateSettings.DAY, aggregate.getRegionDailyGrace()),
+                                        AggregateSettings.DAY))
+                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(RegionRevenueDaily.class)))
+                .toStream(Named.as("aggregate." + regionStore + "-changes"))
+                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
+                        Named.as("aggregate." + regionStore + "-keys"))
+                .processValues(() -> new GoldLineageProcessor<String, RegionRevenueDaily>(regionStore,
+                        topics.getSilverOrders(), metrics), Named.as("aggregate." + regionStore + "-lineage"))
+                .to(topics.getGoldRegionRevenueDaily(), Produced.with(Serdes.String(),
+                        registry.specific(RegionRevenueDaily.class))
+                        .withName("aggregate.sink-" + topics.getGoldRegionRevenueDaily()));
+        onTime.map((region, order) -> KeyValue.pair(order.getCustomerId(), order), Named.as("aggregate.by-customer"))
+                .repartition(Repartitioned.with(Serdes.Long(), internal).withName("aggregate.orders-by-customer"))
+                .groupByKey(Grouped.with(Serdes.Long(), internal))
+                .aggregate(Aggregations::emptyCustomer, Aggregations::addOrder, Named.as("aggregate." + customerStore),
+                        Materialized.<Long, CustomerTotals>as(stores.keyValue(customerStore))
+                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(CustomerTotals.class)))
+                .toStream(Named.as("aggregate." + customerStore + "-changes"))
+                .map((customer, totals) -> KeyValue.pair(Long.toString(customer), totals),
+                        Named.as("aggregate." + customerStore + "-keys"))
+                .processValues(() -> new GoldLineageProcessor<String, CustomerTotals>(customerStore,
+                        topics.getSilverOrders(), metrics), Named.as("aggregate." + customerStore + "-lineage"))
+                .to(topics.getGoldCustomerTotals(), Produced.with(Serdes.String(),
+                        registry.specific(CustomerTotals.class))
+                        .withName("aggregate.sink-" + topics.getGoldCustomerTotals()));
+    }
+
+    private void aggregateSessions(StreamsBuilder builder) {
+        String name = "silver_user_events";
+        Serde<CleanUserEvent> silverSerde = registry.specific(CleanUserEvent.class);
+        AggregateSettings aggregate = settings.aggregate();
+        String store = StoreNames.USER_SESSIONS;
+        KStream<String, CleanUserEvent> events = divertFailures(silverInput(builder, topics.getSilverUserEvents(),
+                name, silverSerde, event -> true, event -> event.getOccurredAt().toEpochMilli()),
+                "aggregate.route-" + name + "-")
+                .mapValues(Staged::value, Named.as("aggregate.unwrap-" + name));
+        Duration gap = aggregate.getSessionGap();
+        Duration grace = aggregate.getSessionGrace();
+        gate(builder, events, store, Lateness.session(grace), topics.getSilverUserEvents(), CleanUserEvent::getUserId,
+                silverSerde)
+                .groupByKey(Grouped.with(Serdes.String(), InternalSerde.of(CleanUserEvent.class)))
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(gap, grace))
+                .aggregate(Aggregations::emptySession, Aggregations::addEvent, Aggregations::mergeSessions,
+                        Named.as("aggregate." + store),
+                        Materialized.<String, UserSession>as(stores.session(store, aggregate.retentionFor(gap, grace)))
+                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)))
+                .toStream(Named.as("aggregate." + store + "-changes"))
+                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
+                        Named.as("aggregate." + store + "-keys"))
+                .processValues(() -> new GoldLineageProcessor<String, UserSession>(store, topics.getSilverUserEvents(),
+                        metrics), Named.as("aggregate." + store + "-lineage"))
+                .to(topics.getGoldUserSessions(), Produced.with(Serdes.String(), registry.specific(UserSession.class))
+                        .withName("aggregate.sink-" + topics.getGoldUserSessions()));
     }
 }

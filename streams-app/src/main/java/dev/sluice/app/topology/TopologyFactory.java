@@ -1,10 +1,27 @@
 package dev.sluice.app.topology;
 
-import org.apache.kafka.streams.kstream.KStream;
+import java.util.Map;
 
+import org.apache.kafka.streams.kstream.KStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.dlq.StreamsErrorHandling;
+import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.kafka.TopicInitializer;
+import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.serde.RegistrySettings;
+import dev.sluice.app.silver.PiiPolicy;
+import dev.sluice.app.silver.PiiSettings;
+import dev.sluice.app.validate.ValidationRules;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -15,14 +32,38 @@ import jakarta.inject.Singleton;
 @Factory
 public class TopologyFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyFactory.class);
+
+    @Singleton
+    PipelineMetrics pipelineMetrics(MeterRegistry registry) {
+        return new PipelineMetrics(registry);
+    }
+
+    /** The declarative validation rules of {@code sluice.validation}; a wrong rule fails startup naming its key. */
+    @Singleton
+    ValidationRules validationRules(Environment environment) {
+        return ValidationRules.parse(environment.getProperties("sluice.validation", StringConvention.RAW));
+    }
+
     /**
-     * Builds the topology of the {@code default} streams configuration. Depends on {@link TopicInitializer} so
-     * that every topic exists before the streams start.
+     * Builds the topology of the {@code default} streams configuration and routes Kafka Streams' own error paths to
+     * the dead-letter topics. Depends on {@link TopicInitializer} so that every topic exists before the streams
+     * start.
      */
     @Singleton
     @Named("sluice")
     KStream<?, ?> sluiceTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
-            TopicInitializer topicsReady) {
-        return new SluiceTopology(topics).build(builder);
+            ValidationRules rules, PiiSettings pii, EnrichSettings enrich, AggregateSettings aggregate,
+            RegistrySettings registry, PipelineMetrics metrics, TopicInitializer topicsReady,
+            @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
+        if (!new PiiPolicy(pii).keyed()) {
+            LOG.warn("sluice.pii.hash-key is not set: PII hashes are unkeyed SHA-256, reversible by guessing inputs");
+        }
+        Map<String, Object> errorHandling = StreamsErrorHandling.config(metrics);
+        builder.getConfiguration().putAll(errorHandling);
+        LOG.info("building topology registry={} reportingCurrency={} referenceWait={} pii={} inMemoryStores={}",
+                registry.apiV2Url(), enrich.getReportingCurrency(), enrich.getReferenceWait(), pii, inMemoryStores);
+        TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores);
+        return new SluiceTopology(settings, new RegistrySerdes(registry), metrics).build(builder);
     }
 }

@@ -1,48 +1,93 @@
 package dev.sluice.app.topology;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Properties;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.testing.Out;
+import dev.sluice.app.testing.PipelineDriver;
+import dev.sluice.app.testing.Rows;
+import dev.sluice.embedded.EmbeddedPlatformExtension;
+import dev.sluice.embedded.RegistryServer;
+import dev.sluice.schemas.gold.ProductRevenueHourly;
+import dev.sluice.schemas.silver.EnrichedOrder;
+import dev.sluice.schemas.silver.EnrichedOrderLine;
+
+/** The shape of the topology: naming, topics, stores; and one order travelling from bronze to gold. */
+@ExtendWith(EmbeddedPlatformExtension.class)
 class SluiceTopologyTest {
 
     @Test
-    void userEventsReachSilverWithBytesAndHeadersIntact() {
-        PipelineTopics topics = new PipelineTopics();
-        StreamsBuilder builder = new StreamsBuilder();
-        new SluiceTopology(topics).build(builder);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sluice-test");
-        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topics.getUserEvents(),
-                    new ByteArraySerializer(), new ByteArraySerializer());
-            TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(topics.getSilverUserEvents(),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            RecordHeaders headers = new RecordHeaders();
-            headers.add("trace", "abc".getBytes(StandardCharsets.UTF_8));
-            in.pipeInput(new TestRecord<>(bytes("u1"), bytes("payload"), headers));
-            TestRecord<byte[], byte[]> record = out.readRecord();
-            assertArrayEquals(bytes("u1"), record.key());
-            assertArrayEquals(bytes("payload"), record.value());
-            assertArrayEquals(bytes("abc"), record.headers().lastHeader("trace").value());
-            assertEquals(true, out.isEmpty());
+    void everyProcessorIsNamedForItsStage(RegistryServer registry) {
+        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+            List<String> unnamed = new ArrayList<>();
+            for (TopologyDescription.Subtopology sub : pipeline.topology().describe().subtopologies()) {
+                for (TopologyDescription.Node node : sub.nodes()) {
+                    if (Stage.ofNode(node.name()) == Stage.PROCESS) {
+                        unnamed.add(node.name());
+                    }
+                }
+            }
+            for (TopologyDescription.GlobalStore store : pipeline.topology().describe().globalStores()) {
+                assertNotEquals(Stage.PROCESS, Stage.ofNode(store.source().name()), store.source().name());
+            }
+            assertEquals(List.of(), unnamed, "processors whose failures could not be attributed to a stage");
         }
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    @Test
+    void theGoldStoresCarryTheirPublishedNames(RegistryServer registry) {
+        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+            Set<String> stores = new TreeSet<>();
+            pipeline.topology().describe().subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                }
+            }));
+            for (String name : List.of(StoreNames.PRODUCT_REVENUE_HOURLY, StoreNames.REGION_REVENUE_DAILY,
+                    StoreNames.CUSTOMER_TOTALS, StoreNames.USER_SESSIONS)) {
+                assertTrue(stores.contains(name), name + " in " + stores);
+            }
+        }
+    }
+
+    @Test
+    void anOrderTravelsFromBronzeToSilverAndGold(RegistryServer registry) {
+        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+            pipeline.customer(Rows.customer(1));
+            pipeline.product(Rows.product(7, "249.00", "EUR"));
+            pipeline.order(Rows.order(100, 1, "EUR", "498.00", PipelineDriver.NOW.minusSeconds(60)));
+            pipeline.item(Rows.item(100, 1, 7, 2, "249.00"));
+
+            List<Out<String, EnrichedOrder>> orders = pipeline.read(pipeline.topics().getSilverOrders(),
+                    EnrichedOrder.class);
+            assertEquals(1, orders.size());
+            assertEquals(List.of(), orders.get(0).value().getFlags());
+            assertEquals("EMEA", orders.get(0).value().getCustomerRegion());
+            List<Out<String, EnrichedOrderLine>> lines = pipeline.read(pipeline.topics().getSilverOrderLines(),
+                    EnrichedOrderLine.class);
+            assertEquals(1, lines.size());
+            assertEquals("100:1", lines.get(0).key());
+            assertEquals(new BigDecimal("498.00"), lines.get(0).value().getLineAmountReporting());
+            List<Out<String, ProductRevenueHourly>> gold = pipeline.read(
+                    pipeline.topics().getGoldProductRevenueHourly(), ProductRevenueHourly.class);
+            assertFalse(gold.isEmpty());
+            assertEquals(new BigDecimal("498.00"), gold.get(gold.size() - 1).value().getRevenue());
+            for (Stage stage : Stage.values()) {
+                assertEquals(List.of(), pipeline.deadLetters(stage), "nothing in " + stage.topic());
+            }
+        }
     }
 }

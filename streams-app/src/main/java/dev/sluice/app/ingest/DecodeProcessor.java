@@ -1,0 +1,104 @@
+package dev.sluice.app.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+import dev.sluice.app.dlq.ErrorCode;
+import dev.sluice.app.dlq.Failure;
+import dev.sluice.app.dlq.Failures;
+import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.metrics.PipelineMetrics;
+
+/**
+ * Stage deserialize: decodes the raw bytes of a bronze record. A record that cannot be decoded becomes a failure
+ * (and later a dead-letter record) instead of stopping the application; a dependency that is unreachable (the
+ * registry) is rethrown, so that processing stops rather than dead-letters good records.
+ */
+public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], Staged<Decoded>> {
+
+    private final String entity;
+    private final KeyFormat keyFormat;
+    private final Deserializer<Object> keyDeserializer;
+    private final Deserializer<Object> valueDeserializer;
+    private final PipelineMetrics metrics;
+    private FixedKeyProcessorContext<byte[], Staged<Decoded>> context;
+
+    public DecodeProcessor(String entity, KeyFormat keyFormat, Deserializer<Object> keyDeserializer,
+            Deserializer<Object> valueDeserializer, PipelineMetrics metrics) {
+        this.entity = entity;
+        this.keyFormat = keyFormat;
+        this.keyDeserializer = keyDeserializer;
+        this.valueDeserializer = valueDeserializer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<byte[], Staged<Decoded>> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<byte[], byte[]> record) {
+        metrics.in(Stage.DESERIALIZE, entity);
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse(entity);
+        Staged<Decoded> result;
+        try {
+            Object key = decodeKey(topic, record);
+            GenericRecord value = decodeValue(topic, record);
+            result = Staged.ok(record.key(), record.value(), new Decoded(key, value));
+            metrics.out(Stage.DESERIALIZE, entity, "decoded");
+        } catch (RuntimeException e) {
+            if (Failures.isTransient(e)) {
+                throw e;
+            }
+            result = Staged.failed(record.key(), record.value(),
+                    Failure.exception(Stage.DESERIALIZE, ErrorCode.DESERIALIZATION_FAILED, e));
+            metrics.out(Stage.DESERIALIZE, entity, "undecodable");
+        }
+        context.forward(record.withValue(result));
+    }
+
+    private Object decodeKey(String topic, FixedKeyRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            throw new IllegalArgumentException("the record has no key");
+        }
+        if (keyFormat == KeyFormat.STRING) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(record.key())).toString();
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("the key is not valid UTF-8", e);
+            }
+        }
+        Object key = keyDeserializer.deserialize(topic, record.headers(), record.key());
+        if (!(key instanceof GenericRecord)) {
+            throw new IllegalArgumentException("the key is not an Avro record but " + typeOf(key));
+        }
+        return key;
+    }
+
+    private GenericRecord decodeValue(String topic, FixedKeyRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        Object value = valueDeserializer.deserialize(topic, record.headers(), record.value());
+        if (!(value instanceof GenericRecord generic)) {
+            throw new IllegalArgumentException("the value is not an Avro record but " + typeOf(value));
+        }
+        return generic;
+    }
+
+    private static String typeOf(Object value) {
+        return value == null ? "null" : value.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sluice.app.silver;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Applies {@link PiiSettings} to personal fields. Thread-safe. */
+public final class PiiPolicy {
+
+    private static final String HMAC = "HmacSHA256";
+
+    private final PiiSettings settings;
+    private final SecretKeySpec key;
+
+    public PiiPolicy(PiiSettings settings) {
+        this.settings = settings;
+        this.key = settings.getHashKey().isEmpty() ? null
+                : new SecretKeySpec(settings.getHashKey().getBytes(StandardCharsets.UTF_8), HMAC);
+    }
+
+    /** Whether hashes are keyed; unkeyed hashes are reversible by guessing, so the app warns at startup. */
+    public boolean keyed() {
+        return key != null;
+    }
+
+    public String email(String email) {
+        return apply(settings.getEmail(), email == null ? null : email.trim().toLowerCase(Locale.ROOT), true);
+    }
+
+    public String fullName(String name) {
+        return apply(settings.getFullName(), name == null ? null : name.trim(), false);
+    }
+
+    private String apply(PiiAction action, String value, boolean isEmail) {
+        if (value == null) {
+            return null;
+        }
+        return switch (action) {
+            case KEEP -> value;
+            case DROP -> null;
+            case HASH -> hash(value);
+            case MASK -> isEmail ? maskEmail(value) : maskWords(value);
+        };
+    }
+
+    String hash(String value) {
+        byte[] input = value.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (key == null) {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
+            }
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal(input));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static String maskEmail(String email) {
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return maskWords(email);
+        }
+        return firstChar(email) + "***" + email.substring(at);
+    }
+
+    private static String maskWords(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String word : text.split("\\s+")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.append(' ');
+            }
+            out.append(firstChar(word)).append("***");
+        }
+        return out.toString();
+    }
+
+    private static String firstChar(String text) {
+        return new String(Character.toChars(text.codePointAt(0)));
+    }
+}

@@ -1,0 +1,251 @@
+package dev.sluice.app.silver;
+
+import java.time.Instant;
+import java.util.Objects;
+
+import org.apache.avro.generic.GenericRecord;
+
+import dev.sluice.app.ingest.Decoded;
+import dev.sluice.app.validate.FieldValues;
+import dev.sluice.schemas.internal.Order;
+import dev.sluice.schemas.internal.OrderEvent;
+import dev.sluice.schemas.internal.OrderItem;
+import dev.sluice.schemas.silver.CleanUserEvent;
+import dev.sluice.schemas.silver.Customer;
+import dev.sluice.schemas.silver.ExchangeRate;
+import dev.sluice.schemas.silver.Product;
+import dev.sluice.schemas.silver.ProductCatalogEntry;
+
+/**
+ * The mapping of every bronze entity to its silver form. Bronze CDC values are the row's columns plus Debezium's
+ * {@code __op}, {@code __lsn}, {@code __source_ts_ms} and {@code __deleted} ("true" for a delete, which carries the
+ * row's last values). Validation has checked types and presence before, so a failure here is a bug and goes to
+ * {@code dlq.enrich} through the processing exception handler.
+ */
+public final class SilverMappings {
+
+    private SilverMappings() {
+    }
+
+    public static SilverMapping<Customer> customers(PiiPolicy pii) {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "id");
+            }
+
+            @Override
+            public Customer value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                return Customer.newBuilder()
+                        .setCustomerId(FieldValues.longValue(v, "id"))
+                        .setEmail(pii.email(FieldValues.string(v, "email")))
+                        .setFullName(pii.fullName(FieldValues.string(v, "full_name")))
+                        .setRegion(FieldValues.string(v, "region"))
+                        .setCountry(FieldValues.string(v, "country"))
+                        .setCreatedAt(millis(FieldValues.timestamp(v, "created_at")))
+                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                        .setDeleted(deleted(v))
+                        .setOp(op(v))
+                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                        .setSourceTs(sourceTs(v))
+                        .build();
+            }
+        };
+    }
+
+    public static SilverMapping<Product> products() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "id");
+            }
+
+            @Override
+            public Product value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                return Product.newBuilder()
+                        .setProductId(FieldValues.longValue(v, "id"))
+                        .setSku(FieldValues.string(v, "sku"))
+                        .setName(FieldValues.string(v, "name"))
+                        .setCategory(FieldValues.string(v, "category"))
+                        .setPrice(Money.price(FieldValues.decimal(v, "price")))
+                        .setCurrency(FieldValues.string(v, "currency"))
+                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                        .setDeleted(deleted(v))
+                        .setOp(op(v))
+                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                        .setSourceTs(sourceTs(v))
+                        .build();
+            }
+        };
+    }
+
+    public static SilverMapping<ExchangeRate> exchangeRates() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "id");
+            }
+
+            @Override
+            public ExchangeRate value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                return ExchangeRate.newBuilder()
+                        .setRateId(FieldValues.longValue(v, "id"))
+                        .setCurrency(FieldValues.string(v, "currency"))
+                        .setRateToEur(Money.rate(FieldValues.decimal(v, "rate_to_eur")))
+                        .setValidFrom(millis(FieldValues.timestamp(v, "valid_from")))
+                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                        .build();
+            }
+        };
+    }
+
+    public static SilverMapping<ProductCatalogEntry> productCatalog() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "id");
+            }
+
+            @Override
+            public ProductCatalogEntry value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                return ProductCatalogEntry.newBuilder()
+                        .setCatalogId(FieldValues.longValue(v, "id"))
+                        .setSku(FieldValues.string(v, "sku"))
+                        .setSupplier(FieldValues.string(v, "supplier"))
+                        .setWeightGrams(FieldValues.intValue(v, "weight_grams"))
+                        .setDescription(FieldValues.string(v, "description"))
+                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                        .build();
+            }
+        };
+    }
+
+    public static SilverMapping<CleanUserEvent> userEvents() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return Objects.toString(record.key());
+            }
+
+            @Override
+            public CleanUserEvent value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                return CleanUserEvent.newBuilder()
+                        .setEventId(FieldValues.string(v, "event_id"))
+                        .setEventType(FieldValues.string(v, "event_type"))
+                        .setUserId(FieldValues.string(v, "user_id"))
+                        .setSessionId(FieldValues.string(v, "session_id"))
+                        .setProductId(FieldValues.longValue(v, "product_id"))
+                        .setQuantity(FieldValues.intValue(v, "quantity"))
+                        .setPage(FieldValues.string(v, "page"))
+                        .setOccurredAt(millis(FieldValues.timestamp(v, "occurred_at")))
+                        .setReceivedAt(Instant.ofEpochMilli(timestamp))
+                        .build();
+            }
+        };
+    }
+
+    /** Orders keyed by order id, on their way to the enrichment. */
+    public static SilverMapping<OrderEvent> orders() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "id");
+            }
+
+            @Override
+            public OrderEvent value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                Order order = Order.newBuilder()
+                        .setOrderId(FieldValues.longValue(v, "id"))
+                        .setCustomerId(FieldValues.longValue(v, "customer_id"))
+                        .setStatus(FieldValues.string(v, "status"))
+                        .setCurrency(FieldValues.string(v, "currency"))
+                        .setTotalAmount(Money.price(FieldValues.decimal(v, "total_amount")))
+                        .setOrderedAt(millis(FieldValues.timestamp(v, "ordered_at")))
+                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                        .setDeleted(deleted(v))
+                        .setOp(op(v))
+                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                        .setSourceTs(sourceTs(v))
+                        .build();
+                return OrderEvent.newBuilder().setOrderId(order.getOrderId()).setOrder(order).build();
+            }
+        };
+    }
+
+    /** Order lines keyed by their order's id, so that they meet their order in the enrichment. */
+    public static SilverMapping<OrderEvent> orderItems() {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return keyField(record, "order_id");
+            }
+
+            @Override
+            public OrderEvent value(Decoded record, long timestamp) {
+                GenericRecord v = record.value();
+                OrderItem item = OrderItem.newBuilder()
+                        .setOrderId(FieldValues.longValue(v, "order_id"))
+                        .setLineNo(FieldValues.intValue(v, "line_no"))
+                        .setProductId(FieldValues.longValue(v, "product_id"))
+                        .setQuantity(FieldValues.intValue(v, "quantity"))
+                        .setUnitPrice(Money.price(FieldValues.decimal(v, "unit_price")))
+                        .setDeleted(deleted(v))
+                        .setOp(op(v))
+                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                        .setSourceTs(sourceTs(v))
+                        .build();
+                return OrderEvent.newBuilder().setOrderId(item.getOrderId()).setLineNo(item.getLineNo())
+                        .setItem(item).build();
+            }
+        };
+    }
+
+    /** The tombstone of an order line as an internal event: its identity only. */
+    public static OrderEvent itemTombstone(Decoded record) {
+        GenericRecord key = (GenericRecord) record.key();
+        return OrderEvent.newBuilder().setOrderId(FieldValues.longValue(key, "order_id"))
+                .setLineNo(FieldValues.intValue(key, "line_no")).setTombstone(true).build();
+    }
+
+    /** The tombstone of an order as an internal event: its identity only. */
+    public static OrderEvent orderTombstone(Decoded record) {
+        GenericRecord key = (GenericRecord) record.key();
+        return OrderEvent.newBuilder().setOrderId(FieldValues.longValue(key, "id")).setTombstone(true).build();
+    }
+
+    private static String keyField(Decoded record, String field) {
+        Object key = record.key();
+        if (key instanceof GenericRecord k && k.getSchema().getField(field) != null) {
+            return String.valueOf(FieldValues.longValue(k, field));
+        }
+        if (record.value() != null) {
+            return String.valueOf(FieldValues.longValue(record.value(), field));
+        }
+        throw new IllegalArgumentException("the key has no field " + field);
+    }
+
+    static boolean deleted(GenericRecord value) {
+        return "true".equals(FieldValues.string(value, "__deleted")) || "d".equals(op(value));
+    }
+
+    static String op(GenericRecord value) {
+        String op = FieldValues.string(value, "__op");
+        return op == null ? "r" : op;
+    }
+
+    private static Instant sourceTs(GenericRecord value) {
+        Long ms = FieldValues.longValue(value, "__source_ts_ms");
+        return ms == null ? null : Instant.ofEpochMilli(ms);
+    }
+
+    /** Avro timestamp-millis holds milliseconds; finer source precision is cut, not rounded. */
+    private static Instant millis(Instant time) {
+        return time == null ? null : Instant.ofEpochMilli(time.toEpochMilli());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.app.silver;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import dev.sluice.app.dlq.AppVersion;
+import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.ingest.Decoded;
+import dev.sluice.app.ingest.Staged;
+import dev.sluice.app.metrics.PipelineMetrics;
+
+/**
+ * Maps a valid, deduplicated bronze record to its silver form and key, and stamps the lineage headers. A Kafka
+ * tombstone stays a tombstone (with the silver key), so that compacted silver topics and the tables built from
+ * them forget the row.
+ */
+public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Decoded>, String, V> {
+
+    private final String entity;
+    private final SilverMapping<V> mapping;
+    private final java.util.function.Function<Decoded, V> tombstone;
+    private final PipelineMetrics metrics;
+    private ProcessorContext<String, V> context;
+
+    /**
+     * @param tombstone what a Kafka tombstone becomes (usually null; a marker record for internal streams)
+     */
+    public ToSilverProcessor(String entity, SilverMapping<V> mapping, java.util.function.Function<Decoded, V> tombstone,
+            PipelineMetrics metrics) {
+        this.entity = entity;
+        this.mapping = mapping;
+        this.tombstone = tombstone;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, V> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], Staged<Decoded>> record) {
+        Decoded decoded = record.value().value();
+        String key = mapping.key(decoded);
+        V value = decoded.tombstone() ? tombstone.apply(decoded) : mapping.value(decoded, record.timestamp());
+        String source = context.recordMetadata()
+                .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset())
+                .orElse(entity);
+        metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
+        context.forward(new Record<>(key, value, record.timestamp(),
+                Lineage.stamp(record.headers(), source, context.currentSystemTimeMs(), AppVersion.get())));
+    }
+}

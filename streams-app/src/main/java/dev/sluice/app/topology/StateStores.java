@@ -1,0 +1,51 @@
+package dev.sluice.app.topology;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Store suppliers of one kind for the whole topology: persistent (RocksDB, the default) or in memory (tests and
+ * benchmarks that measure processing, not disks). Either way stores are backed by changelog topics.
+ */
+public final class StateStores {
+
+    private final boolean inMemory;
+
+    public StateStores(boolean inMemory) {
+        this.inMemory = inMemory;
+    }
+
+    public KeyValueBytesStoreSupplier keyValue(String name) {
+        return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentTimestampedKeyValueStore(name);
+    }
+
+    public WindowBytesStoreSupplier window(String name, Duration retention, Duration size) {
+        return inMemory ? Stores.inMemoryWindowStore(name, retention, size, false)
+                : Stores.persistentTimestampedWindowStore(name, retention, size, false);
+    }
+
+    public SessionBytesStoreSupplier session(String name, Duration retention) {
+        return inMemory ? Stores.inMemorySessionStore(name, retention) : Stores.persistentSessionStore(name, retention);
+    }
+
+    public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, Serde<K> keys, Serde<V> values) {
+        KeyValueBytesStoreSupplier supplier = inMemory ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, keys, values);
+    }
+
+    public <K, V> StoreBuilder<WindowStore<K, V>> windowStore(String name, Duration window, Serde<K> keys,
+            Serde<V> values) {
+        WindowBytesStoreSupplier supplier = inMemory ? Stores.inMemoryWindowStore(name, window, window, false)
+                : Stores.persistentWindowStore(name, window, window, false);
+        return Stores.windowStoreBuilder(supplier, keys, values);
+    }
+}
