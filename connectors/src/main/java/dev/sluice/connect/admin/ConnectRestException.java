@@ -21,6 +21,11 @@ public class ConnectRestException extends RuntimeException {
         return new ConnectRestException(503, message, true);
     }
 
+    /** The same failure with another message, e.g. one with secrets masked. */
+    public ConnectRestException withMessage(String message) {
+        return new ConnectRestException(status, message, unreachable);
+    }
+
     /** Connect's HTTP status, or 503 when it could not be reached. */
     public int status() {
         return status;

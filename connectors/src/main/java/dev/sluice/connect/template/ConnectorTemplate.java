@@ -49,15 +49,17 @@ public record ConnectorTemplate(String name, String description, Map<String, Par
      * @throws TemplateException naming every unknown and every missing parameter
      */
     public Map<String, String> render(Map<String, String> values) {
-        List<String> problems = new ArrayList<>();
+        List<TemplateException.Problem> problems = new ArrayList<>();
         values.keySet().stream().filter(key -> !parameters.containsKey(key)).sorted()
-                .forEach(key -> problems.add("unknown parameter '" + key + "'"));
+                .forEach(key -> problems.add(new TemplateException.Problem(key, "unknown parameter '" + key
+                        + "'; known: " + parameters.keySet())));
         Map<String, String> resolved = new LinkedHashMap<>();
         parameters.forEach((key, parameter) -> {
             String given = values.get(key);
             String value = given == null ? parameter.defaultValue() : given.strip();
             if (parameter.required() && (value == null || value.isEmpty())) {
-                problems.add("missing required parameter '" + key + "': " + parameter.doc());
+                problems.add(new TemplateException.Problem(key,
+                        "missing required parameter '" + key + "': " + parameter.doc()));
             } else {
                 resolved.put(key, value);
             }

@@ -5,14 +5,29 @@ import java.util.List;
 /** Parameters given to a template that do not fit it; {@link #problems()} lists each, by parameter name. */
 public class TemplateException extends RuntimeException {
 
-    private final transient List<String> problems;
+    private final transient List<Problem> problems;
 
-    public TemplateException(String template, List<String> problems) {
-        super("template '" + template + "': " + String.join("; ", problems));
+    /**
+     * One parameter that does not fit.
+     *
+     * @param parameter the parameter's name
+     * @param message what is wrong, starting with the parameter's name in quotes
+     */
+    public record Problem(String parameter, String message) {
+    }
+
+    public TemplateException(String template, List<Problem> problems) {
+        super("template '" + template + "': " + String.join("; ", problems.stream().map(Problem::message).toList()));
         this.problems = List.copyOf(problems);
     }
 
+    /** The messages, one per problem. */
     public List<String> problems() {
+        return problems.stream().map(Problem::message).toList();
+    }
+
+    /** The problems with the parameter each concerns. */
+    public List<Problem> parameterProblems() {
         return problems;
     }
 }
