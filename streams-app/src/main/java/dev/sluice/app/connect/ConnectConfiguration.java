@@ -1,0 +1,70 @@
+package dev.sluice.app.connect;
+
+import java.time.Duration;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+/**
+ * Settings {@code sluice.connect.*}: where the Kafka Connect REST API is and how long to wait for it, and how the
+ * config-provider references of connector configs may be resolved in this service (for incremental snapshots).
+ */
+@ConfigurationProperties("sluice.connect")
+public class ConnectConfiguration {
+
+    private String url = "http://127.0.0.1:8083";
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration retryAfter = Duration.ofSeconds(10);
+    private String fileAllowedPaths = "";
+    private String envAllowlistPattern = "^(?!SLUICE_API_TOKEN$).*";
+
+    /** Base URL of the Connect REST API, e.g. {@code http://connect:8083}. */
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    /** How long one request to Connect may take before Connect counts as unavailable (answer 503). */
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** The Retry-After of a 503 answer when Connect is unavailable. */
+    public Duration getRetryAfter() {
+        return retryAfter;
+    }
+
+    public void setRetryAfter(Duration retryAfter) {
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * Comma-separated directories whose files {@code ${file:...}} references may name, as Kafka's
+     * FileConfigProvider {@code allowed.paths}; empty allows every path.
+     */
+    public String getFileAllowedPaths() {
+        return fileAllowedPaths;
+    }
+
+    public void setFileAllowedPaths(String fileAllowedPaths) {
+        this.fileAllowedPaths = fileAllowedPaths;
+    }
+
+    /**
+     * Regular expression of the environment variables {@code ${env:...}} references may name, as Kafka's
+     * EnvVarConfigProvider {@code allowlist.pattern}. The default allows all but this service's API token.
+     */
+    public String getEnvAllowlistPattern() {
+        return envAllowlistPattern;
+    }
+
+    public void setEnvAllowlistPattern(String envAllowlistPattern) {
+        this.envAllowlistPattern = envAllowlistPattern;
+    }
+}
