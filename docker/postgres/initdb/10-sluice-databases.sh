@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs once, when the postgres-data volume is new (the postgres image's /docker-entrypoint-initdb.d hook): creates
+# the application role and the demo databases it owns, with the same schema files the embedded platform loads
+# (mounted at /sluice/db), and the schema registry's role and database.
+set -euo pipefail
+
+: "${SLUICE_DB_USER:?SLUICE_DB_USER is not set}"
+: "${SLUICE_DB_PASSWORD:?SLUICE_DB_PASSWORD is not set: put POSTGRES_APP_PASSWORD in .env}"
+: "${REGISTRY_DB_USER:?REGISTRY_DB_USER is not set}"
+: "${REGISTRY_DB_PASSWORD:?REGISTRY_DB_PASSWORD is not set: put REGISTRY_DB_PASSWORD in .env}"
+
+# Passwords travel as psql variables, never inside the SQL text that the server may log.
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+    -v app_user="$SLUICE_DB_USER" -v app_password="$SLUICE_DB_PASSWORD" \
+    -v registry_user="$REGISTRY_DB_USER" -v registry_password="$REGISTRY_DB_PASSWORD" <<'SQL'
+-- REPLICATION: Debezium streams the WAL through a logical replication slot as this role.
+CREATE ROLE :"app_user" LOGIN REPLICATION PASSWORD :'app_password';
+CREATE DATABASE shop OWNER :"app_user";
+CREATE DATABASE warehouse OWNER :"app_user";
+CREATE ROLE :"registry_user" LOGIN PASSWORD :'registry_password';
+CREATE DATABASE registry OWNER :"registry_user";
+SQL
+
+# The tables belong to the application role: Debezium may create its publication only for tables it owns.
+for db in shop warehouse; do
+    psql -v ON_ERROR_STOP=1 --username "$SLUICE_DB_USER" --dbname "$db" --file "/sluice/db/$db.sql"
+done
+
+# Replication connections match only "replication" lines in pg_hba.conf, and the image opens the network to
+# ordinary connections alone. The server reads this when the entrypoint restarts it after initialisation.
+echo "host replication $SLUICE_DB_USER all scram-sha-256" >> "$PGDATA/pg_hba.conf"
