@@ -1,0 +1,232 @@
+package dev.sluice.app.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml holds together: dependencies exist and are health-checked, every variable has a value in
+ * .env.example (and no secret is written inline), mounted files exist, streams-app can run as several replicas
+ * and reads every variable it is given, its health check asks a path it serves, and the demo connectors render
+ * from their templates with credentials the Connect worker can resolve. Syntax and schema are checked by
+ * {@code docker-compose --env-file .env.example -f docker-compose.yml config -q} in .ci/run.
+ */
+class ComposeFileTest {
+
+    private static final StreamsApp APP = new StreamsApp();
+    private static final Map<String, Object> COMPOSE = Repository.yaml(Repository.path("docker-compose.yml"));
+    private static final Map<String, Object> SERVICES = Tree.map(COMPOSE, "services");
+    private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?}");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$).*");
+    private static final Pattern REFERENCE_ONLY = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?}");
+    private static final Pattern ADDRESS = Pattern.compile("//([A-Za-z0-9.-]+)(?::(\\d+))?");
+
+    @Test
+    void fileFormatIsOneDockerCompose129Reads() {
+        String version = Tree.text(COMPOSE, "version");
+        Problems problems = new Problems();
+        problems.check(version != null && version.matches("3(\\.[0-9])?|2(\\.[0-4])?"), "docker-compose.yml",
+                "version '" + version + "' is not one docker-compose 1.29 reads (2.0-2.4, 3.0-3.9)");
+        problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void dependenciesExistAndAreHealthChecked() {
+        Problems problems = new Problems();
+        SERVICES.forEach((name, service) -> Tree.map(service, "depends_on").forEach((dependency, spec) -> {
+            String where = "service " + name;
+            problems.check(SERVICES.containsKey(dependency), where, "depends on " + dependency
+                    + ", which is no service");
+            String condition = Tree.text(spec, "condition");
+            if ("service_healthy".equals(condition)) {
+                problems.check(!Tree.map(SERVICES.get(dependency), "healthcheck").isEmpty(), where, "waits for "
+                        + dependency + " to be healthy, but it has no healthcheck");
+            } else if ("service_completed_successfully".equals(condition)) {
+                problems.check("no".equals(Tree.text(SERVICES.get(dependency), "restart")), where, "waits for "
+                        + dependency + " to complete, but it is not a one-shot (restart: \"no\")");
+            } else {
+                problems.add(where, "depends on " + dependency + " without a condition: it starts before "
+                        + dependency + " answers");
+            }
+        }));
+        SERVICES.forEach((name, service) -> {
+            boolean oneShot = "no".equals(Tree.text(service, "restart"));
+            problems.check(oneShot || !Tree.map(service, "healthcheck").isEmpty(), "service " + name,
+                    "a long-running service needs a healthcheck");
+        });
+        problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void everyVariableHasAValueAndNoSecretIsInline() {
+        Problems problems = new Problems();
+        Map<String, String> example = envFile(Repository.path(".env.example"));
+        Matcher matcher = VARIABLE.matcher(Repository.read(Repository.path("docker-compose.yml")));
+        while (matcher.find()) {
+            boolean hasDefault = matcher.group(2) != null && matcher.group(2).replace(":", "").startsWith("-");
+            problems.check(hasDefault || example.containsKey(matcher.group(1)), "docker-compose.yml", "${"
+                    + matcher.group(1) + "} has no default and no value in .env.example");
+        }
+        SERVICES.forEach((name, service) -> environment(service).forEach((key, value) -> problems.check(
+                !SECRET_NAME.matcher(key).matches() || REFERENCE_ONLY.matcher(value).matches(), "service " + name,
+                key + " holds a credential: write ${VARIABLE} and put the value in .env")));
+        example.forEach((key, value) -> problems.check(!SECRET_NAME.matcher(key).matches()
+                || value.startsWith("change-me"), ".env.example", key + " must stay a placeholder (change-me...): "
+                + "real secrets go to .env only"));
+        problems.assertNone("docker-compose.yml and .env.example");
+    }
+
+    @Test
+    void volumesAndMountedPathsExist() {
+        Problems problems = new Problems();
+        Set<String> declared = Tree.map(COMPOSE, "volumes").keySet();
+        SERVICES.forEach((name, service) -> {
+            for (Object volume : Tree.list(service, "volumes")) {
+                String source = String.valueOf(volume).split(":")[0];
+                if (source.startsWith(".") || source.startsWith("/")) {
+                    problems.check(Files.exists(Repository.root().resolve(source).normalize()), "service " + name,
+                            "mounts " + source + ", which does not exist in the repository");
+                } else {
+                    problems.check(declared.contains(source), "service " + name, "uses volume " + source
+                            + ", which is not declared under volumes");
+                }
+            }
+            String context = Tree.text(service, "build", "context");
+            if (context != null) {
+                problems.check(Files.isRegularFile(Repository.root().resolve(context).resolve("Dockerfile")),
+                        "service " + name, "build context " + context + " has no Dockerfile");
+            }
+        });
+        problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void streamsAppRunsAsReplicasReadsItsEnvironmentAndServesItsHealthCheck() {
+        Problems problems = new Problems();
+        String where = "service streams-app";
+        Map<String, Object> service = Tree.map(SERVICES, "streams-app");
+        problems.check(!service.isEmpty(), "docker-compose.yml", "no service streams-app");
+        problems.check(Images.name(String.valueOf(Tree.text(service, "image"))).equals(StreamsApp.IMAGE), where,
+                "image is not " + StreamsApp.IMAGE);
+        problems.check(Tree.text(service, "container_name") == null, where, "a container_name allows one replica");
+        Map<String, String> env = new LinkedHashMap<>(APP.imageEnvironment());
+        env.putAll(environment(service));
+        Set<String> unread = APP.unread(environment(service).keySet(), Set.of());
+        problems.check(unread.isEmpty(), where, "sets variables streams-app does not read: " + unread);
+        int port = APP.httpPort(env);
+        for (Object mapping : Tree.list(service, "ports")) {
+            String[] parts = String.valueOf(mapping).split(":");
+            String hostPort = parts.length == 3 ? parts[1] : parts.length == 2 ? parts[0] : "";
+            problems.check(hostPort.isEmpty(), where, "port " + mapping + " fixes a host port: a second replica "
+                    + "could not start (publish only the container port)");
+            problems.check(parts[parts.length - 1].equals(String.valueOf(port)), where, "publishes " + mapping
+                    + " but the app listens on " + port);
+        }
+        List<Object> test = Tree.list(service, "healthcheck", "test");
+        String path = test.size() > 2 && String.valueOf(test.get(1)).endsWith("healthcheck.sh")
+                ? String.valueOf(test.get(2)) : null;
+        problems.check(path != null && APP.servedGetPaths(env).contains(path), where, "healthcheck " + test
+                + " must call /app/bin/healthcheck.sh with a path the app serves: " + APP.servedGetPaths(env));
+        problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void demoConnectorsRenderFromTheirTemplatesWithCredentialsTheWorkerResolves() {
+        Problems problems = new Problems();
+        Map<String, Templates.Template> templates = Templates.load();
+        Path file = Repository.path("docker/connect-init/connectors.json");
+        Map<String, Object> connect = Tree.map(SERVICES, "connect");
+        Map<String, String> connectEnv = environment(connect);
+        Map<String, Object> workerConfig = new LinkedHashMap<>();
+        connectEnv.forEach((key, value) -> {
+            if (key.startsWith("CONNECT_")) {
+                workerConfig.put(key.substring(8).toLowerCase(java.util.Locale.ROOT).replace("___", "-")
+                        .replace("__", "\u0001").replace('_', '.').replace('\u0001', '_'), value);
+            }
+        });
+        Set<String> inputs = APP.inputTopics(Map.of());
+        Set<String> outputs = APP.outputTopics(Map.of());
+        Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
+            String where = Repository.relative(file) + " " + name;
+            Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
+            if (template == null) {
+                problems.add(where, "template " + Tree.text(spec, "template") + " does not exist " + templates.keySet());
+                return;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
+            Map<String, String> config = template.render(values, problems, where);
+            template.checkRendered(config, problems, where);
+            KubernetesManifestsTest.checkEnvReferences(where, config, workerConfig, connectEnv.keySet(),
+                    "service connect", problems);
+            Templates.sourceTopics(config).forEach(topic -> problems.check(inputs.contains(topic), where,
+                    "writes " + topic + ", which the topology does not read " + inputs));
+            Templates.sinkTopics(config).forEach(topic -> problems.check(outputs.contains(topic), where,
+                    "reads " + topic + ", which the topology does not write " + outputs));
+            config.values().forEach(value -> {
+                Matcher address = ADDRESS.matcher(value);
+                while (address.find()) {
+                    problems.check(SERVICES.containsKey(address.group(1)), where, "names host " + address.group(1)
+                            + ", which is no service of docker-compose.yml");
+                }
+            });
+        });
+        String command = String.join(" ", Tree.list(Tree.map(SERVICES, "connect-init"), "command").stream()
+                .map(String::valueOf).toList());
+        problems.check(command.contains("--connectors=/sluice/connectors.json"), "service connect-init",
+                "does not register " + Repository.relative(file));
+        problems.assertNone("demo connectors");
+    }
+
+    @Test
+    void addressesNameServices() {
+        Problems problems = new Problems();
+        SERVICES.forEach((name, service) -> environment(service).forEach((key, value) -> {
+            Matcher address = ADDRESS.matcher(value);
+            while (address.find()) {
+                String host = address.group(1);
+                problems.check(host.contains(".") || host.equals("localhost") || SERVICES.containsKey(host),
+                        "service " + name, key + " names host " + host + ", which is no service");
+            }
+            if (key.endsWith("BOOTSTRAP_SERVERS")) {
+                for (String server : value.split(",")) {
+                    problems.check(SERVICES.containsKey(server.strip().split(":")[0]), "service " + name,
+                            key + " names " + server + ", which is no service");
+                }
+            }
+        }));
+        problems.assertNone("docker-compose.yml");
+    }
+
+    /** A service's environment as a map (compose allows a mapping or a list of NAME=value). */
+    private static Map<String, String> environment(Object service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Object value = Tree.at(service, "environment");
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> env.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        } else {
+            for (Object item : Tree.list(service, "environment")) {
+                String entry = String.valueOf(item);
+                int eq = entry.indexOf('=');
+                env.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    private static Map<String, String> envFile(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Repository.read(file).lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#") && line.contains("="))
+                .forEach(line -> values.put(line.substring(0, line.indexOf('=')).strip(),
+                        line.substring(line.indexOf('=') + 1).strip()));
+        return values;
+    }
+}

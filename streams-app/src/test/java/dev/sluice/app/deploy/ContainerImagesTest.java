@@ -1,0 +1,142 @@
+package dev.sluice.app.deploy;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The images the manifests run are the ones the build makes: every image of the project that docker-compose.yml
+ * or a kustomization uses is built by docker/build-images.sh (or by compose itself), every Dockerfile copies what
+ * its Maven context build produces or files that exist, the entrypoint starts a main class that exists, and every
+ * Kafka image runs the build's Kafka version.
+ */
+class ContainerImagesTest {
+
+    private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(.+)\\s+(\\S+)$");
+    private static final Pattern MAIN_CLASS = Pattern.compile("\\s(dev\\.sluice\\.[A-Za-z0-9_.]+)\\s");
+
+    @Test
+    void everyProjectImageUsedIsBuilt() {
+        Problems problems = new Problems();
+        Map<String, Object> compose = Repository.yaml(Repository.path("docker-compose.yml"));
+        Set<String> built = new TreeSet<>(Images.builtByScript());
+        built.addAll(Images.builtByCompose(compose));
+        problems.check(built.contains(StreamsApp.IMAGE), "docker/build-images.sh", "does not build "
+                + StreamsApp.IMAGE);
+        List<String> used = new ArrayList<>();
+        Tree.map(compose, "services").values().forEach(service -> used.add(Tree.text(service, "image")));
+        Problems ignored = new Problems();
+        for (Map<String, Object> resource : Kustomize.build(Repository.path("k8s/base"), ignored).resources()) {
+            collectImages(resource, used);
+        }
+        for (String image : used) {
+            String name = image == null ? "" : Images.name(image);
+            if (name.startsWith("sluice/")) {
+                problems.check(built.contains(name), "image " + image, "is used but built by neither "
+                        + "docker/build-images.sh nor docker-compose.yml (built: " + built + ")");
+            }
+        }
+        problems.assertNone("images");
+    }
+
+    @Test
+    void dockerfilesCopyWhatTheirContextBuildProducesOrWhatExists() {
+        Problems problems = new Problems();
+        for (String image : List.of("streams-app", "connect")) {
+            Path context = Repository.path("docker/" + image);
+            Path dockerfile = context.resolve("Dockerfile");
+            String where = Repository.relative(dockerfile);
+            if (!Files.isRegularFile(dockerfile)) {
+                problems.add(where, "missing");
+                continue;
+            }
+            String pom = Files.isRegularFile(context.resolve("pom.xml")) ? Repository.read(context.resolve("pom.xml"))
+                    : "";
+            String assembly = Files.isRegularFile(context.resolve("src/assembly/plugins.xml"))
+                    ? Repository.read(context.resolve("src/assembly/plugins.xml")) : "";
+            problems.check(Repository.read(Repository.path("docker/pom.xml")).contains("<module>" + image
+                    + "</module>"), "docker/pom.xml", "does not build the context of " + image);
+            Matcher copy = COPY.matcher(Repository.read(dockerfile));
+            while (copy.find()) {
+                for (String source : copy.group(1).trim().split("\\s+")) {
+                    String path = source.replaceAll("/$", "");
+                    if (path.startsWith("target/image/")) {
+                        // target/image/<dir>: made by the context's pom (copy-dependencies or the assembly).
+                        String dir = path.substring("target/image/".length());
+                        boolean produced = pom.contains("${project.build.directory}/image/" + dir)
+                                || (pom.contains("<finalName>image</finalName>")
+                                        && assembly.contains("<outputDirectory>" + dir + "/"));
+                        problems.check(produced, where, "copies " + source + ", which "
+                                + Repository.relative(context.resolve("pom.xml")) + " does not produce");
+                    } else {
+                        Path file = context.resolve(path);
+                        problems.check(Files.exists(file), where, "copies " + source + ", which does not exist");
+                        problems.check(!path.endsWith(".sh") || Files.isExecutable(file), where, source
+                                + " must be executable");
+                    }
+                }
+            }
+        }
+        problems.assertNone("Dockerfiles");
+    }
+
+    @Test
+    void entrypointStartsTheApplicationMainClass() throws Exception {
+        Problems problems = new Problems();
+        String entrypoint = Repository.read(Repository.path("docker/streams-app/entrypoint.sh"));
+        Matcher main = MAIN_CLASS.matcher(entrypoint);
+        problems.check(main.find(), "docker/streams-app/entrypoint.sh", "starts no dev.sluice main class");
+        if (!problems.isEmpty()) {
+            problems.assertNone("entrypoint");
+        }
+        Class<?> type = Class.forName(main.group(1));
+        Method method = type.getMethod("main", String[].class);
+        problems.check(Modifier.isStatic(method.getModifiers()), main.group(1), "main is not static");
+        problems.check(Repository.read(Repository.path("docker/streams-app/Dockerfile"))
+                .contains("ENTRYPOINT [\"/app/bin/entrypoint.sh\"]"), "docker/streams-app/Dockerfile",
+                "does not start entrypoint.sh");
+        problems.assertNone("entrypoint");
+    }
+
+    @Test
+    void kafkaImagesRunTheBuildsKafkaVersion() {
+        Problems problems = new Problems();
+        String version = Repository.kafkaVersion();
+        Map<String, Object> compose = Repository.yaml(Repository.path("docker-compose.yml"));
+        String kafkaImage = Tree.text(compose, "services", "kafka", "image");
+        problems.check(("apache/kafka:" + version).equals(kafkaImage), "docker-compose.yml", "service kafka runs "
+                + kafkaImage + ", not apache/kafka:" + version);
+        String dockerfile = Repository.read(Repository.path("docker/connect/Dockerfile"));
+        problems.check(dockerfile.contains("ARG BASE_IMAGE=apache/kafka:" + version + "\n"),
+                "docker/connect/Dockerfile", "BASE_IMAGE must default to apache/kafka:" + version);
+        String script = Repository.read(Repository.path("docker/build-images.sh"));
+        Matcher strimzi = Pattern.compile("quay\\.io/strimzi/kafka:\\S+-kafka-([0-9.]+)").matcher(script);
+        problems.check(strimzi.find() && strimzi.group(1).equals(version), "docker/build-images.sh",
+                "the Strimzi base image must be quay.io/strimzi/kafka:<strimzi>-kafka-" + version);
+        problems.assertNone("Kafka versions");
+    }
+
+    private static void collectImages(Object node, List<String> images) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("image".equals(key) && value instanceof String image) {
+                    images.add(image);
+                } else {
+                    collectImages(value, images);
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collectImages(item, images));
+        }
+    }
+}
