@@ -18,8 +18,8 @@ import jakarta.inject.Singleton;
 /**
  * Decides which connector settings are secrets and hides them. A setting is secret when a shipped template marks
  * its parameter secret, or when its name has a part containing password, secret, token, credential or jaas, or a
- * part after the first that is or ends in "key" ({@code aws.access.key.id}, {@code api.key}; not
- * {@code key.converter}). A secret whose value consists only of config-provider references ({@code ${file:...}},
+ * part ending in "key" other than a leading "key" ({@code aws.access.key.id}, {@code api.key}, {@code apikey}; not
+ * {@code key.converter} or {@code key.columns}). A secret whose value consists only of config-provider references ({@code ${file:...}},
  * {@code ${env:...}}) is shown: the reference names where the secret is, not the secret.
  *
  * <p>Free text (Connect's messages, task traces) is scrubbed of the literal secret values of the configuration it
@@ -57,7 +57,8 @@ public class SecretMasker {
         String[] parts = NAME_PARTS.split(key.toLowerCase(Locale.ROOT));
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
-            if (SECRET_WORDS.stream().anyMatch(part::contains) || (i > 0 && part.endsWith("key"))) {
+            boolean keyPart = part.endsWith("key") && (i > 0 || !part.equals("key"));
+            if (keyPart || SECRET_WORDS.stream().anyMatch(part::contains)) {
                 return true;
             }
         }
