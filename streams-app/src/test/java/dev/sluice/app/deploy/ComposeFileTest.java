@@ -118,7 +118,18 @@ class ComposeFileTest {
         problems.check(Tree.text(service, "container_name") == null, where, "a container_name allows one replica");
         Map<String, String> env = new LinkedHashMap<>(APP.imageEnvironment());
         env.putAll(environment(service));
-        Set<String> unread = APP.unread(environment(service).keySet(), Set.of());
+        Set<String> references = new java.util.TreeSet<>();
+        Map<String, Templates.Template> templates = Templates.load();
+        Tree.map(Repository.json(Repository.path("docker/connect-init/connectors.json")), "connectors")
+                .forEach((name, spec) -> {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
+                    Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
+                    if (template != null) {
+                        references.addAll(Templates.envReferences(template.render(values, new Problems(), name)));
+                    }
+                });
+        Set<String> unread = APP.unread(environment(service), Set.of(), references);
         problems.check(unread.isEmpty(), where, "sets variables streams-app does not read: " + unread);
         int port = APP.httpPort(env);
         for (Object mapping : Tree.list(service, "ports")) {

@@ -243,9 +243,11 @@ class KubernetesManifestsTest {
             Map<String, Object> container = streamsAppContainer(workload);
             String where = Tree.id(workload);
             Map<String, String> env = environment(out, container);
-            Set<String> own = new TreeSet<>(env.keySet());
-            own.removeAll(APP.imageEnvironment().keySet());
-            Set<String> unread = APP.unread(own, expandedOnly(container));
+            Map<String, String> own = new LinkedHashMap<>(env);
+            APP.imageEnvironment().keySet().forEach(own::remove);
+            Set<String> references = new TreeSet<>();
+            out.ofKind("KafkaConnector").forEach(c -> references.addAll(Templates.envReferences(connectorConfig(c))));
+            Set<String> unread = APP.unread(own, expandedOnly(container), references);
             problems.check(unread.isEmpty(), where, "sets variables streams-app does not read: " + unread);
             int port = APP.httpPort(env);
             Set<String> served = APP.servedGetPaths(env);

@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,6 +31,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.env.MapPropertySource;
 import io.micronaut.core.io.service.SoftServiceLoader;
@@ -61,6 +61,9 @@ final class StreamsApp {
     private static final Pattern DOCKERFILE_ENV = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S+)");
     private static final String STREAMS_PREFIX = "kafka.streams.default";
     private static final String TOPICS_CLASS = "dev.sluice.app.topology.PipelineTopics";
+    private static final Pattern PROPERTY_PLACEHOLDER = Pattern.compile("\\$\\{([a-z0-9][a-z0-9.\\-]*)[:}]");
+    /** Which ${env:NAME} references of connector configs the app may resolve itself (incremental snapshots). */
+    private static final String ENV_ALLOWLIST = "sluice.connect.env-allowlist-pattern";
 
     private final Set<String> propertyNames = new TreeSet<>();
     private final Set<String> kafkaSettings = new TreeSet<>();
@@ -70,6 +73,7 @@ final class StreamsApp {
     StreamsApp() {
         flatten("", applicationYml(), propertyNames);
         readConfigurationMetadata();
+        readValueInjections();
         kafkaSettings.addAll(StreamsConfig.configDef().names());
         for (String prefix : List.of("", StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
                 StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX)) {
@@ -99,12 +103,15 @@ final class StreamsApp {
      * The names of {@code variables} that nothing in the app reads. A variable counts as read when Micronaut,
      * given it as an environment variable, resolves a property the app has (a placeholder of application.yml or a
      * property of its configuration metadata) or a Kafka Streams setting to its value; when the image's
-     * entrypoint reads it; when the JVM does; or when it exists only to be expanded into another variable
-     * ({@code expandedOnly}, Kubernetes' {@code $(POD_NAME)}).
+     * entrypoint reads it; when the JVM does; when it exists only to be expanded into another variable
+     * ({@code expandedOnly}, Kubernetes' {@code $(POD_NAME)}); or when a connector configuration refers to it as
+     * {@code ${env:NAME}} ({@code connectorReferences}) and {@code sluice.connect.env-allowlist-pattern} lets the app
+     * resolve it (the app reaches the CDC connector's database with the connector's own credentials).
      */
-    Set<String> unread(Collection<String> variables, Set<String> expandedOnly) {
+    Set<String> unread(Map<String, String> variables, Set<String> expandedOnly, Set<String> connectorReferences) {
         Map<String, String> markers = new LinkedHashMap<>();
-        variables.forEach(name -> markers.put(name, "<<" + name + ">>"));
+        variables.keySet().forEach(name -> markers.put(name, "<<" + name + ">>"));
+        Pattern allowed = envAllowlist(variables);
         Set<String> resolved = new HashSet<>();
         Environment environment = environment(markers);
         try {
@@ -124,12 +131,23 @@ final class StreamsApp {
             String name = marker.getKey();
             boolean read = resolved.stream().anyMatch(value -> value.contains(marker.getValue()))
                     || entrypointVariables.contains(name) || JVM_VARIABLES.contains(name)
-                    || expandedOnly.contains(name);
+                    || expandedOnly.contains(name)
+                    || (connectorReferences.contains(name) && allowed.matcher(name).matches());
             if (!read) {
                 unread.add(name);
             }
         }
         return unread;
+    }
+
+    /** {@code sluice.connect.env-allowlist-pattern} with these variables; matches nothing when it is not set. */
+    private static Pattern envAllowlist(Map<String, String> variables) {
+        Environment environment = environment(variables);
+        try {
+            return Pattern.compile(environment.getProperty(ENV_ALLOWLIST, String.class).orElse("(?!)"));
+        } finally {
+            environment.stop();
+        }
     }
 
     /** The HTTP port the app listens on with these variables. */
@@ -325,6 +343,31 @@ final class StreamsApp {
                 names.add(name);
             }
         });
+    }
+
+    /** Properties the app's own beans inject with {@code @Value("${...}")}: not in the configuration metadata. */
+    private void readValueInjections() {
+        List<BeanDefinitionReference> references = new ArrayList<>();
+        SoftServiceLoader.load(BeanDefinitionReference.class).collectAll(references);
+        for (BeanDefinitionReference<?> reference : references) {
+            if (!reference.isPresent() || !reference.getBeanDefinitionName().startsWith("dev.sluice.")) {
+                continue;
+            }
+            BeanDefinition<?> definition = reference.load();
+            List<io.micronaut.core.annotation.AnnotationMetadata> injected = new ArrayList<>();
+            for (var argument : definition.getConstructor().getArguments()) {
+                injected.add(argument.getAnnotationMetadata());
+            }
+            definition.getInjectedFields().forEach(field -> injected.add(field.getAnnotationMetadata()));
+            for (var metadata : injected) {
+                metadata.stringValue(Value.class).ifPresent(value -> {
+                    Matcher placeholder = PROPERTY_PLACEHOLDER.matcher(value);
+                    while (placeholder.find()) {
+                        propertyNames.add(placeholder.group(1));
+                    }
+                });
+            }
+        }
     }
 
     private void readConfigurationMetadata() {
