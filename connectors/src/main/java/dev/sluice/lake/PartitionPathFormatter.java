@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
  * event time in a fixed time zone, followed by one {@code name=value} segment per configured field.
  * Field values are encoded with {@link PartitionValueEncoder}, so no value can leave its segment.
  *
- * <p>Not thread-safe: it caches the last hour it formatted, which makes the common case (records
- * of the same hour in a row) allocation-light.
+ * <p>Not thread-safe: it caches the last hour it formatted and the encoding of recent field values,
+ * which makes the common case (records of the same hour, few distinct values) allocation-light.
  */
 public final class PartitionPathFormatter {
 
@@ -23,12 +24,15 @@ public final class PartitionPathFormatter {
     public static final Pattern FIELD_PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
     private static final List<String> TIME_SEGMENTS = List.of("year", "month", "day", "hour");
+    private static final int MAX_CACHED_VALUES = 4096;
 
     private final ZoneId zone;
     private final List<String> fieldSegmentNames;
     private long cachedHourStart = Long.MAX_VALUE;
     private long cachedHourEnd = Long.MIN_VALUE;
     private String cachedTimePath;
+    /** Partition values repeat (regions, tiers); encoding them once per value matters at high rates. */
+    private final Map<String, String> encodedValues = new HashMap<>();
 
     /**
      * @param zone       time zone whose local hour names the time segments
@@ -77,10 +81,24 @@ public final class PartitionPathFormatter {
         }
         StringBuilder path = new StringBuilder(timePath.length() + 32 * fieldSegmentNames.size()).append(timePath);
         for (int i = 0; i < fieldSegmentNames.size(); i++) {
-            path.append('/').append(fieldSegmentNames.get(i)).append('=')
-                    .append(PartitionValueEncoder.encode(fieldValues.get(i)));
+            path.append('/').append(fieldSegmentNames.get(i)).append('=').append(encoded(fieldValues.get(i)));
         }
         return path.toString();
+    }
+
+    private String encoded(String value) {
+        if (value == null) {
+            return PartitionValueEncoder.NULL_PLACEHOLDER;
+        }
+        String encoded = encodedValues.get(value);
+        if (encoded == null) {
+            if (encodedValues.size() >= MAX_CACHED_VALUES) {
+                encodedValues.clear();
+            }
+            encoded = PartitionValueEncoder.encode(value);
+            encodedValues.put(value, encoded);
+        }
+        return encoded;
     }
 
     private String timePath(long millis) {

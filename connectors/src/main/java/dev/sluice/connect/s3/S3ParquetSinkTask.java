@@ -30,6 +30,8 @@ public class S3ParquetSinkTask extends SinkTask {
     private RecordRouter router;
     private PartitionWriters writers;
     private ErrantRecordReporter reporter;
+    private boolean ignoreNullValues;
+    private boolean toleratesErrors;
     private long ignoredNullValues;
 
     public S3ParquetSinkTask() {
@@ -49,6 +51,8 @@ public class S3ParquetSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new S3ParquetSinkConfig(props);
+        ignoreNullValues = config.nullValueBehavior() == S3ParquetSinkConfig.NullValueBehavior.IGNORE;
+        toleratesErrors = config.toleratesErrors();
         s3 = S3ClientFactory.create(config);
         ObjectKeyNamer namer = new ObjectKeyNamer(config.topicsDir());
         router = new RecordRouter(config.timestampField(), config.partitionFields(),
@@ -61,7 +65,7 @@ public class S3ParquetSinkTask extends SinkTask {
                 config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
         log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
                 config.codec(), reporter != null ? "the errant record reporter"
-                        : config.toleratesErrors() ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
+                        : toleratesErrors ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -105,7 +109,7 @@ public class S3ParquetSinkTask extends SinkTask {
     }
 
     private void write(TopicPartitionWriter writer, SinkRecord record) {
-        if (record.value() == null && config.nullValueBehavior() == S3ParquetSinkConfig.NullValueBehavior.IGNORE) {
+        if (record.value() == null && ignoreNullValues) {
             ignoredNullValues++;
             log.debug("Ignored null value at {}-{}@{} ({} so far)", record.topic(), record.kafkaPartition(),
                     record.kafkaOffset(), ignoredNullValues);
@@ -130,13 +134,13 @@ public class S3ParquetSinkTask extends SinkTask {
     private void handleErrant(TopicPartitionWriter writer, SinkRecord record, DataException cause) {
         String where = "topic " + record.topic() + ", partition " + record.kafkaPartition() + ", offset "
                 + record.kafkaOffset();
-        if (reporter != null && config.toleratesErrors()) {
+        if (reporter != null && toleratesErrors) {
             writer.deadLetter(record, cause);
         } else if (reporter != null) {
             // errors.tolerance=none: the worker's reporter logs or dead-letters the record, then fails the task.
             reporter.report(record, cause);
             writer.skip(record.kafkaOffset());
-        } else if (config.toleratesErrors()) {
+        } else if (toleratesErrors) {
             log.warn("Skipped record at {} (errors.tolerance=all, no dead letter queue): {}", where,
                     cause.getMessage());
             writer.skip(record.kafkaOffset());
