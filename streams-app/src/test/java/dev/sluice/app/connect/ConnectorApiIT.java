@@ -1,11 +1,13 @@
 package dev.sluice.app.connect;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +28,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +46,7 @@ import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
+import dev.sluice.embedded.S3Server;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -47,7 +54,8 @@ import io.micronaut.runtime.server.EmbeddedServer;
  * The connector REST API of streams-app against a real Kafka Connect worker, PostgreSQL, Kafka broker and schema
  * registry: CDC and JDBC source connectors created through the API deliver rows, incremental snapshots are
  * signalled, the lifecycle endpoints act on Connect, bad configurations are answered 400 naming the field, and
- * the database password never appears in an answer or a log line.
+ * the database password never appears in an answer or a log line. An S3 sink created from its template sends an
+ * unreadable record to the Connect dead letter queue.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class ConnectorApiIT {
@@ -201,6 +209,63 @@ class ConnectorApiIT {
             awaitEvents(consumer, avro, records, rows + 1);
             assertEquals("JPY", records.get(rows).get("currency").toString());
         }
+        assertEquals(204, api.delete("/api/connectors/" + name).statusCode());
+    }
+
+    @Test
+    void s3SinkFromTemplateSendsUnreadableRecordsToTheDeadLetterQueue(S3Server s3) throws Exception {
+        String name = "sink-" + suffix;
+        String topic = "it.sink." + suffix;
+        String dlq = "dlq.sink.it." + suffix;
+        kafka.createTopics(1, topic);
+        Properties secrets = new Properties();
+        secrets.setProperty("s3.access.key", s3.accessKey());
+        secrets.setProperty("s3.secret.key", s3.secretKey());
+        Path s3Secrets = secretsFile.resolveSibling("s3.properties");
+        try (var out = Files.newOutputStream(s3Secrets)) {
+            secrets.store(out, "test secrets");
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("topics", topic);
+        parameters.put("s3.endpoint", s3.endpoint().toString());
+        parameters.put("s3.region", s3.region());
+        parameters.put("s3.path.style.access", true);
+        parameters.put("aws.access.key.id", "${file:" + s3Secrets + ":s3.access.key}");
+        parameters.put("aws.secret.access.key", "${file:" + s3Secrets + ":s3.secret.key}");
+        parameters.put("topics.dir", "it-" + suffix);
+        parameters.put("dlq.topic", dlq);
+        parameters.put("registry.url", registry.registryV2Url());
+
+        HttpResponse<String> created = api.post("/api/connectors",
+                Map.of("template", "s3-parquet-sink", "name", name, "parameters", parameters));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("sink", awaitState(name, "RUNNING").path("type").asText());
+
+        Properties producerProps = kafka.clientProperties();
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        byte[] notAvro = "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, "k1".getBytes(StandardCharsets.UTF_8),
+                    notAvro);
+            record.headers().add("origin", "it".getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(dlq)) {
+            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+            Await.until("dead letter", TIMEOUT, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return !dead.isEmpty();
+            });
+            ConsumerRecord<byte[], byte[]> letter = dead.get(0);
+            assertArrayEquals(notAvro, letter.value(), "original value bytes");
+            assertArrayEquals("k1".getBytes(StandardCharsets.UTF_8), letter.key());
+            assertEquals("it", new String(letter.headers().lastHeader("origin").value(), StandardCharsets.UTF_8));
+            assertEquals(topic, new String(letter.headers().lastHeader("__connect.errors.topic").value(),
+                    StandardCharsets.UTF_8));
+        }
+        assertEquals("RUNNING", ApiClient.json(api.get("/api/connectors/" + name)).path("tasks").get(0)
+                .path("state").asText(), "a bad record does not stop the sink");
         assertEquals(204, api.delete("/api/connectors/" + name).statusCode());
     }
 
@@ -364,9 +429,11 @@ class ConnectorApiIT {
         return parameters;
     }
 
-    private static void awaitState(String name, String state) {
+    private static JsonNode awaitState(String name, String state) {
+        JsonNode[] last = new JsonNode[1];
         Await.until(name + " " + state, TIMEOUT, () -> {
             JsonNode view = ApiClient.json(api.get("/api/connectors/" + name));
+            last[0] = view;
             if (!state.equals(view.path("state").asText()) || view.path("tasks").isEmpty()) {
                 return false;
             }
@@ -377,6 +444,7 @@ class ConnectorApiIT {
             }
             return true;
         });
+        return last[0];
     }
 
     private static JsonNode findListed(String name) {
