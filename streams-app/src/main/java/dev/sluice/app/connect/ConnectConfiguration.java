@@ -15,7 +15,7 @@ public class ConnectConfiguration {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration retryAfter = Duration.ofSeconds(10);
     private String fileAllowedPaths = "";
-    private String envAllowlistPattern = "^(?!SLUICE_API_TOKEN$).*";
+    private String envAllowlistPattern = "^(?!SLUICE_).*";
 
     /** Base URL of the Connect REST API, e.g. {@code http://connect:8083}. */
     public String getUrl() {
@@ -58,7 +58,9 @@ public class ConnectConfiguration {
 
     /**
      * Regular expression of the environment variables {@code ${env:...}} references may name, as Kafka's
-     * EnvVarConfigProvider {@code allowlist.pattern}. The default allows all but this service's API token.
+     * EnvVarConfigProvider {@code allowlist.pattern}. The default allows all but this service's own settings
+     * ({@code SLUICE_*}, e.g. the API token and the PII hash key), so a connector config cannot make this service
+     * send them to the database host it names.
      */
     public String getEnvAllowlistPattern() {
         return envAllowlistPattern;
