@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -200,12 +199,5 @@ final class LakeFixture {
             keys.add(new MergeKey((Integer) row.get(RowMerger.PARTITION_COLUMN), (Long) row.get(RowMerger.OFFSET_COLUMN)));
         }
         return keys;
-    }
-
-    /** Counts by key of a map, for readable assertions. */
-    static Map<String, Integer> counts(List<String> values) {
-        Map<String, Integer> counts = new HashMap<>();
-        values.forEach(v -> counts.merge(v, 1, Integer::sum));
-        return counts;
     }
 }
