@@ -47,7 +47,9 @@ public final class RegistryServer implements AutoCloseable {
                 List.of("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.host=" + Ports.HOST,
                         "-Dquarkus.http.port=" + httpPort),
                 List.of(),
-                Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("registry_db").toAbsolutePath()),
+                // H2's default lock timeout (1 s) is short for a loaded 2-core machine.
+                Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("registry_db").toAbsolutePath()
+                        + ";LOCK_TIMEOUT=30000"),
                 dir.resolve("registry.log"));
         jvm.awaitReady(START_TIMEOUT, () -> HTTP.send(HttpRequest.newBuilder(URI.create(url
                 + "/apis/ccompat/v7/subjects")).timeout(Duration.ofSeconds(2)).GET().build(),

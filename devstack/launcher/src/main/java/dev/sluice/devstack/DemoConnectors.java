@@ -2,6 +2,7 @@ package dev.sluice.devstack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -14,54 +15,111 @@ import dev.sluice.embedded.ComponentStartException;
 import dev.sluice.embedded.Ports;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
+import dev.sluice.embedded.S3Server;
 
 /**
  * Registers the demo connectors from the shipped templates: Debezium CDC of the {@code shop} database into
- * {@code bronze.pg.*}. Registration is idempotent (PUT of the config), so a restarted platform keeps its
- * connectors and their offsets. Passwords reach Connect only as {@code ${file:...}} references.
+ * {@code bronze.pg.*}, the JDBC source polling the {@code warehouse} database into {@code bronze.warehouse.*}, and
+ * S3 Parquet sinks writing the bronze, silver and gold topics into the lake. Registration is idempotent (PUT of the
+ * config), so a restarted platform keeps its connectors and their offsets. Credentials reach Connect only as
+ * {@code ${file:...}} references to the platform's secrets file.
  */
 public final class DemoConnectors {
 
     /** Name of the CDC connector of the shop database. */
     public static final String SHOP_CDC = "shop-cdc";
+    /** Name of the JDBC source connector of the warehouse database. */
+    public static final String WAREHOUSE_JDBC = "warehouse-jdbc";
     /** Topic applications produce user events to. */
     public static final String USER_EVENTS_TOPIC = "bronze.events.user_events";
     /** Partitions of the bronze topics. */
     public static final int TOPIC_PARTITIONS = 3;
 
+    /** Lake sink connectors by layer (their {@code topics.dir}) and the topics each writes. */
+    static final Map<String, List<String>> LAKE_TOPICS = Map.of(
+            "bronze", List.of("bronze.pg.customers", "bronze.pg.products", "bronze.pg.orders", "bronze.pg.order_items",
+                    "bronze.warehouse.exchange_rates", "bronze.warehouse.product_catalog", USER_EVENTS_TOPIC),
+            "silver", List.of("silver.customers", "silver.products", "silver.orders", "silver.order_lines",
+                    "silver.user_events"),
+            "gold", List.of("gold.product_revenue_hourly", "gold.region_revenue_daily", "gold.customer_totals",
+                    "gold.user_sessions"));
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoConnectors.class);
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(60);
 
     private final ConnectRestClient connect;
+    private final ConnectorTemplates templates = new ConnectorTemplates();
     private final RegistryServer registry;
     private final PostgresServer postgres;
+    private final S3Server s3;
     private final Path secretsFile;
 
     /**
-     * @param secretsFile properties file with {@code postgres.password}, read by Connect's file config provider
+     * @param secretsFile properties file with {@code postgres.password}, {@code s3.access.key} and
+     *        {@code s3.secret.key}, read by Connect's file config provider
      */
-    public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, Path secretsFile) {
+    public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, S3Server s3,
+            Path secretsFile) {
         this.connect = new ConnectRestClient(connectUrl);
         this.registry = registry;
         this.postgres = postgres;
+        this.s3 = s3;
         this.secretsFile = secretsFile;
     }
 
     /** Registers every demo connector and waits until each runs. */
     public void registerAll() {
         register(SHOP_CDC, shopCdcConfig());
+        register(WAREHOUSE_JDBC, warehouseJdbcConfig());
+        LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer), lakeSinkConfig(layer, topics)));
+    }
+
+    /** Name of the lake sink of {@code layer}, e.g. {@code lake-bronze}. */
+    public static String lakeConnectorName(String layer) {
+        return "lake-" + layer;
     }
 
     /** The rendered configuration of the shop CDC connector. */
     public Map<String, String> shopCdcConfig() {
-        return new ConnectorTemplates().get(ConnectorTemplates.POSTGRES_CDC).render(Map.of(
+        return templates.get(ConnectorTemplates.POSTGRES_CDC).render(Map.of(
                 "database.hostname", Ports.HOST,
                 "database.port", Integer.toString(postgres.port()),
                 "database.user", postgres.user(),
-                "database.password", "${file:" + secretsFile.toAbsolutePath() + ":postgres.password}",
+                "database.password", secret("postgres.password"),
                 "database.dbname", PostgresServer.SHOP_DB,
                 "topic.partitions", Integer.toString(TOPIC_PARTITIONS),
                 "registry.url", registry.registryV2Url()));
+    }
+
+    /** The rendered configuration of the warehouse JDBC source: exchange rates and the product catalog. */
+    public Map<String, String> warehouseJdbcConfig() {
+        return templates.get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
+                "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
+                "connection.user", postgres.user(),
+                "connection.password", secret("postgres.password"),
+                "tables", "exchange_rates,product_catalog",
+                "poll.interval.ms", "2000",
+                "registry.url", registry.registryV2Url()));
+    }
+
+    /** The rendered configuration of the lake sink of one layer, with rotation suited to a demo. */
+    public Map<String, String> lakeSinkConfig(String layer, List<String> topics) {
+        return templates.get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.ofEntries(
+                Map.entry("topics", String.join(",", topics)),
+                Map.entry("topics.dir", layer),
+                Map.entry("s3.bucket.name", S3Server.LAKE_BUCKET),
+                Map.entry("s3.endpoint", s3.endpoint().toString()),
+                Map.entry("s3.region", s3.region()),
+                Map.entry("s3.path.style.access", "true"),
+                Map.entry("aws.access.key.id", secret("s3.access.key")),
+                Map.entry("aws.secret.access.key", secret("s3.secret.key")),
+                Map.entry("flush.size", "20000"),
+                Map.entry("rotate.idle.ms", "60000"),
+                Map.entry("registry.url", registry.registryV2Url())));
+    }
+
+    private String secret(String key) {
+        return "${file:" + secretsFile.toAbsolutePath() + ":" + key + "}";
     }
 
     private void register(String name, Map<String, String> config) {

@@ -111,7 +111,7 @@ public final class Devstack implements AutoCloseable {
             Path secrets = writeConnectSecrets(state);
             connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
             endpoints.put("kafka connect", connect.restUrl());
-            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry, postgres, secrets);
+            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry, postgres, s3, secrets);
             demo.registerAll();
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 

@@ -41,13 +41,15 @@ class PlatformIT {
     private static Path secrets;
 
     @BeforeAll
-    static void registerCdc(EmbeddedPlatform platform, ConnectWorker connect, RegistryServer registry,
-            PostgresServer postgres) throws IOException {
+    static void registerDemoConnectors(EmbeddedPlatform platform, ConnectWorker connect, RegistryServer registry,
+            PostgresServer postgres, S3Server s3) throws IOException {
         Properties props = new Properties();
         props.setProperty("postgres.password", postgres.password());
+        props.setProperty("s3.access.key", s3.accessKey());
+        props.setProperty("s3.secret.key", s3.secretKey());
         secrets = platform.stateDir().resolve("secrets/connect.properties");
         Secrets.writePrivate(secrets, props, "test secrets");
-        new DemoConnectors(connect.restUrl(), registry, postgres, secrets).registerAll();
+        new DemoConnectors(connect.restUrl(), registry, postgres, s3, secrets).registerAll();
     }
 
     @Test
@@ -66,6 +68,24 @@ class PlatformIT {
         assertEquals("c", row.get("__op").toString());
         assertEquals("false", row.get("__deleted").toString());
         assertEquals("customers", row.get("__table").toString());
+    }
+
+    @Test
+    void warehouseRowsArrivePolledByTheJdbcSource(KafkaBroker kafka, RegistryServer registry) {
+        GenericRecord rate = BronzeRecords.awaitValue(kafka.bootstrapServers(), registry.ccompatUrl(),
+                "bronze.warehouse.exchange_rates", Duration.ofSeconds(60),
+                r -> "USD".equals(String.valueOf(r.get("currency"))));
+        assertTrue(rate.get("rate_to_eur") != null, rate.toString());
+    }
+
+    @Test
+    void everyDemoConnectorRuns(ConnectWorker connect) {
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        for (String name : List.of(DemoConnectors.SHOP_CDC, DemoConnectors.WAREHOUSE_JDBC,
+                DemoConnectors.lakeConnectorName("bronze"), DemoConnectors.lakeConnectorName("silver"),
+                DemoConnectors.lakeConnectorName("gold"))) {
+            assertTrue(rest.isRunning(name), name + ": " + rest.status(name));
+        }
     }
 
     @Test
