@@ -41,6 +41,7 @@ public final class Devstack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Devstack.class);
     private static final String CONNECT_GROUP = "sluice-connect";
+    private static final String PII_HASH_KEY = "pii.hash.key";
 
     private final DevstackSettings settings;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -108,7 +109,8 @@ public final class Devstack implements AutoCloseable {
                     + state.resolve("s3/credentials.properties") + ")");
             endpoints.put("schema registry", registry.ccompatUrl() + " (Confluent API), " + registry.registryV2Url());
 
-            Path secrets = writeConnectSecrets(state);
+            Path secrets = state.resolve("secrets/connect.properties");
+            Properties secretValues = writeSecrets(secrets);
             connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
             endpoints.put("kafka connect", connect.restUrl());
             DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry, postgres, s3, secrets);
@@ -116,8 +118,15 @@ public final class Devstack implements AutoCloseable {
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
             app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
-                    Ports.orFree(settings.appPort()),
-                    kafka.bootstrapServers(), registry.registryV2Url(), connect.restUrl()));
+                    Ports.orFree(settings.appPort()), Map.of(
+                            "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                            "SLUICE_REGISTRY_URL", registry.registryV2Url(),
+                            "SLUICE_CONNECT_URL", connect.restUrl(),
+                            "SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY),
+                            "SLUICE_COMPACTION_ENABLED", "true",
+                            "SLUICE_S3_ENDPOINT", s3.endpoint().toString(),
+                            "SLUICE_S3_ACCESS_KEY", s3.accessKey(),
+                            "SLUICE_S3_SECRET_KEY", s3.secretKey())));
             endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
 
             if (settings.generator()) {
@@ -218,19 +227,25 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    private Path writeConnectSecrets(Path state) {
-        Properties secrets = new Properties();
-        secrets.setProperty("postgres.user", postgres.user());
-        secrets.setProperty("postgres.password", postgres.password());
-        secrets.setProperty("s3.access.key", s3.accessKey());
-        secrets.setProperty("s3.secret.key", s3.secretKey());
-        Path file = state.resolve("secrets/connect.properties");
+    /**
+     * Writes the platform's secrets file, which Connect reads through its file config provider. The PII hash key is
+     * generated once and kept: a new key would hash the same email differently and break joins over time.
+     */
+    private Properties writeSecrets(Path file) {
         try {
+            Properties secrets = Secrets.read(file);
+            secrets.setProperty("postgres.user", postgres.user());
+            secrets.setProperty("postgres.password", postgres.password());
+            secrets.setProperty("s3.access.key", s3.accessKey());
+            secrets.setProperty("s3.secret.key", s3.secretKey());
+            if (!secrets.containsKey(PII_HASH_KEY)) {
+                secrets.setProperty(PII_HASH_KEY, Secrets.random());
+            }
             Secrets.writePrivate(file, secrets, "read by Kafka Connect's file config provider; never commit");
+            return secrets;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        return file;
     }
 
     private static void requireFreeIfFixed(String component, int port) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,19 +38,19 @@ public final class StreamsAppProcess implements AutoCloseable {
         this.url = url;
     }
 
-    /** Starts streams-app and waits until its health endpoint answers 200. */
-    public static StreamsAppProcess start(Path home, Path stateDir, int port, String bootstrapServers,
-            String registryUrl, String connectUrl) {
+    /**
+     * Starts streams-app and waits until its health endpoint answers 200.
+     *
+     * @param environment the app's settings (see its application.yml); HTTP address and state directory are added
+     */
+    public static StreamsAppProcess start(Path home, Path stateDir, int port, Map<String, String> environment) {
         String url = "http://" + Ports.HOST + ":" + port;
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("SLUICE_HTTP_HOST", Ports.HOST);
+        env.put("SLUICE_HTTP_PORT", Integer.toString(port));
+        env.put("SLUICE_STATE_DIR", stateDir.resolve("streams").toString());
         ChildJvm jvm = ChildJvm.start(COMPONENT, classpath(home), MAIN_CLASS,
-                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(),
-                Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
-                        "SLUICE_HTTP_HOST", Ports.HOST,
-                        "SLUICE_HTTP_PORT", Integer.toString(port),
-                        "SLUICE_STATE_DIR", stateDir.resolve("streams").toString(),
-                        "SLUICE_REGISTRY_URL", registryUrl,
-                        "SLUICE_CONNECT_URL", connectUrl),
-                stateDir.resolve("streams-app.log"));
+                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, stateDir.resolve("streams-app.log"));
         jvm.awaitReady(START_TIMEOUT, () -> HTTP.send(HttpRequest.newBuilder(URI.create(url + "/health"))
                 .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode() == 200);
