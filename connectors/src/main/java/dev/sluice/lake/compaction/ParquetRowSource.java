@@ -6,15 +6,23 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.InputFile;
 
-/** The rows of one Parquet file, read as a given schema. */
+/** The rows of one Parquet file, read as a given schema; the file is only located when the source opens. */
 final class ParquetRowSource implements RowSource {
 
-    private final InputFile file;
+    /** Locates the file when the merge reaches it. */
+    @FunctionalInterface
+    interface Opener {
+        InputFile open() throws IOException;
+    }
+
+    private final Opener file;
     private final Schema readSchema;
     private final MergeKey firstKey;
+    private final String name;
     private ParquetReader<GenericRecord> reader;
 
-    ParquetRowSource(InputFile file, Schema readSchema, MergeKey firstKey) {
+    ParquetRowSource(String name, Opener file, Schema readSchema, MergeKey firstKey) {
+        this.name = name;
         this.file = file;
         this.readSchema = readSchema;
         this.firstKey = firstKey;
@@ -27,7 +35,7 @@ final class ParquetRowSource implements RowSource {
 
     @Override
     public void open() throws IOException {
-        reader = ParquetFiles.reader(file, readSchema);
+        reader = ParquetFiles.reader(file.open(), readSchema);
     }
 
     @Override
@@ -45,6 +53,6 @@ final class ParquetRowSource implements RowSource {
 
     @Override
     public String toString() {
-        return file.toString();
+        return name;
     }
 }

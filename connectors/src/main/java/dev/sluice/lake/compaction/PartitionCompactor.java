@@ -1,21 +1,33 @@
 package dev.sluice.lake.compaction;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
  * Compacts one partition:
@@ -36,6 +48,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 final class PartitionCompactor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionCompactor.class);
+    /** Concurrent S3 requests of one partition: footer reads while planning, downloads ahead of the merge. */
+    private static final int IO_THREADS = 8;
+    /** Inputs downloaded ahead of the one being merged. */
+    private static final int PREFETCH_WINDOW = 4;
+    /** Most keys S3 deletes in one request. */
+    private static final int DELETE_BATCH = 1000;
 
     private final S3Client s3;
     private final CompactionSettings settings;
@@ -58,6 +76,7 @@ final class PartitionCompactor {
 
     /** Counters of one partition's run, filled in as it goes so that a failure still reports them. */
     private static final class Progress {
+        ExecutorService io;
         PublishedState before;
         long generation;
         PartitionPlan plan;
@@ -76,7 +95,20 @@ final class PartitionCompactor {
             LOG.warn("compaction failed partition={} generation={} reason={}", partition, progress.generation,
                     e.toString());
             return result(partition, progress, PartitionResult.Outcome.FAILED, describe(e), started);
+        } finally {
+            if (progress.io != null) {
+                progress.io.shutdownNow();
+            }
         }
+    }
+
+    private static ExecutorService ioPool() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(IO_THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "sluice-compaction-io-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private PartitionResult run(LakePartition partition, Progress progress, long started) throws IOException {
@@ -91,7 +123,8 @@ final class PartitionCompactor {
         progress.pending = selection.pending();
         PartitionResult.Outcome outcome = PartitionResult.Outcome.UNCHANGED;
         if (!selection.inputs().isEmpty()) {
-            progress.plan = plan(partition, selection.inputs(), snapshot);
+            progress.io = ioPool();
+            progress.plan = plan(partition, selection.inputs(), snapshot, progress.io);
             faults.at(CompactionStep.PLANNED, partition);
             progress.outputs = write(progress.plan, progress);
             PartitionManifest next = nextManifest(current, progress.plan, progress.outputs);
@@ -120,29 +153,67 @@ final class PartitionCompactor {
         return result;
     }
 
+    /** Reads the inputs' footers, many at a time: each is one small ranged GET. */
     private PartitionPlan plan(LakePartition partition, List<InputSelection.Candidate> candidates,
-                               Optional<SnapshotSpec> snapshot) throws IOException {
-        List<PlannedInput> inputs = new ArrayList<>(candidates.size());
+                               Optional<SnapshotSpec> snapshot, ExecutorService io) throws IOException {
+        List<CompletableFuture<ParquetFiles.Footer>> footers = new ArrayList<>(candidates.size());
         for (InputSelection.Candidate candidate : candidates) {
-            ParquetFiles.Footer footer = ParquetFiles.footer(inputFile(partition, candidate, S3InputFile.FOOTER_FETCH));
-            inputs.add(new PlannedInput(candidate, footer.schema(), footer.rows()));
+            S3InputFile file = new S3InputFile(s3, settings.bucket(), partition.directory() + candidate.name(),
+                    candidate.bytes(), S3InputFile.FOOTER_FETCH);
+            footers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ParquetFiles.footer(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, io));
+        }
+        List<PlannedInput> inputs = new ArrayList<>(candidates.size());
+        Map<String, Schema> schemas = new HashMap<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            ParquetFiles.Footer footer;
+            try {
+                footer = footers.get(i).join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof UncheckedIOException unchecked) {
+                    throw unchecked.getCause();
+                }
+                throw new IOException("Reading the footer of " + candidates.get(i).name() + " failed", e.getCause());
+            }
+            // One instance per distinct schema: grouping then compares each distinct schema once.
+            Schema schema = schemas.computeIfAbsent(footer.schema().toString(), json -> footer.schema());
+            inputs.add(new PlannedInput(candidates.get(i), schema, footer.rows()));
         }
         return new PartitionPlan(partition, List.copyOf(inputs), SchemaGroups.group(inputs), snapshot,
                 PartitionPlan.hash(candidates, snapshot, settings));
     }
 
-    private S3InputFile inputFile(LakePartition partition, InputSelection.Candidate candidate, int minFetch) {
-        return new S3InputFile(s3, settings.bucket(), partition.directory() + candidate.name(), candidate.bytes(),
-                minFetch);
-    }
-
     private List<CompactedFile> write(PartitionPlan plan, Progress progress) throws IOException {
+        List<String> keys = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        List<MergeKey> firstKeys = new ArrayList<>();
+        for (PlannedInput input : plan.inputs()) {
+            keys.add(plan.partition().directory() + input.name());
+            sizes.add(input.candidate().bytes());
+            firstKeys.add(input.candidate().firstKey());
+        }
+        InputPrefetcher prefetcher = new InputPrefetcher(s3, settings.bucket(), progress.io, PREFETCH_WINDOW, keys,
+                sizes, firstKeys);
+        Map<String, Integer> indexes = new HashMap<>();
+        for (int i = 0; i < plan.inputs().size(); i++) {
+            indexes.put(plan.inputs().get(i).name(), i);
+        }
+        Sources sources = (input, group) -> {
+            int index = indexes.get(input.name());
+            return new ParquetRowSource(input.name(), () -> prefetcher.open(index), group.schema(),
+                    input.candidate().firstKey());
+        };
         RollingOutput output = new RollingOutput(s3, settings.fileSettings(), plan.partition(), plan.hash(),
                 settings.targetFileBytes(), faults);
         try {
             long rowsRead = plan.snapshot().isPresent()
-                    ? writeSnapshot(plan, plan.snapshot().get(), output, progress)
-                    : writeMerged(plan, output, progress);
+                    ? writeSnapshot(plan, plan.snapshot().get(), output, sources, progress)
+                    : writeMerged(plan, output, sources, progress);
             output.finishFile();
             if (rowsRead != plan.inputRows()) {
                 throw new IllegalStateException("read " + rowsRead + " rows but the input footers count "
@@ -155,17 +226,24 @@ final class PartitionCompactor {
         }
     }
 
-    private long writeMerged(PartitionPlan plan, RollingOutput output, Progress progress) throws IOException {
+    /** Makes the row source of an input, read as its group's schema. */
+    @FunctionalInterface
+    private interface Sources {
+        RowSource of(PlannedInput input, SchemaGroups.SchemaGroup group);
+    }
+
+    private long writeMerged(PartitionPlan plan, RollingOutput output, Sources sources, Progress progress)
+            throws IOException {
         long rows = 0;
         for (SchemaGroups.SchemaGroup group : plan.groups()) {
             output.startGroup(group.schema());
-            List<RowSource> sources = new ArrayList<>();
+            List<RowSource> groupSources = new ArrayList<>();
             for (PlannedInput input : group.inputs()) {
-                sources.add(source(plan, input, group));
+                groupSources.add(sources.of(input, group));
             }
-            try (RowMerger merger = new RowMerger(sources)) {
-                for (GenericRecord row = merger.next(); row != null; row = merger.next()) {
-                    output.write(row, merger.lastKey());
+            try (MergeAhead merged = new MergeAhead(new RowMerger(groupSources), progress.io)) {
+                for (MergeAhead.Row row = merged.next(); row != null; row = merged.next()) {
+                    output.write(row.record(), row.key());
                     rows++;
                 }
             }
@@ -174,22 +252,22 @@ final class PartitionCompactor {
         return rows;
     }
 
-    private long writeSnapshot(PartitionPlan plan, SnapshotSpec spec, RollingOutput output, Progress progress)
-            throws IOException {
-        List<RowSource> sources = new ArrayList<>();
+    private long writeSnapshot(PartitionPlan plan, SnapshotSpec spec, RollingOutput output, Sources sources,
+                               Progress progress) throws IOException {
+        List<RowSource> allSources = new ArrayList<>();
         List<Integer> groupOfSource = new ArrayList<>();
         for (int g = 0; g < plan.groups().size(); g++) {
             SchemaGroups.SchemaGroup group = plan.groups().get(g);
             for (PlannedInput input : group.inputs()) {
-                sources.add(source(plan, input, group));
+                allSources.add(sources.of(input, group));
                 groupOfSource.add(g);
             }
         }
         // Kafka order across all groups: the latest version of a key may have another schema than earlier ones.
         SnapshotReducer reducer = new SnapshotReducer(spec, settings.snapshotMaxKeys());
-        try (RowMerger merger = new RowMerger(sources)) {
-            for (GenericRecord row = merger.next(); row != null; row = merger.next()) {
-                reducer.accept(row, merger.lastKey(), groupOfSource.get(merger.lastSource()));
+        try (MergeAhead merged = new MergeAhead(new RowMerger(allSources), progress.io)) {
+            for (MergeAhead.Row row = merged.next(); row != null; row = merged.next()) {
+                reducer.accept(row.record(), row.key(), groupOfSource.get(row.source()));
             }
         }
         List<SnapshotReducer.Survivor> survivors = reducer.survivors();
@@ -205,11 +283,6 @@ final class PartitionCompactor {
         }
         progress.rowsOut = rows;
         return reducer.rowsSeen();
-    }
-
-    private ParquetRowSource source(PartitionPlan plan, PlannedInput input, SchemaGroups.SchemaGroup group) {
-        return new ParquetRowSource(inputFile(plan.partition(), input.candidate(), S3InputFile.DATA_FETCH),
-                group.schema(), input.candidate().firstKey());
     }
 
     private PartitionManifest nextManifest(Optional<ManifestStore.Versioned> current, PartitionPlan plan,
@@ -254,27 +327,25 @@ final class PartitionCompactor {
         Instant now = clock.instant();
         Set<String> published = manifest.fileNames();
         Set<String> listedAsGarbage = new HashSet<>();
-        Set<String> deleted = new HashSet<>();
+        Set<String> deleted = new TreeSet<>();
         for (PartitionManifest.GarbageEntry entry : manifest.garbage()) {
             listedAsGarbage.add(entry.name());
             if (!entry.since().plus(settings.gcGrace()).isAfter(now) && !published.contains(entry.name())) {
-                delete(partition, entry.name());
                 deleted.add(entry.name());
-                progress.deleted++;
-                faults.at(CompactionStep.GARBAGE_DELETED, partition);
             }
         }
+        delete(partition, new ArrayList<>(deleted), progress);
         Instant orphanCutoff = now.minus(settings.orphanGrace());
+        List<String> orphans = new ArrayList<>();
         for (PartitionDirectory.ObjectInfo object : directory.objects().values()) {
             String name = object.name();
             boolean unpublished = CompactedFileNames.isCompacted(name) || manifest.consumed().contains(name);
             if (unpublished && !published.contains(name) && !listedAsGarbage.contains(name)
                     && !object.lastModified().isAfter(orphanCutoff)) {
-                delete(partition, name);
-                progress.deleted++;
-                faults.at(CompactionStep.GARBAGE_DELETED, partition);
+                orphans.add(name);
             }
         }
+        delete(partition, orphans, progress);
         if (!deleted.isEmpty()) {
             try {
                 manifests.replace(partition, manifest.withoutGarbage(deleted), current);
@@ -287,8 +358,21 @@ final class PartitionCompactor {
         }
     }
 
-    private void delete(LakePartition partition, String name) {
-        s3.deleteObject(b -> b.bucket(settings.bucket()).key(partition.directory() + name));
+    /** Deletes files of the partition, many per request; a key that is gone already counts as deleted. */
+    private void delete(LakePartition partition, List<String> names, Progress progress) {
+        for (int from = 0; from < names.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = names.subList(from, Math.min(names.size(), from + DELETE_BATCH)).stream()
+                    .map(name -> ObjectIdentifier.builder().key(partition.directory() + name).build()).toList();
+            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(settings.bucket())
+                    .delete(d -> d.objects(batch).quiet(true)));
+            List<S3Error> errors = response.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException("deleting " + errors.size() + " of " + batch.size() + " files failed, "
+                        + "first " + errors.get(0).key() + ": " + errors.get(0).code() + " " + errors.get(0).message());
+            }
+            progress.deleted += batch.size();
+            faults.at(CompactionStep.GARBAGE_DELETED, partition);
+        }
     }
 
     private PartitionResult result(LakePartition partition, Progress progress, PartitionResult.Outcome outcome,

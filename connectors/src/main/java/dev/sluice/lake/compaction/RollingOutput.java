@@ -1,7 +1,6 @@
 package dev.sluice.lake.compaction;
 
 import dev.sluice.lake.ParquetFileSettings;
-import dev.sluice.lake.ParquetRecordWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ final class RollingOutput {
     private final FaultInjector faults;
     private final List<CompactedFile> outputs = new ArrayList<>();
     private Schema schema;
-    private ParquetRecordWriter writer;
+    private OutputFileWriter writer;
     private MergeKey firstKey;
 
     RollingOutput(S3Client s3, ParquetFileSettings fileSettings, LakePartition partition, String hash,
@@ -46,7 +45,7 @@ final class RollingOutput {
     void write(GenericRecord row, MergeKey key) throws IOException {
         if (writer == null) {
             String name = CompactedFileNames.name(partition.topicSegment(), hash, outputs.size(), fileSettings.codec());
-            writer = ParquetRecordWriter.open(s3, fileSettings, partition.directory() + name, schema);
+            writer = OutputFileWriter.open(s3, fileSettings, partition.directory() + name, schema);
             firstKey = key;
         }
         writer.write(row);
@@ -63,7 +62,7 @@ final class RollingOutput {
         if (writer == null) {
             return;
         }
-        ParquetRecordWriter done = writer;
+        OutputFileWriter done = writer;
         writer = null;
         done.commit();
         String name = done.key().substring(partition.directory().length());

@@ -15,15 +15,20 @@ import org.apache.avro.generic.GenericRecord;
  *
  * <p>A source is opened only when the merge reaches its first key and closed when it is exhausted. Files of one
  * partition rarely overlap in Kafka order (the sink's files of one Kafka partition and path never do), so usually
- * one source is open at a time, and memory stays at one row group whatever the number of inputs.
+ * one source is open at a time, and memory stays at one row group whatever the number of inputs. For the same
+ * reason the source of the last row usually has the next one too; it is kept out of the queue while it does.
  */
 final class RowMerger implements Closeable {
 
     static final String PARTITION_COLUMN = "__kafka_partition";
     static final String OFFSET_COLUMN = "__kafka_offset";
 
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-            Comparator.comparing((Entry e) -> e.key).thenComparingInt(e -> e.ordinal));
+    private static final Comparator<Entry> ORDER =
+            Comparator.comparing((Entry e) -> e.key).thenComparingInt(e -> e.ordinal);
+
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>(ORDER);
+    /** The open source with the smallest key, kept out of the queue; null when the queue's head is next. */
+    private Entry active;
     private MergeKey lastKey;
     private int lastSource;
 
@@ -33,6 +38,9 @@ final class RowMerger implements Closeable {
         boolean opened;
         GenericRecord current;
         MergeKey key;
+        /** Positions of the Kafka columns in the source's rows; -1 when it has none. */
+        int partitionField = -2;
+        int offsetField = -2;
 
         Entry(RowSource source, int ordinal) {
             this.source = source;
@@ -50,7 +58,16 @@ final class RowMerger implements Closeable {
     /** The next row in Kafka order, or null when every source is exhausted. */
     GenericRecord next() throws IOException {
         while (true) {
-            Entry entry = queue.poll();
+            Entry entry;
+            if (active != null && (queue.isEmpty() || ORDER.compare(active, queue.peek()) <= 0)) {
+                entry = active;
+            } else {
+                if (active != null) {
+                    queue.add(active);
+                }
+                entry = queue.poll();
+            }
+            active = null;
             if (entry == null) {
                 return null;
             }
@@ -84,27 +101,35 @@ final class RowMerger implements Closeable {
             entry.source.close();
             return;
         }
-        entry.key = keyOf(entry.current, entry.source.firstKey());
-        queue.add(entry);
+        entry.key = keyOf(entry);
+        active = entry;
     }
 
-    private static MergeKey keyOf(GenericRecord row, MergeKey fileKey) {
-        Schema schema = row.getSchema();
-        if (schema.getField(PARTITION_COLUMN) == null || schema.getField(OFFSET_COLUMN) == null) {
-            return fileKey;
+    /** The row's Kafka position from its Kafka columns, else its file's first key. */
+    private static MergeKey keyOf(Entry entry) {
+        GenericRecord row = entry.current;
+        if (entry.partitionField == -2) {
+            Schema schema = row.getSchema();
+            Schema.Field partition = schema.getField(PARTITION_COLUMN);
+            Schema.Field offset = schema.getField(OFFSET_COLUMN);
+            entry.partitionField = partition == null || offset == null ? -1 : partition.pos();
+            entry.offsetField = partition == null || offset == null ? -1 : offset.pos();
         }
-        Object partition = row.get(PARTITION_COLUMN);
-        Object offset = row.get(OFFSET_COLUMN);
-        if (partition instanceof Number p && offset instanceof Number o) {
+        if (entry.partitionField >= 0 && row.get(entry.partitionField) instanceof Number p
+                && row.get(entry.offsetField) instanceof Number o) {
             return new MergeKey(p.intValue(), o.longValue());
         }
-        return fileKey;
+        return entry.source.firstKey();
     }
 
     /** Closes the sources still open. */
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        if (active != null) {
+            queue.add(active);
+            active = null;
+        }
         for (Entry entry : queue) {
             if (entry.opened) {
                 try {

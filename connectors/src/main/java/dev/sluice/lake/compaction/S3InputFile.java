@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A Parquet {@link InputFile} read from S3 with ranged GETs. Reads are served from one window of at least
  * {@code minFetch} bytes: a small file is fetched whole by the first read (Parquet starts at the footer, and the
  * window is aligned to end at the end of the file), a large one a row group at a time. Memory per open stream is
- * one window.
+ * one window. A file whose bytes were already downloaded ({@link #of(String, byte[])}) is read from them.
  */
 final class S3InputFile implements InputFile {
 
@@ -26,13 +26,24 @@ final class S3InputFile implements InputFile {
     private final String key;
     private final long length;
     private final int minFetch;
+    private final byte[] content;
 
     S3InputFile(S3Client s3, String bucket, String key, long length, int minFetch) {
+        this(s3, bucket, key, length, minFetch, null);
+    }
+
+    private S3InputFile(S3Client s3, String bucket, String key, long length, int minFetch, byte[] content) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
         this.length = length;
         this.minFetch = minFetch;
+        this.content = content;
+    }
+
+    /** A file whose whole content is at hand. */
+    static S3InputFile of(String description, byte[] content) {
+        return new S3InputFile(null, "", description, content.length, content.length, content);
     }
 
     @Override
@@ -47,13 +58,13 @@ final class S3InputFile implements InputFile {
 
     @Override
     public String toString() {
-        return "s3://" + bucket + "/" + key;
+        return content != null ? key : "s3://" + bucket + "/" + key;
     }
 
     private final class WindowStream extends SeekableInputStream {
         private long position;
         private long windowStart;
-        private byte[] window = new byte[0];
+        private byte[] window = content != null ? content : new byte[0];
 
         @Override
         public long getPos() {
