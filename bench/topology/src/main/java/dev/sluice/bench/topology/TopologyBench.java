@@ -1,9 +1,11 @@
 package dev.sluice.bench.topology;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.kafka.BoundedRocksDbConfig;
@@ -84,12 +87,12 @@ public final class TopologyBench {
             for (int i = 0; i < runs.length; i++) {
                 runs[i] = passthrough(kafka, topics.bronze(), input.size(), "bench-passthrough-" + i);
             }
-            java.util.Arrays.sort(runs);
+            Arrays.sort(runs);
             double passthrough = runs[1];
             double topology = topology(kafka, registry, topics, dir.resolve("state"), input.size());
             System.out.printf("%nSluice topology benchmark: %d bronze records, same broker, same run "
                     + "(%d cores, load average %.1f)%n", input.size(), Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf("  passthrough (consume -> produce, median of 3) %,12.0f records/s%n", passthrough);
             System.out.printf("  topology (%s, %s thread(s), commit %s ms) %,12.0f records/s%n", GUARANTEE, THREADS,
                     COMMIT_MS, topology);
@@ -189,8 +192,19 @@ public final class TopologyBench {
                 }
                 Thread.sleep(200);
             }
-            LOG.info("topology drained in={}ms deadLetters={} silverOut={}", (drainedAt - start) / 1_000_000,
-                    metrics.sum(PipelineMetrics.DLQ), metrics.sum(PipelineMetrics.OUT, "stage", "enrich"));
+            StringBuilder deadLetters = new StringBuilder();
+            for (Stage stage : Stage.values()) {
+                double count = metrics.sum(PipelineMetrics.DLQ, "stage", stage.id());
+                if (count > 0) {
+                    deadLetters.append(' ').append(stage.topic()).append('=').append((long) count);
+                }
+            }
+            for (String aggregate : List.of("product-revenue-hourly", "region-revenue-daily", "user-sessions")) {
+                deadLetters.append(String.format(" (late for %s: %d)", aggregate, (long) metrics.sum(PipelineMetrics.OUT,
+                        "entity", aggregate, "outcome", "late")));
+            }
+            System.out.printf("  topology drained in %d ms; dead letters:%s%n", (drainedAt - start) / 1_000_000,
+                    deadLetters);
             return rate(expected, drainedAt - start);
         }
     }
