@@ -153,6 +153,17 @@ public final class ConnectRestClient {
                 + "&onlyFailed=" + onlyFailed)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** The status of one task of the connector: its state, worker and, when FAILED, the trace. */
+    public JsonNode taskStatus(String connector, int task) {
+        return send(HttpRequest.newBuilder(uri(taskPath(connector, task) + "/status")).GET());
+    }
+
+    /** Restarts one task of the connector, whatever its state; Connect applies it asynchronously. */
+    public void restartTask(String connector, int task) {
+        send(HttpRequest.newBuilder(uri(taskPath(connector, task) + "/restart"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Deletes the connector; its committed offsets stay in the worker's offsets topic. */
     public void delete(String connector) {
         send(HttpRequest.newBuilder(uri(connectorPath(connector))).DELETE());
@@ -191,6 +202,10 @@ public final class ConnectRestClient {
 
     private static String connectorPath(String connector) {
         return "/connectors/" + segment(connector);
+    }
+
+    private static String taskPath(String connector, int task) {
+        return connectorPath(connector) + "/tasks/" + task;
     }
 
     private static String segment(String value) {

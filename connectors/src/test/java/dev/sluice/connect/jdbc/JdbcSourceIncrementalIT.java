@@ -1,12 +1,14 @@
 package dev.sluice.connect.jdbc;
 
-import static dev.sluice.connect.jdbc.JdbcSourceItSupport.TOPIC_PREFIX;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.connectorConfig;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.createTopicFor;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.deleteConnector;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.execute;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
@@ -39,20 +41,19 @@ class JdbcSourceIncrementalIT {
         String table = unique("jdbc_incr");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "INSERT INTO " + table + " (payload) SELECT 'row ' || g FROM generate_series(1, 30) g");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-incr");
         Map<String, String> config = connectorConfig(postgres, table, "incrementing");
         config.put("incrementing.column.name", "id");
         config.put("batch.max.rows", "7");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             records.awaitUntil("the first 30 rows", TIMEOUT, rows -> ids(rows).size() >= 30);
 
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
             execute(postgres, "INSERT INTO " + table + " (payload) SELECT 'row ' || g FROM generate_series(31, 50) g");
-            rest.putConnector(connector, config);
+            rest.putConfig(connector, config);
             execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
 
             List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
@@ -61,7 +62,7 @@ class JdbcSourceIncrementalIT {
                     "every id exactly once, in order, across the re-creation");
             assertEquals(1L, rows.get(0).key().get("id"), "keyed by the incrementing column");
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 
@@ -71,8 +72,7 @@ class JdbcSourceIncrementalIT {
         String table = unique("jdbc_tsinc");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL, "
                 + "updated_at timestamptz NOT NULL DEFAULT now())");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-tsinc");
         Map<String, String> config = connectorConfig(postgres, table, "timestamp+incrementing");
         config.put("incrementing.column.name", "id");
@@ -80,7 +80,7 @@ class JdbcSourceIncrementalIT {
         config.put("timestamp.delay.interval.ms", "100");
         config.put("batch.max.rows", "5");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             // One transaction: all ten rows share now(), so only the id orders them.
             execute(postgres, "INSERT INTO " + table + " (payload) SELECT 'v1' FROM generate_series(1, 10)");
@@ -115,7 +115,7 @@ class JdbcSourceIncrementalIT {
             expected.add("131:sentinel");
             assertEquals(expected, versions(rows), "each insert and update exactly once, in (timestamp, id) order");
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 
@@ -130,13 +130,12 @@ class JdbcSourceIncrementalIT {
                         + "('EUR', 1.0000, (now() AT TIME ZONE 'UTC') - interval '3 seconds'), "
                         + "('USD', 1.0821, (now() AT TIME ZONE 'UTC') - interval '2 seconds'), "
                         + "('JPY', 161.2300, (now() AT TIME ZONE 'UTC') - interval '1 second')");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-ts");
         Map<String, String> config = connectorConfig(postgres, table, "timestamp");
         config.put("timestamp.column.name", "modified");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             records.awaitUntil("three rates", TIMEOUT, rows -> rows.size() >= 3);
             execute(postgres, "UPDATE " + table + " SET rate = 1.0900, modified = clock_timestamp() AT TIME ZONE 'UTC' "
@@ -150,7 +149,7 @@ class JdbcSourceIncrementalIT {
                     rates(rows));
             assertEquals("USD", rows.get(1).key().get("code"), "keyed by the primary key");
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 
@@ -159,8 +158,7 @@ class JdbcSourceIncrementalIT {
             PostgresServer postgres, KafkaBroker kafka, ConnectWorker connect) throws Exception {
         String table = unique("jdbc_tsties");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, modified timestamptz NOT NULL)");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-tsties");
         Map<String, String> config = connectorConfig(postgres, table, "timestamp");
         config.put("timestamp.column.name", "modified");
@@ -168,7 +166,7 @@ class JdbcSourceIncrementalIT {
         // Batches of three over groups of four rows sharing a timestamp: batches end inside groups.
         config.put("batch.max.rows", "3");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             execute(postgres, "INSERT INTO " + table + " (modified) SELECT "
                     + "clock_timestamp() + ((g / 4) * interval '100 milliseconds') FROM generate_series(1, 80) g");
@@ -191,7 +189,7 @@ class JdbcSourceIncrementalIT {
                     "repeats, if any, are the rows of one timestamp: " + repeatedTimestamps);
             assertTrue(copies.values().stream().allMatch(n -> n <= 2), "no row read more than twice: " + copies);
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 

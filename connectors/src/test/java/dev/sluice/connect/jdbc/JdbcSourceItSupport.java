@@ -1,9 +1,13 @@
 package dev.sluice.connect.jdbc;
 
+import dev.sluice.connect.admin.ConnectAwait;
+import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +19,7 @@ final class JdbcSourceItSupport {
     static final String TOPIC_PREFIX = "it.bronze.warehouse.";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(30);
 
     private JdbcSourceItSupport() {
     }
@@ -43,6 +48,23 @@ final class JdbcSourceItSupport {
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "true");
         return config;
+    }
+
+    /** The warehouse database's JDBC URL by way of {@code proxy}, so that a test can cut the connector off. */
+    static String warehouseUrlThrough(TcpProxy proxy) {
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + PostgresServer.WAREHOUSE_DB;
+    }
+
+    /** Creates the one-partition topic the connector writes {@code table} to; returns its name. */
+    static String createTopicFor(KafkaBroker kafka, String table) {
+        String topic = TOPIC_PREFIX + table;
+        kafka.createTopics(1, topic);
+        return topic;
+    }
+
+    /** Deletes the connector, if it exists, and waits until the worker no longer knows it. */
+    static void deleteConnector(ConnectRestClient rest, String connector) {
+        ConnectAwait.deleteAndAwaitGone(rest, connector, DELETE_TIMEOUT);
     }
 
     static void execute(PostgresServer postgres, String... statements) throws SQLException {

@@ -1,14 +1,18 @@
 package dev.sluice.connect.jdbc;
 
-import static dev.sluice.connect.jdbc.JdbcSourceItSupport.TOPIC_PREFIX;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.connectorConfig;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.createTopicFor;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.deleteConnector;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.execute;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.unique;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.warehouseUrlThrough;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.connect.admin.ConnectAwait;
+import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
@@ -42,19 +46,18 @@ class JdbcSourceOutageIT {
         String table = unique("jdbc_outage");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "INSERT INTO " + table + " (payload) SELECT 'before' FROM generate_series(1, 10)");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-outage");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try (TcpProxy proxy = new TcpProxy(postgres.port());
              TopicRecords records = new TopicRecords(kafka, topic);
-             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+             AutoCloseable deleteFirst = () -> deleteConnector(rest, connector)) {
             Map<String, String> config = connectorConfig(postgres, table, "incrementing");
-            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("incrementing.column.name", "id");
             config.put("connection.attempts", "100");
             config.put("connection.backoff.ms", "200");
-            rest.putConnector(connector, config);
+            rest.putConfig(connector, config);
             records.awaitUntil("rows before the outage", TIMEOUT, rows -> rows.size() >= 10);
 
             proxy.cutOff();
@@ -79,21 +82,20 @@ class JdbcSourceOutageIT {
         String table = unique("jdbc_cursor");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "INSERT INTO " + table + " (payload) SELECT 'row ' || g FROM generate_series(1, " + total + ") g");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-cursor");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try (TcpProxy proxy = new TcpProxy(postgres.port());
              TopicRecords records = new TopicRecords(kafka, topic);
-             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+             AutoCloseable deleteFirst = () -> deleteConnector(rest, connector)) {
             Map<String, String> config = connectorConfig(postgres, table, "incrementing");
-            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("incrementing.column.name", "id");
             // Three rows per poll and per fetch: the look-ahead after a batch's last row fetches the next three
             // over the network, which is where the cut surfaces, with the batch's rows already converted.
             config.put("batch.max.rows", "3");
             config.put("connection.attempts", "100");
-            rest.putConnector(connector, config);
+            rest.putConfig(connector, config);
 
             // The task's transaction stays open while its cursor has rows left: cut the database off then.
             Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
@@ -120,19 +122,18 @@ class JdbcSourceOutageIT {
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, modified timestamptz NOT NULL)",
                 "INSERT INTO " + table + " (modified) SELECT now() - interval '1 hour' + "
                         + "((g / 10) * interval '1 millisecond') FROM generate_series(1, " + total + ") g");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-cursor-ts");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try (TcpProxy proxy = new TcpProxy(postgres.port());
              TopicRecords records = new TopicRecords(kafka, topic);
-             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+             AutoCloseable deleteFirst = () -> deleteConnector(rest, connector)) {
             Map<String, String> config = connectorConfig(postgres, table, "timestamp");
-            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("timestamp.column.name", "modified");
             config.put("batch.max.rows", "3");
             config.put("connection.attempts", "100");
-            rest.putConnector(connector, config);
+            rest.putConfig(connector, config);
 
             Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
             proxy.cutOff();
@@ -175,23 +176,22 @@ class JdbcSourceOutageIT {
         String table = unique("jdbc_down");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "INSERT INTO " + table + " (payload) VALUES ('only')");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-down");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try (TcpProxy proxy = new TcpProxy(postgres.port());
              TopicRecords records = new TopicRecords(kafka, topic);
-             AutoCloseable deleteFirst = () -> rest.deleteConnector(connector)) {
+             AutoCloseable deleteFirst = () -> deleteConnector(rest, connector)) {
             Map<String, String> config = connectorConfig(postgres, table, "incrementing");
-            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse");
+            config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("incrementing.column.name", "id");
             config.put("connection.attempts", "3");
             config.put("connection.backoff.ms", "300");
-            rest.putConnector(connector, config);
+            rest.putConfig(connector, config);
             records.awaitUntil("the row before the outage", TIMEOUT, rows -> rows.size() >= 1);
 
             proxy.cutOff();
-            rest.awaitTaskState(connector, 0, "FAILED", TIMEOUT);
+            ConnectAwait.taskState(rest, connector, 0, "FAILED", TIMEOUT);
             JsonNode status = rest.taskStatus(connector, 0);
             String trace = status.path("trace").asText();
             assertTrue(trace.contains("gave up after 3 consecutive failed attempt(s)"), trace);

@@ -2,13 +2,18 @@ package dev.sluice.connect.jdbc;
 
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.TOPIC_PREFIX;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.connectorConfig;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.createTopicFor;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.deleteConnector;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.execute;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.connect.admin.ConnectAwait;
+import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.admin.ConnectRestException;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
@@ -47,7 +52,7 @@ class JdbcSourceQueryAndBulkIT {
         config.put("incrementing.column.name", "change_id");
         config.put("topic.prefix", topic);
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             records.awaitUntil("three price changes", TIMEOUT, rows -> rows.size() >= 3);
             execute(postgres, "INSERT INTO " + prices + " (product_id, price) VALUES (2, 29.00)");
@@ -57,7 +62,7 @@ class JdbcSourceQueryAndBulkIT {
                             + ((java.math.BigDecimal) r.get("price")).toPlainString()).toList());
             assertEquals(3L, rows.get(2).key().get("change_id"));
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 
@@ -67,13 +72,12 @@ class JdbcSourceQueryAndBulkIT {
         String table = unique("jdbc_bulk");
         execute(postgres, "CREATE TABLE " + table + " (code text, label text)",
                 "INSERT INTO " + table + " VALUES ('a', 'first'), ('b', NULL), ('c', 'third')");
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-bulk");
         Map<String, String> config = connectorConfig(postgres, table, "bulk");
         config.put("batch.max.rows", "2");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             List<TopicRecords.Row> rows = records.awaitUntil("two full copies", TIMEOUT, all -> all.size() >= 6);
             Map<Object, Long> copies = rows.stream()
@@ -82,7 +86,7 @@ class JdbcSourceQueryAndBulkIT {
             assertNull(rows.get(0).key(), "no key: the table has neither primary key nor incrementing column");
             assertTrue(rows.stream().anyMatch(r -> "b".equals(r.get("code")) && r.get("label") == null));
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 
@@ -95,7 +99,7 @@ class JdbcSourceQueryAndBulkIT {
         for (String table : List.of(first, second, third)) {
             execute(postgres, "CREATE TABLE " + table + " (id serial PRIMARY KEY, origin text NOT NULL)",
                     "INSERT INTO " + table + " (origin) VALUES ('" + table + "'), ('" + table + "')");
-            kafka.createTopics(1, TOPIC_PREFIX + table);
+            createTopicFor(kafka, table);
         }
         String connector = unique("jdbc-multi");
         Map<String, String> config = connectorConfig(postgres, first + ",public." + second + "," + third,
@@ -103,12 +107,13 @@ class JdbcSourceQueryAndBulkIT {
         config.put("incrementing.column.name", "id");
         config.put("tasks.max", "2");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try {
-            rest.awaitTaskState(connector, 0, "RUNNING", TIMEOUT);
-            rest.awaitTaskState(connector, 1, "RUNNING", TIMEOUT);
-            JsonNode thirdTask = rest.taskStatus(connector, 2);
-            assertTrue(thirdTask.path("state").asText().startsWith("UNKNOWN"), "two tasks for three tables, max 2");
+            ConnectAwait.taskState(rest, connector, 0, "RUNNING", TIMEOUT);
+            ConnectAwait.taskState(rest, connector, 1, "RUNNING", TIMEOUT);
+            ConnectRestException noThirdTask = assertThrows(ConnectRestException.class,
+                    () -> rest.taskStatus(connector, 2));
+            assertEquals(404, noThirdTask.status(), "two tasks for three tables, max 2");
             for (String table : List.of(first, second, third)) {
                 try (TopicRecords records = new TopicRecords(kafka, TOPIC_PREFIX + table)) {
                     List<TopicRecords.Row> rows = records.awaitUntil("rows of " + table, TIMEOUT,
@@ -118,7 +123,7 @@ class JdbcSourceQueryAndBulkIT {
                 }
             }
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.sluice.connect.jdbc;
 
-import static dev.sluice.connect.jdbc.JdbcSourceItSupport.TOPIC_PREFIX;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.connectorConfig;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.createTopicFor;
+import static dev.sluice.connect.jdbc.JdbcSourceItSupport.deleteConnector;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.execute;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
@@ -71,13 +73,12 @@ class JdbcSourceTypesIT {
                 + "'present')",
                 "INSERT INTO " + table + " (id, c_required) VALUES (2, '')");
 
-        String topic = TOPIC_PREFIX + table;
-        kafka.createTopics(1, topic);
+        String topic = createTopicFor(kafka, table);
         String connector = unique("jdbc-types");
         Map<String, String> config = connectorConfig(postgres, table, "incrementing");
         config.put("incrementing.column.name", "id");
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
-        rest.putConnector(connector, config);
+        rest.putConfig(connector, config);
         try (TopicRecords records = new TopicRecords(kafka, topic)) {
             List<TopicRecords.Row> rows = records.awaitUntil("both rows", TIMEOUT, all -> all.size() >= 2);
             assertEquals(2, rows.size());
@@ -147,7 +148,7 @@ class JdbcSourceTypesIT {
             }
             assertEquals("", nulls.get("c_required"), "an empty string is not a null");
         } finally {
-            rest.deleteConnector(connector);
+            deleteConnector(rest, connector);
         }
     }
 

@@ -6,19 +6,19 @@ import static dev.sluice.connect.jdbc.JdbcSourceItSupport.execute;
 import static dev.sluice.connect.jdbc.JdbcSourceItSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.admin.ConnectRestException;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.PostgresServer;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ class JdbcSourceValidateIT {
         Map<String, List<String>> errors = new HashMap<>();
         for (JsonNode entry : result.path("configs")) {
             JsonNode value = entry.path("value");
-            List<String> messages = new java.util.ArrayList<>();
+            List<String> messages = new ArrayList<>();
             value.path("errors").forEach(e -> messages.add(e.asText()));
             if (!messages.isEmpty()) {
                 errors.put(value.path("name").asText(), messages);
@@ -143,7 +143,7 @@ class JdbcSourceValidateIT {
         String wrong = "not-the-password-" + unique("x");
         config.put("connection.password", wrong);
         assertSingleError(config, "connection.password", "rejected the password of user 'sluice'");
-        assertFalse(rest.validateRaw(CONNECTOR_CLASS, config).contains(wrong),
+        assertFalse(rest.validate(CONNECTOR_CLASS, config).toString().contains(wrong),
                 "the response never shows the password");
     }
 
@@ -157,19 +157,14 @@ class JdbcSourceValidateIT {
     }
 
     @Test
-    void creatingAConnectorWithAnUnknownTableIsRefused() throws Exception {
+    void creatingAConnectorWithAnUnknownTableIsRefused() {
         Map<String, String> config = validConfig();
         config.put("tables", "missing_" + table);
         String name = unique("jdbc-refused");
         config.put("name", name);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(rest.baseUrl() + "/connectors/" + name + "/config"))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(new com.fasterxml.jackson.databind.ObjectMapper()
-                        .writeValueAsString(config)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(400, response.statusCode(), response.body());
-        assertTrue(response.body().contains("tables: table 'missing_" + table + "' does not exist"),
-                response.body());
+        ConnectRestException refused = assertThrows(ConnectRestException.class, () -> rest.putConfig(name, config));
+        assertEquals(400, refused.status(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("tables: table 'missing_" + table + "' does not exist"),
+                refused.getMessage());
     }
 }

@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.connect.admin.ConnectAwait;
+import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import dev.sluice.embedded.S3Server;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.ByteBuffer;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedPlatformExtension.class)
 class S3ParquetSinkConnectIT {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(45);
     private static final Instant TEN = Instant.parse("2026-03-07T10:00:00Z");
@@ -75,13 +72,13 @@ class S3ParquetSinkConnectIT {
     static Path temp;
 
     private static KafkaBroker kafka;
-    private static ConnectWorker connect;
+    private static ConnectRestClient rest;
     private static S3Server s3;
 
     @BeforeAll
     static void servers(KafkaBroker broker, ConnectWorker worker, S3Server server) {
         kafka = broker;
-        connect = worker;
+        rest = new ConnectRestClient(worker.restUrl());
         s3 = server;
     }
 
@@ -99,15 +96,15 @@ class S3ParquetSinkConnectIT {
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "true");
         config.put("tasks.max", "2");
-        putConnector(name, config);
-        awaitRunning(name, 2);
+        rest.putConfig(name, config);
+        ConnectAwait.running(rest, name, 2, DEADLINE);
 
         try (KafkaProducer<String, String> producer = producer()) {
             produce(producer, topic, 0, 300);
             Await.until("some files uploaded", DEADLINE,
                     () -> !new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp).parquetKeys(prefix + "/").isEmpty());
-            restartTasks(name);
-            awaitRunning(name, 2);
+            rest.restart(name, true, false);
+            ConnectAwait.running(rest, name, 2, DEADLINE);
             produce(producer, topic, 300, 600);
         }
         // 600 records with a value, 12 tombstones (every 50th key): the tombstones go to the DLQ.
@@ -134,9 +131,9 @@ class S3ParquetSinkConnectIT {
             assertEquals(null, letter.value(), "the original (null) value is kept");
         }
 
-        String shown = get("/connectors/" + name + "/config").body();
+        String shown = rest.config(name).toString();
         assertFalse(shown.contains(s3.secretKey()), "the secret never appears in the REST API");
-        deleteConnector(name);
+        ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
     }
 
     @Test
@@ -184,8 +181,8 @@ class S3ParquetSinkConnectIT {
         config.put("value.converter.apicurio.registry.as-confluent", "true");
         config.put("value.converter.apicurio.registry.use-id", "contentId");
         config.put("value.converter.apicurio.registry.headers.enabled", "false");
-        putConnector(name, config);
-        awaitRunning(name, 1);
+        rest.putConfig(name, config);
+        ConnectAwait.running(rest, name, 1, DEADLINE);
         Await.until("all offsets committed", DEADLINE, () -> committedEverything(name, topic, 1));
 
         LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp.resolve("download-" + suffix));
@@ -206,7 +203,7 @@ class S3ParquetSinkConnectIT {
             Object coupon = row.getSchema().getField("coupon") == null ? null : row.get("coupon");
             assertEquals(id % 2 == 0 ? null : "SAVE" + id, coupon == null ? null : coupon.toString());
         }
-        deleteConnector(name);
+        ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
     }
 
     private static org.apache.avro.Schema avroOrder(boolean withCoupon) {
@@ -334,48 +331,5 @@ class S3ParquetSinkConnectIT {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return records;
-    }
-
-    // ------------------------------------------------------------------ Connect REST
-
-    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(connect.restUrl() + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> get(String path) throws Exception {
-        return send("GET", path, null);
-    }
-
-    private static void putConnector(String name, Map<String, String> config) throws Exception {
-        HttpResponse<String> response = send("PUT", "/connectors/" + name + "/config", config);
-        assertTrue(response.statusCode() == 200 || response.statusCode() == 201, response.body());
-    }
-
-    private static void awaitRunning(String name, int tasks) {
-        Await.until(name + " running with " + tasks + " tasks", DEADLINE, () -> {
-            var status = JSON.readTree(get("/connectors/" + name + "/status").body());
-            var states = new ArrayList<String>();
-            status.path("tasks").forEach(t -> states.add(t.path("state").asText()));
-            if (states.contains("FAILED")) {
-                throw new AssertionError("task failed: " + status);
-            }
-            return "RUNNING".equals(status.path("connector").path("state").asText()) && states.size() == tasks
-                    && states.stream().allMatch("RUNNING"::equals);
-        });
-    }
-
-    private static void restartTasks(String name) throws Exception {
-        HttpResponse<String> response = send("POST", "/connectors/" + name + "/restart?includeTasks=true", null);
-        assertTrue(response.statusCode() == 202 || response.statusCode() == 204 || response.statusCode() == 200,
-                response.statusCode() + " " + response.body());
-    }
-
-    private static void deleteConnector(String name) throws Exception {
-        send("DELETE", "/connectors/" + name, null);
-        Await.until(name + " deleted", DEADLINE, () -> get("/connectors/" + name).statusCode() == 404);
     }
 }
