@@ -4,16 +4,18 @@ import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * One Parquet object being written to S3 from Avro records of a single schema. The object becomes
- * visible, whole, at {@link #commit()}; {@link #abort()} leaves nothing behind. Not thread-safe.
+ * One Parquet object being written to S3 from Avro records of a single schema, by the sink and by
+ * compaction alike. The object becomes visible, whole, at {@link #commit()}; {@link #abort()} leaves
+ * nothing behind. Columns are dictionary-encoded except the {@linkplain KafkaColumns#NEAR_UNIQUE
+ * near-unique Kafka columns}. Not thread-safe.
  */
 public final class ParquetRecordWriter {
 
@@ -41,10 +43,11 @@ public final class ParquetRecordWriter {
         StreamingMultipartOutputFile file = new StreamingMultipartOutputFile(s3, settings.bucket(), key,
                 settings.partSize());
         // The standard three-level list layout is what every other engine writes and reads; the
-        // parquet-avro default (two-level) cannot hold null elements.
-        Configuration conf = new Configuration(false);
+        // parquet-avro default (two-level) cannot hold null elements. Parquet's own configuration, as
+        // the lake's readers use: nothing here needs a Hadoop one.
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
-        ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(file)
+        AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(file)
                 .withSchema(schema)
                 .withDataModel(GenericData.get())
                 .withConf(conf)
@@ -52,9 +55,13 @@ public final class ParquetRecordWriter {
                 .withRowGroupSize(settings.rowGroupBytes())
                 .withPageSize(settings.pageBytes())
                 .withDictionaryEncoding(true)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
-        return new ParquetRecordWriter(key, schema, file, writer);
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+        for (String column : KafkaColumns.NEAR_UNIQUE) {
+            if (schema.getField(column) != null) {
+                builder.withDictionaryEncoding(column, false);
+            }
+        }
+        return new ParquetRecordWriter(key, schema, file, builder.build());
     }
 
     /** Appends one record, which must conform to {@link #schema()}. */

@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.lake.KafkaColumns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -45,16 +46,13 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class ConnectToAvroConverter {
 
-    static final String PARTITION_COLUMN = "__kafka_partition";
-    static final String OFFSET_COLUMN = "__kafka_offset";
-    static final String TIMESTAMP_COLUMN = "__kafka_timestamp";
     static final String WRAPPED_VALUE_FIELD = "value";
     /** Decimal precision assumed when the Connect schema does not say (Parquet's usual maximum). */
     static final int DEFAULT_DECIMAL_PRECISION = 38;
 
     private static final String CONNECT_DECIMAL_PRECISION = "connect.decimal.precision";
     private static final int MAX_CACHED_SCHEMAS = 1000;
-    private static final Set<String> METADATA_COLUMNS = Set.of(PARTITION_COLUMN, OFFSET_COLUMN, TIMESTAMP_COLUMN);
+    private static final Set<String> METADATA_COLUMNS = Set.of(KafkaColumns.PARTITION, KafkaColumns.OFFSET, KafkaColumns.TIMESTAMP);
     private static final Object INCOMPATIBLE = new Object();
 
     private final boolean metadataColumns;
@@ -158,9 +156,9 @@ final class ConnectToAvroConverter {
         if (!metadataColumns) {
             return new RowProjector(converter, wrapped ? struct : null, -1, -1, -1);
         }
-        Schema.Field partition = fileSchema.getField(PARTITION_COLUMN);
-        Schema.Field offset = fileSchema.getField(OFFSET_COLUMN);
-        Schema.Field timestamp = fileSchema.getField(TIMESTAMP_COLUMN);
+        Schema.Field partition = fileSchema.getField(KafkaColumns.PARTITION);
+        Schema.Field offset = fileSchema.getField(KafkaColumns.OFFSET);
+        Schema.Field timestamp = fileSchema.getField(KafkaColumns.TIMESTAMP);
         if (partition == null || offset == null || timestamp == null) {
             throw new IncompatibleSchemaException("", "file has no Kafka metadata columns");
         }
@@ -241,9 +239,9 @@ final class ConnectToAvroConverter {
                                 + "column; disable " + S3ParquetSinkConfig.KAFKA_METADATA_COLUMNS + " or rename it");
                     }
                 }
-                fields.add(new Schema.Field(PARTITION_COLUMN, Schema.create(Schema.Type.INT)));
-                fields.add(new Schema.Field(OFFSET_COLUMN, Schema.create(Schema.Type.LONG)));
-                fields.add(new Schema.Field(TIMESTAMP_COLUMN,
+                fields.add(new Schema.Field(KafkaColumns.PARTITION, Schema.create(Schema.Type.INT)));
+                fields.add(new Schema.Field(KafkaColumns.OFFSET, Schema.create(Schema.Type.LONG)));
+                fields.add(new Schema.Field(KafkaColumns.TIMESTAMP,
                         nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
                         null, JsonProperties.NULL_VALUE));
             }

@@ -1,6 +1,7 @@
 package dev.sluice.lake.compaction;
 
 import dev.sluice.lake.ParquetFileSettings;
+import dev.sluice.lake.ParquetRecordWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ final class RollingOutput {
     private final FaultInjector faults;
     private final List<CompactedFile> outputs = new ArrayList<>();
     private Schema schema;
-    private OutputFileWriter writer;
+    private ParquetRecordWriter writer;
     private MergeKey firstKey;
 
     RollingOutput(S3Client s3, ParquetFileSettings fileSettings, LakePartition partition, String hash,
@@ -45,7 +46,7 @@ final class RollingOutput {
     void write(GenericRecord row, MergeKey key) throws IOException {
         if (writer == null) {
             String name = CompactedFileNames.name(partition.topicSegment(), hash, outputs.size(), fileSettings.codec());
-            writer = OutputFileWriter.open(s3, fileSettings, partition.directory() + name, schema);
+            writer = ParquetRecordWriter.open(s3, fileSettings, partition.directory() + name, schema);
             firstKey = key;
         }
         writer.write(row);
@@ -62,7 +63,7 @@ final class RollingOutput {
         if (writer == null) {
             return;
         }
-        OutputFileWriter done = writer;
+        ParquetRecordWriter done = writer;
         writer = null;
         done.commit();
         String name = done.key().substring(partition.directory().length());

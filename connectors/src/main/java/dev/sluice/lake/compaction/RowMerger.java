@@ -1,5 +1,6 @@
 package dev.sluice.lake.compaction;
 
+import dev.sluice.lake.KafkaColumns;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Comparator;
@@ -19,9 +20,6 @@ import org.apache.avro.generic.GenericRecord;
  * reason the source of the last row usually has the next one too; it is kept out of the queue while it does.
  */
 final class RowMerger implements Closeable {
-
-    static final String PARTITION_COLUMN = "__kafka_partition";
-    static final String OFFSET_COLUMN = "__kafka_offset";
 
     private static final Comparator<Entry> ORDER =
             Comparator.comparing((Entry e) -> e.key).thenComparingInt(e -> e.ordinal);
@@ -110,8 +108,8 @@ final class RowMerger implements Closeable {
         GenericRecord row = entry.current;
         if (entry.partitionField == -2) {
             Schema schema = row.getSchema();
-            Schema.Field partition = schema.getField(PARTITION_COLUMN);
-            Schema.Field offset = schema.getField(OFFSET_COLUMN);
+            Schema.Field partition = schema.getField(KafkaColumns.PARTITION);
+            Schema.Field offset = schema.getField(KafkaColumns.OFFSET);
             entry.partitionField = partition == null || offset == null ? -1 : partition.pos();
             entry.offsetField = partition == null || offset == null ? -1 : offset.pos();
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.lake.KafkaColumns;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -101,9 +102,9 @@ class ConnectToAvroConverterTest {
         assertEquals(Schema.Type.ARRAY, byId.getType(), "non-string keys become key/value records");
         assertEquals(Schema.Type.INT, byId.getElementType().getField("key").schema().getType());
         assertNotNull(schema.getField("weird_name"), "names are made Avro-safe");
-        assertNotNull(schema.getField(ConnectToAvroConverter.OFFSET_COLUMN));
-        assertNotNull(schema.getField(ConnectToAvroConverter.PARTITION_COLUMN));
-        assertNotNull(schema.getField(ConnectToAvroConverter.TIMESTAMP_COLUMN));
+        assertNotNull(schema.getField(KafkaColumns.OFFSET));
+        assertNotNull(schema.getField(KafkaColumns.PARTITION));
+        assertNotNull(schema.getField(KafkaColumns.TIMESTAMP));
     }
 
     @Test
@@ -129,9 +130,9 @@ class ConnectToAvroConverterTest {
         assertEquals(7, entry.get("key"));
         assertEquals("1200", ((GenericData.Record) entry.get("value")).get("zip"));
         assertEquals("w", row.get("weird_name"));
-        assertEquals(3, row.get(ConnectToAvroConverter.PARTITION_COLUMN));
-        assertEquals(42L, row.get(ConnectToAvroConverter.OFFSET_COLUMN));
-        assertEquals(1_700_000_000_000L, row.get(ConnectToAvroConverter.TIMESTAMP_COLUMN));
+        assertEquals(3, row.get(KafkaColumns.PARTITION));
+        assertEquals(42L, row.get(KafkaColumns.OFFSET));
+        assertEquals(1_700_000_000_000L, row.get(KafkaColumns.TIMESTAMP));
         assertTrue(GenericData.get().validate(schema, row), "row conforms to its schema");
     }
 

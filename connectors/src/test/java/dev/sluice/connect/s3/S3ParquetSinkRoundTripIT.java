@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
@@ -41,6 +42,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,7 +210,13 @@ class S3ParquetSinkRoundTripIT {
         assertEquals(1, keys.size());
         assertTrue(keys.get(0).endsWith("." + codec + ".parquet"), keys.get(0));
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(lake.download(keys.get(0))))) {
-            assertEquals(expected, reader.getFooter().getBlocks().get(0).getColumns().get(0).getCodec());
+            List<ColumnChunkMetaData> columns = reader.getFooter().getBlocks().get(0).getColumns();
+            assertEquals(expected, columns.get(0).getCodec());
+            Map<String, Boolean> dictionaries = columns.stream().collect(Collectors.toMap(
+                    c -> c.getPath().toDotString(), ColumnChunkMetaData::hasDictionaryPage));
+            assertTrue(dictionaries.get("customer"), "repeating values are dictionary-encoded");
+            assertFalse(dictionaries.get("__kafka_timestamp"), "not the Kafka timestamp, even when it repeats");
+            assertFalse(dictionaries.get("__kafka_offset"), "nor the Kafka offset");
         }
         assertEquals(40, lake.rows(keys.get(0)).size());
         sink.stop();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -265,15 +266,15 @@ class CompactionIT {
         }
         Schema incompatible = SchemaBuilder.record("Order").namespace("dev.sluice.test").fields()
                 .requiredLong("id").requiredString("amount")
-                .requiredInt(RowMerger.PARTITION_COLUMN).requiredLong(RowMerger.OFFSET_COLUMN).endRecord();
+                .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET).endRecord();
         for (int file = 0; file < 2; file++) {
             List<GenericRecord> rows = new ArrayList<>();
             for (int i = 0; i < 10; i++, offset++) {
                 GenericRecord row = new GenericData.Record(incompatible);
                 row.put("id", offset);
                 row.put("amount", "EUR " + offset);
-                row.put(RowMerger.PARTITION_COLUMN, 0);
-                row.put(RowMerger.OFFSET_COLUMN, offset);
+                row.put(KafkaColumns.PARTITION, 0);
+                row.put(KafkaColumns.OFFSET, offset);
                 rows.add(row);
             }
             lake.sinkFile(partition, 0, rows);

@@ -2,7 +2,9 @@ package dev.sluice.lake.compaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sluice.lake.KafkaColumns;
 import dev.sluice.lake.ObjectKeyNamer;
+import dev.sluice.lake.OffsetCheckpoints;
 import dev.sluice.lake.ParquetCodec;
 import dev.sluice.lake.ParquetFileSettings;
 import dev.sluice.lake.ParquetRecordWriter;
@@ -23,7 +25,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.hadoop.ParquetReader;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -62,8 +63,8 @@ final class LakeFixture {
             fields = fields.optionalString("coupon");
         }
         return fields
-                .requiredInt(RowMerger.PARTITION_COLUMN)
-                .requiredLong(RowMerger.OFFSET_COLUMN)
+                .requiredInt(KafkaColumns.PARTITION)
+                .requiredLong(KafkaColumns.OFFSET)
                 .name("__kafka_timestamp").type(timestamp).noDefault()
                 .endRecord();
     }
@@ -99,8 +100,8 @@ final class LakeFixture {
         if (schema.getField("coupon") != null) {
             row.put("coupon", offset % 2 == 0 ? "SAVE" + offset : null);
         }
-        row.put(RowMerger.PARTITION_COLUMN, kafkaPartition);
-        row.put(RowMerger.OFFSET_COLUMN, offset);
+        row.put(KafkaColumns.PARTITION, kafkaPartition);
+        row.put(KafkaColumns.OFFSET, offset);
         row.put("__kafka_timestamp", 1_700_000_000_000L + offset);
         return row;
     }
@@ -120,7 +121,7 @@ final class LakeFixture {
 
     /** Writes the rows (all of one schema, starting at their first row's offset) as a sink file; returns its key. */
     String sinkFile(LakePartition partition, int kafkaPartition, List<GenericRecord> rows) {
-        long startOffset = (Long) rows.get(0).get(RowMerger.OFFSET_COLUMN);
+        long startOffset = (Long) rows.get(0).get(KafkaColumns.OFFSET);
         String key = new ObjectKeyNamer(prefix).dataKey(partition.topic(), partition.path(), kafkaPartition,
                 startOffset, ParquetCodec.SNAPPY);
         ParquetFileSettings settings = new ParquetFileSettings(BUCKET, ParquetCodec.SNAPPY, 1024 * 1024,
@@ -139,8 +140,7 @@ final class LakeFixture {
 
     /** Writes the sink's checkpoint of one Kafka partition. */
     void checkpoint(String topic, int kafkaPartition, long nextOffset) {
-        String key = new ObjectKeyNamer(prefix).checkpointKey(topic, kafkaPartition);
-        s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("next.offset=" + nextOffset + "\n"));
+        new OffsetCheckpoints(s3, BUCKET).write(new ObjectKeyNamer(prefix), topic, kafkaPartition, nextOffset);
     }
 
     /** Every object name directly in the partition's directory, sorted. */
@@ -196,7 +196,7 @@ final class LakeFixture {
     static List<MergeKey> positions(List<GenericRecord> rows) {
         List<MergeKey> keys = new ArrayList<>();
         for (GenericRecord row : rows) {
-            keys.add(new MergeKey((Integer) row.get(RowMerger.PARTITION_COLUMN), (Long) row.get(RowMerger.OFFSET_COLUMN)));
+            keys.add(new MergeKey((Integer) row.get(KafkaColumns.PARTITION), (Long) row.get(KafkaColumns.OFFSET)));
         }
         return keys;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.lake.KafkaColumns;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class MergeAheadTest {
 
     private static final Schema ROW = SchemaBuilder.record("R").fields()
-            .requiredInt(RowMerger.PARTITION_COLUMN).requiredLong(RowMerger.OFFSET_COLUMN).endRecord();
+            .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET).endRecord();
 
     private final ExecutorService pool = Executors.newSingleThreadExecutor();
 
@@ -54,8 +55,8 @@ class MergeAheadTest {
                     return null;
                 }
                 GenericRecord row = new GenericData.Record(ROW);
-                row.put(RowMerger.PARTITION_COLUMN, partition);
-                row.put(RowMerger.OFFSET_COLUMN, next++);
+                row.put(KafkaColumns.PARTITION, partition);
+                row.put(KafkaColumns.OFFSET, next++);
                 return row;
             }
 

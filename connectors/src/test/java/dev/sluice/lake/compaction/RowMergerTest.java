@@ -3,6 +3,7 @@ package dev.sluice.lake.compaction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.lake.KafkaColumns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RowMergerTest {
 
     private static final Schema WITH_KAFKA = SchemaBuilder.record("R").fields().requiredString("v")
-            .requiredInt(RowMerger.PARTITION_COLUMN).requiredLong(RowMerger.OFFSET_COLUMN).endRecord();
+            .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET).endRecord();
     private static final Schema WITHOUT_KAFKA = SchemaBuilder.record("R").fields().requiredString("v").endRecord();
 
     /** An in-memory source that counts how many sources are open at once. */
@@ -64,8 +65,8 @@ class RowMergerTest {
     private static GenericRecord row(int partition, long offset) {
         GenericRecord row = new GenericData.Record(WITH_KAFKA);
         row.put("v", partition + "/" + offset);
-        row.put(RowMerger.PARTITION_COLUMN, partition);
-        row.put(RowMerger.OFFSET_COLUMN, offset);
+        row.put(KafkaColumns.PARTITION, partition);
+        row.put(KafkaColumns.OFFSET, offset);
         return row;
     }
 

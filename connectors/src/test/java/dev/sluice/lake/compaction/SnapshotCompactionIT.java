@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +67,8 @@ class SnapshotCompactionIT {
                     latest.put(id, row);
                 }
             }
-            return latest.values().stream().sorted((a, b) -> Long.compare((Long) a.get(RowMerger.OFFSET_COLUMN),
-                    (Long) b.get(RowMerger.OFFSET_COLUMN))).map(GenericRecord::toString).toList();
+            return latest.values().stream().sorted((a, b) -> Long.compare((Long) a.get(KafkaColumns.OFFSET),
+                    (Long) b.get(KafkaColumns.OFFSET))).map(GenericRecord::toString).toList();
         }
     }
 
