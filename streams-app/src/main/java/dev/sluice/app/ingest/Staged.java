@@ -53,9 +53,4 @@ public final class Staged<T> {
     public Staged<T> fail(Failure why) {
         return new Staged<>(rawKey, rawValue, null, why);
     }
-
-    /** The same raw record carrying a new value. */
-    public <U> Staged<U> with(U newValue) {
-        return new Staged<>(rawKey, rawValue, newValue, null);
-    }
 }

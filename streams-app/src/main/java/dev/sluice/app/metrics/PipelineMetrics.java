@@ -39,10 +39,6 @@ public final class PipelineMetrics {
         return new PipelineMetrics(new SimpleMeterRegistry());
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void in(Stage stage, String entity) {
         counter(IN, "stage", stage.id(), "entity", entity).increment();
     }

@@ -1,5 +1,7 @@
 package dev.sluice.app.silver;
 
+import java.util.function.Function;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,14 +21,14 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
 
     private final String entity;
     private final SilverMapping<V> mapping;
-    private final java.util.function.Function<Decoded, V> tombstone;
+    private final Function<Decoded, V> tombstone;
     private final PipelineMetrics metrics;
     private ProcessorContext<String, V> context;
 
     /**
      * @param tombstone what a Kafka tombstone becomes (usually null; a marker record for internal streams)
      */
-    public ToSilverProcessor(String entity, SilverMapping<V> mapping, java.util.function.Function<Decoded, V> tombstone,
+    public ToSilverProcessor(String entity, SilverMapping<V> mapping, Function<Decoded, V> tombstone,
             PipelineMetrics metrics) {
         this.entity = entity;
         this.mapping = mapping;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -56,9 +58,9 @@ import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.gold.RegionRevenueDaily;
 import dev.sluice.schemas.gold.UserSession;
+import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.internal.OrderEvent;
 import dev.sluice.schemas.internal.PendingEvents;
-import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.silver.CleanUserEvent;
 import dev.sluice.schemas.silver.Customer;
 import dev.sluice.schemas.silver.EnrichedOrder;
@@ -247,7 +249,7 @@ public final class SluiceTopology {
 
     /** A silver topic read as bytes, decoded, filtered to what the aggregate counts and put on event time. */
     private <V> KStream<String, Staged<V>> silverInput(StreamsBuilder builder, String topic, String name,
-            Serde<V> serde, java.util.function.Predicate<V> counts, java.util.function.ToLongFunction<V> eventTime) {
+            Serde<V> serde, Predicate<V> counts, ToLongFunction<V> eventTime) {
         return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName("aggregate.source-" + name))
                 .processValues(() -> new SilverDecodeProcessor<>(name, serde.deserializer(), metrics),

@@ -1,5 +1,6 @@
 package dev.sluice.app.validate;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** The types a field rule can require; see {@link FieldValues} for what each accepts. */
@@ -11,7 +12,7 @@ public enum FieldType {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new InvalidRulesException(key, "unknown type '" + value + "', expected one of "
-                    + java.util.Arrays.toString(values()).toLowerCase(Locale.ROOT));
+                    + Arrays.toString(values()).toLowerCase(Locale.ROOT));
         }
     }
 }

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ class DeadLetterTopologyTest {
     private static byte[] truncatedEvent(PipelineDriver pipeline) {
         byte[] event = pipeline.bronze().value(pipeline.topics().getUserEvents(), BronzeSchemas.USER_EVENT,
                 Rows.userEvent("user-1", "page_view", PipelineDriver.NOW));
-        return java.util.Arrays.copyOf(event, 12);
+        return Arrays.copyOf(event, 12);
     }
 
     private static byte[] avroString(RegistryServer registry, String topic) {

@@ -43,7 +43,10 @@ public final class BronzeRecords {
         return keys.serialize(topic, key);
     }
 
-    /** A value record of {@code schema} from {@code row}; absent fields are null. */
+    /**
+     * A value record of {@code schema} from {@code row}; absent fields are null. The schema is registered under
+     * {@code <topic>-value}.
+     */
     public byte[] value(String topic, Schema schema, Map<String, Object> row) {
         return values.serialize(topic, record(schema, row));
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +185,11 @@ public final class PipelineDriver implements AutoCloseable {
         Entity e = entity(entity);
         byte[] keyBytes = e.keySchema() == null ? String.valueOf(key[0]).getBytes(StandardCharsets.UTF_8)
                 : bronze.key(e.topic(), e.keySchema(), key);
-        send(e.topic(), keyBytes, bronze.value(e.topic(), valueSchema, row));
+        // Another writer schema is registered as an artifact of its own rather than a new version of the topic's:
+        // the bytes carry its content id either way, and the devstack registry (one pooled connection) cannot add
+        // versions to an existing artifact.
+        String artifact = valueSchema == e.valueSchema() ? e.topic() : e.topic() + "-" + valueSchema.getNamespace();
+        send(e.topic(), keyBytes, bronze.value(artifact, valueSchema, row));
     }
 
     public void customer(Map<String, Object> row) {
@@ -275,7 +280,7 @@ public final class PipelineDriver implements AutoCloseable {
     public void close() {
         driver.close();
         try (var files = Files.walk(stateDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

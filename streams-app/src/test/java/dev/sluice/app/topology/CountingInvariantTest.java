@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -209,7 +210,7 @@ class CountingInvariantTest {
             }
         }
 
-        private void cdc(String topic, org.apache.avro.Schema keySchema, org.apache.avro.Schema valueSchema,
+        private void cdc(String topic, Schema keySchema, Schema valueSchema,
                 Map<String, Object> row, Object... key) {
             send(topic, pipeline.bronze().key(topic, keySchema, key), pipeline.bronze().value(topic, valueSchema, row));
         }
