@@ -40,12 +40,14 @@ import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.Ports;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
+import dev.sluice.embedded.S3Server;
 import dev.sluice.embedded.Secrets;
 
 /**
- * The whole pipeline on the real platform: the data generator changes PostgreSQL rows (good and bad) and produces
- * user events (good, bad, replayed); Debezium captures the rows into bronze; streams-app, as its own JVM from its
- * build, validates, enriches and aggregates. Every bronze record must end exactly once in a silver or dead-letter
+ * The whole pipeline on the real platform with the demo connectors: the data generator changes PostgreSQL rows
+ * (good and bad) and produces user events (good, bad, replayed); Debezium captures the rows and the JDBC source the
+ * warehouse's rates and catalog into bronze; streams-app, as its own JVM from its build, validates, enriches and
+ * aggregates. Every bronze record must end exactly once in a silver or dead-letter
  * topic (read with read_committed), and the gold topics must fill.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
@@ -53,7 +55,8 @@ class PipelineEndToEndIT {
 
     private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
     private static final List<String> BRONZE = List.of("bronze.pg.customers", "bronze.pg.products",
-            "bronze.pg.orders", "bronze.pg.order_items", DemoConnectors.USER_EVENTS_TOPIC);
+            "bronze.pg.orders", "bronze.pg.order_items", "bronze.warehouse.exchange_rates",
+            "bronze.warehouse.product_catalog", DemoConnectors.USER_EVENTS_TOPIC);
     private static final List<String> OUTPUTS = List.of("silver.customers", "silver.products", "silver.orders",
             "silver.order_lines", "silver.user_events", "silver.exchange_rates", "silver.product_catalog",
             "dlq.deserialize", "dlq.validate", "dlq.dedupe", "dlq.enrich", "dlq.aggregate", "dlq.process");
@@ -63,13 +66,15 @@ class PipelineEndToEndIT {
 
     @Test
     void generatedDataFlowsFromPostgresThroughCdcToSilverAndGoldAndTheCountsHold(EmbeddedPlatform platform,
-            KafkaBroker kafka, ConnectWorker connect, RegistryServer registry, PostgresServer postgres)
+            KafkaBroker kafka, ConnectWorker connect, RegistryServer registry, PostgresServer postgres, S3Server s3)
             throws Exception {
         Properties secrets = new Properties();
         secrets.setProperty("postgres.password", postgres.password());
+        secrets.setProperty("s3.access.key", s3.accessKey());
+        secrets.setProperty("s3.secret.key", s3.secretKey());
         Path secretsFile = platform.stateDir().resolve("secrets/e2e.properties");
         Secrets.writePrivate(secretsFile, secrets, "end-to-end test secrets");
-        new DemoConnectors(connect.restUrl(), registry, postgres, secretsFile).registerAll();
+        new DemoConnectors(connect.restUrl(), registry, postgres, s3, secretsFile).registerAll();
         kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
         try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), kafka, registry)) {
