@@ -1,0 +1,380 @@
+package dev.sluice.app.query;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.aggregate.Windows;
+import dev.sluice.app.connect.Problem;
+import dev.sluice.app.query.Forwarding.Scope;
+import dev.sluice.app.query.StoreQueryService.Gathered;
+import dev.sluice.app.query.StoreQueryService.KeyAnswer;
+import dev.sluice.app.query.StoreQueryService.Partial;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Interactive queries over the gold state stores, answered by whichever instance holds the data: by key (routed to
+ * the key's instance), by key range (every instance asked, merged, paged with a cursor), by time range for the
+ * windowed stores, and the top products of an hour. Amounts are decimal strings, times ISO-8601 UTC. While a
+ * partition is being moved, a standby replica answers (header {@code X-Sluice-Stale: true}) or the answer is 503
+ * with Retry-After.
+ */
+@Requires(property = "kafka.enabled", notEquals = "false")
+@Controller("/api/stores")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "stores", description = "Interactive queries over the gold state stores, across all instances")
+@ApiResponse(responseCode = "400", description = "a parameter cannot be read",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@ApiResponse(responseCode = "503", description = "a partition of the store cannot be read right now (rebalance, "
+        + "restore) and no standby replica could answer; see Retry-After",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class StoreQueryController {
+
+    private static final String FROM = "start of the time range, ISO-8601 (e.g. 2026-11-22T10:00:00Z); open when "
+            + "absent";
+    private static final String TO = "end of the time range (exclusive), ISO-8601; open when absent";
+    private static final String KEY_FROM = "first key of the range (inclusive); open when absent";
+    private static final String KEY_TO = "last key of the range (inclusive); open when absent";
+    private static final String LIMIT = "entries per page (default 100, at most 1000)";
+    private static final String CURSOR = "the next cursor of the previous page";
+    private static final long HOUR = AggregateSettings.HOUR.toMillis();
+
+    private final StoreQueryService service;
+    private final LocalStores local;
+    private final JsonMapper json;
+    private final QueryConfiguration configuration;
+    private final QueryErrors errors;
+
+    public StoreQueryController(StoreQueryService service, LocalStores local, JsonMapper json,
+            QueryConfiguration configuration, QueryErrors errors) {
+        this.service = service;
+        this.local = local;
+        this.json = json;
+        this.configuration = configuration;
+        this.errors = errors;
+    }
+
+    @Get
+    @Operation(operationId = "listStores", summary = "The queryable gold stores")
+    public List<StoreInfo> stores() {
+        return Arrays.stream(GoldStore.values()).map(store -> new StoreInfo(store.storeName(), store.kind(),
+                store.keyName(), store.keyType(), store.description())).toList();
+    }
+
+    // ---- customer-totals -------------------------------------------------------------------------------------
+
+    @Get("/customer-totals/{customerId}")
+    @Operation(operationId = "getCustomerTotals", summary = "Running totals of one customer")
+    @ApiResponse(responseCode = "200", description = "the customer's totals",
+            content = @Content(schema = @Schema(implementation = CustomerTotalsView.class)))
+    @ApiResponse(responseCode = "404", description = "no order of this customer was counted",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<?> customerTotals(HttpRequest<?> request, @PathVariable String customerId) {
+        long id = (Long) KeyType.LONG.parse(customerId, "customerId");
+        KeyAnswer<CustomerTotalsView> answer = service.byKey(GoldStore.CUSTOMER_TOTALS, id, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
+                        store -> StoreReads.customer(store, id)));
+        return respond(answer, "no order of customer " + id + " was counted");
+    }
+
+    @Get("/customer-totals{?keyFrom,keyTo,limit,cursor}")
+    @Operation(operationId = "listCustomerTotals", summary = "Customer totals by customer id range, paged")
+    @ApiResponse(responseCode = "200", description = "one page, by customer id")
+    public HttpResponse<Page<CustomerTotalsView>> customerTotalsPage(HttpRequest<?> request,
+            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
+            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
+            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
+            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
+        int max = limit(limit);
+        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
+        Cursor after = cursor(cursor, KeyType.LONG);
+        Gathered<CustomerTotalsView> gathered = service.gather(GoldStore.CUSTOMER_TOTALS, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
+                        store -> StoreReads.customers(store, keys, after, max + 1)),
+                body -> partialPage(body, CustomerTotalsView.class));
+        return page(gathered, gathered.page(StoreReads.CUSTOMER_ORDER, max, StoreReads::cursorOf, KeyType.LONG));
+    }
+
+    // ---- product-revenue-hourly ------------------------------------------------------------------------------
+
+    @Get("/product-revenue-hourly/top{?hour,n}")
+    @Operation(operationId = "topProducts", summary = "The products with the highest revenue in one hour")
+    @ApiResponse(responseCode = "200", description = "at most n products, highest revenue first")
+    public HttpResponse<TopProducts> topProducts(HttpRequest<?> request,
+            @Parameter(description = "an instant in the hour, ISO-8601 (e.g. 2026-11-22T10:00:00Z)", required = true)
+            @Nullable @QueryValue String hour,
+            @Parameter(description = "how many products (default 10, at most 100)") @Nullable @QueryValue String n) {
+        if (hour == null || hour.isBlank()) {
+            throw QueryException.badRequest("hour is required");
+        }
+        long start = Windows.start(TimeRange.instant(hour, "hour"), HOUR);
+        int top = number(n, "n", 10, configuration.getMaxTop());
+        Gathered<ProductHourView> gathered = service.gather(GoldStore.PRODUCT_REVENUE_HOURLY, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
+                        store -> StoreReads.topProducts(store, start, top)),
+                body -> new Partial<>(this.<TopProducts>read(body, Argument.of(TopProducts.class)).products(),
+                        false));
+        List<ProductHourView> products = gathered.items().stream().sorted(StoreReads.TOP_ORDER).limit(top).toList();
+        return served(HttpResponse.ok(new TopProducts(GoldViews.time(start), GoldViews.time(start + HOUR), top,
+                products)), gathered);
+    }
+
+    @Get("/product-revenue-hourly/{productId}{?from,to}")
+    @Operation(operationId = "getProductRevenue",
+            summary = "Revenue of one product over the hours that start in [from, to), with the hours")
+    @ApiResponse(responseCode = "200", description = "totals and hours (none when nothing was sold)",
+            content = @Content(schema = @Schema(implementation = ProductRevenue.class)))
+    public HttpResponse<?> productRevenue(HttpRequest<?> request, @PathVariable String productId,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to) {
+        long id = (Long) KeyType.LONG.parse(productId, "productId");
+        TimeRange range = TimeRange.parse(from, to);
+        KeyAnswer<ProductRevenue> answer = service.byKey(GoldStore.PRODUCT_REVENUE_HOURLY, id, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
+                        store -> productTotals(id, range, StoreReads.productHours(store, id, range))));
+        return respond(answer, null);
+    }
+
+    @Get("/product-revenue-hourly{?keyFrom,keyTo,from,to,limit,cursor}")
+    @Operation(operationId = "listProductRevenue",
+            summary = "Product hours by product id range and hour range, paged by product then hour")
+    @ApiResponse(responseCode = "200", description = "one page")
+    public HttpResponse<Page<ProductHourView>> productRevenuePage(HttpRequest<?> request,
+            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
+            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to,
+            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
+            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
+        int max = limit(limit);
+        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
+        TimeRange range = TimeRange.parse(from, to);
+        Cursor after = cursor(cursor, KeyType.LONG);
+        Gathered<ProductHourView> gathered = service.gather(GoldStore.PRODUCT_REVENUE_HOURLY, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
+                        store -> StoreReads.productHourPage(store, keys, range, after, max + 1)),
+                body -> partialPage(body, ProductHourView.class));
+        return page(gathered, gathered.page(StoreReads.PRODUCT_HOUR_ORDER, max, StoreReads::cursorOf,
+                KeyType.LONG));
+    }
+
+    // ---- region-revenue-daily --------------------------------------------------------------------------------
+
+    @Get("/region-revenue-daily/{region}{?from,to}")
+    @Operation(operationId = "getRegionRevenue",
+            summary = "Revenue of one customer region over the days that start in [from, to), with the days")
+    @ApiResponse(responseCode = "200", description = "totals and days (none when no order was counted)",
+            content = @Content(schema = @Schema(implementation = RegionRevenue.class)))
+    public HttpResponse<?> regionRevenue(HttpRequest<?> request, @PathVariable String region,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to) {
+        String key = (String) KeyType.STRING.parse(region, "region");
+        TimeRange range = TimeRange.parse(from, to);
+        KeyAnswer<RegionRevenue> answer = service.byKey(GoldStore.REGION_REVENUE_DAILY, key, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
+                        store -> regionTotals(key, range, StoreReads.regionDays(store, key, range))));
+        return respond(answer, null);
+    }
+
+    @Get("/region-revenue-daily{?keyFrom,keyTo,from,to,limit,cursor}")
+    @Operation(operationId = "listRegionRevenue",
+            summary = "Region days by region range and day range, paged by region then day")
+    @ApiResponse(responseCode = "200", description = "one page")
+    public HttpResponse<Page<RegionDayView>> regionRevenuePage(HttpRequest<?> request,
+            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
+            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to,
+            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
+            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
+        int max = limit(limit);
+        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
+        TimeRange range = TimeRange.parse(from, to);
+        Cursor after = cursor(cursor, KeyType.STRING);
+        Gathered<RegionDayView> gathered = service.gather(GoldStore.REGION_REVENUE_DAILY, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
+                        store -> StoreReads.regionDayPage(store, keys, range, after, max + 1)),
+                body -> partialPage(body, RegionDayView.class));
+        return page(gathered, gathered.page(StoreReads.REGION_DAY_ORDER, max, StoreReads::cursorOf,
+                KeyType.STRING));
+    }
+
+    // ---- user-sessions ---------------------------------------------------------------------------------------
+
+    @Get("/user-sessions/{userId}{?from,to}")
+    @Operation(operationId = "getUserSessions", summary = "The sessions of one user that overlap [from, to)")
+    @ApiResponse(responseCode = "200", description = "the sessions, oldest first (none when the user had none)",
+            content = @Content(schema = @Schema(implementation = UserSessions.class)))
+    public HttpResponse<?> userSessions(HttpRequest<?> request, @PathVariable String userId,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to) {
+        String key = (String) KeyType.STRING.parse(userId, "userId");
+        TimeRange range = TimeRange.parse(from, to);
+        KeyAnswer<UserSessions> answer = service.byKey(GoldStore.USER_SESSIONS, key, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.userSessions(partition, anyCopy,
+                        store -> new UserSessions(key, range.fromText(), range.toText(),
+                                StoreReads.sessions(store, key, range))));
+        return respond(answer, null);
+    }
+
+    @Get("/user-sessions{?keyFrom,keyTo,from,to,limit,cursor}")
+    @Operation(operationId = "listUserSessions",
+            summary = "Sessions by user id range that overlap [from, to), paged by user then session start")
+    @ApiResponse(responseCode = "200", description = "one page")
+    public HttpResponse<Page<SessionView>> userSessionsPage(HttpRequest<?> request,
+            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
+            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
+            @Parameter(description = FROM) @Nullable @QueryValue String from,
+            @Parameter(description = TO) @Nullable @QueryValue String to,
+            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
+            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
+        int max = limit(limit);
+        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
+        TimeRange range = TimeRange.parse(from, to);
+        Cursor after = cursor(cursor, KeyType.STRING);
+        Gathered<SessionView> gathered = service.gather(GoldStore.USER_SESSIONS, Scope.of(request),
+                pathAndQuery(request), (partition, anyCopy) -> local.userSessions(partition, anyCopy,
+                        store -> StoreReads.sessionPage(store, keys, range, after, max + 1)),
+                body -> partialPage(body, SessionView.class));
+        return page(gathered, gathered.page(StoreReads.SESSION_ORDER, max, StoreReads::cursorOf, KeyType.STRING));
+    }
+
+    /** Every failure of this API as a problem: 400, 404, 503 with Retry-After; 500 only for a bug. */
+    @Error(exception = RuntimeException.class)
+    HttpResponse<Problem> failed(HttpRequest<?> request, RuntimeException e) {
+        return errors.handle(request, e);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    static ProductRevenue productTotals(long productId, TimeRange range, List<ProductHourView> hours) {
+        BigDecimal revenue = zero();
+        long quantity = 0;
+        long lines = 0;
+        long unconverted = 0;
+        for (ProductHourView hour : hours) {
+            revenue = revenue.add(new BigDecimal(hour.revenue()));
+            quantity += hour.quantity();
+            lines += hour.lineCount();
+            unconverted += hour.unconvertedLineCount();
+        }
+        return new ProductRevenue(productId, range.fromText(), range.toText(),
+                hours.isEmpty() ? null : hours.get(0).currency(), GoldViews.amount(revenue), quantity, lines,
+                unconverted, hours);
+    }
+
+    static RegionRevenue regionTotals(String region, TimeRange range, List<RegionDayView> days) {
+        BigDecimal revenue = zero();
+        long orders = 0;
+        long unconverted = 0;
+        for (RegionDayView day : days) {
+            revenue = revenue.add(new BigDecimal(day.revenue()));
+            orders += day.orderCount();
+            unconverted += day.unconvertedOrderCount();
+        }
+        return new RegionRevenue(region, range.fromText(), range.toText(),
+                days.isEmpty() ? null : days.get(0).currency(), GoldViews.amount(revenue), orders, unconverted, days);
+    }
+
+    private static BigDecimal zero() {
+        return BigDecimal.ZERO.setScale(2);
+    }
+
+    private <T> HttpResponse<?> respond(KeyAnswer<T> answer, @Nullable String notFound) {
+        InstanceClient.Answer remote = answer.remote();
+        if (remote != null) {
+            MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(remote.status()))
+                    .body(remote.body());
+            response.contentType(remote.contentType().map(MediaType::of).orElse(MediaType.APPLICATION_JSON_TYPE));
+            response.header(Forwarding.SERVED_BY, remote.headers().getOrDefault(Forwarding.SERVED_BY,
+                    answer.servedBy()));
+            if (answer.stale() || "true".equals(remote.headers().get(Forwarding.STALE))) {
+                response.header(Forwarding.STALE, "true");
+            }
+            return response;
+        }
+        if (answer.value() == null) {
+            throw QueryException.notFound(notFound == null ? "not found" : notFound);
+        }
+        MutableHttpResponse<T> response = HttpResponse.ok(answer.value()).header(Forwarding.SERVED_BY,
+                answer.servedBy());
+        return answer.stale() ? response.header(Forwarding.STALE, "true") : response;
+    }
+
+    private static <T> HttpResponse<Page<T>> page(Gathered<T> gathered, Page<T> page) {
+        return served(HttpResponse.ok(page), gathered);
+    }
+
+    private static <R> MutableHttpResponse<R> served(MutableHttpResponse<R> response, Gathered<?> gathered) {
+        response.header(Forwarding.SERVED_BY, String.join(",", gathered.servedBy()));
+        return gathered.stale() ? response.header(Forwarding.STALE, "true") : response;
+    }
+
+    private <T> Partial<T> partialPage(byte[] body, Class<T> type) {
+        Page<T> page = read(body, Argument.of(Page.class, type));
+        return new Partial<>(page.items() == null ? List.of() : page.items(), page.next() != null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T read(byte[] body, Argument<?> type) {
+        try {
+            return (T) json.readValue(body, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("another instance answered with unreadable JSON", e);
+        }
+    }
+
+    private int limit(@Nullable String limit) {
+        return number(limit, "limit", configuration.getDefaultLimit(), configuration.getMaxLimit());
+    }
+
+    private static int number(@Nullable String text, String name, int fallback, int max) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw QueryException.badRequest(name + " must be a number from 1 to " + max);
+    }
+
+    @Nullable
+    private static Cursor cursor(@Nullable String cursor, KeyType type) {
+        return cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor, type);
+    }
+
+    /** The request's path and query as it came, still URL-encoded, to forward unchanged. */
+    static String pathAndQuery(HttpRequest<?> request) {
+        String path = request.getUri().getRawPath();
+        String query = request.getUri().getRawQuery();
+        return query == null || query.isEmpty() ? path : path + "?" + query;
+    }
+}

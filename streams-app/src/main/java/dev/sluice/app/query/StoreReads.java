@@ -1,0 +1,233 @@
+package dev.sluice.app.query;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlySessionStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.schemas.gold.CustomerTotals;
+import dev.sluice.schemas.gold.ProductRevenueHourly;
+import dev.sluice.schemas.gold.RegionRevenueDaily;
+import dev.sluice.schemas.gold.UserSession;
+import io.micronaut.core.annotation.Nullable;
+
+/**
+ * Reads of one store partition (or any read-only view of the gold stores), as API views. Pages hold at most
+ * {@code max} entries in {@link #order(GoldStore) the store's order}, after the cursor; time ranges are half-open.
+ */
+final class StoreReads {
+
+    private static final long HOUR = AggregateSettings.HOUR.toMillis();
+    private static final long DAY = AggregateSettings.DAY.toMillis();
+
+    static final Comparator<CustomerTotalsView> CUSTOMER_ORDER = Comparator.comparingLong(
+            CustomerTotalsView::customerId);
+    static final Comparator<ProductHourView> PRODUCT_HOUR_ORDER = Comparator.comparingLong(ProductHourView::productId)
+            .thenComparingLong(view -> GoldViews.millis(view.windowStart()));
+    static final Comparator<RegionDayView> REGION_DAY_ORDER = Comparator.<RegionDayView, Object>comparing(
+            RegionDayView::region, KeyType.STRING::compare).thenComparingLong(view -> GoldViews.millis(
+                    view.windowStart()));
+    static final Comparator<SessionView> SESSION_ORDER = Comparator.<SessionView, Object>comparing(
+            SessionView::userId, KeyType.STRING::compare).thenComparingLong(view -> GoldViews.millis(
+                    view.sessionStart()));
+    /** Highest revenue first; ties by product id, so that every instance ranks alike. */
+    static final Comparator<ProductHourView> TOP_ORDER = Comparator.<ProductHourView, BigDecimal>comparing(
+            view -> new BigDecimal(view.revenue())).reversed().thenComparingLong(ProductHourView::productId);
+
+    private StoreReads() {
+    }
+
+    // ---- customer-totals -------------------------------------------------------------------------------------
+
+    @Nullable
+    static CustomerTotalsView customer(ReadOnlyKeyValueStore<Long, CustomerTotals> store, long customerId) {
+        CustomerTotals value = store.get(customerId);
+        return value == null ? null : GoldViews.customer(customerId, value);
+    }
+
+    static List<CustomerTotalsView> customers(ReadOnlyKeyValueStore<Long, CustomerTotals> store, KeyRange keys,
+            @Nullable Cursor after, int max) {
+        if (keys.exhaustedAfter(after, KeyType.LONG)) {
+            return List.of();
+        }
+        Long from = (Long) keys.startAfter(after, KeyType.LONG);
+        List<CustomerTotalsView> page = new ArrayList<>();
+        try (KeyValueIterator<Long, CustomerTotals> it = store.range(from, (Long) keys.to())) {
+            while (it.hasNext() && page.size() < max) {
+                KeyValue<Long, CustomerTotals> entry = it.next();
+                if (after == null || entry.key > (Long) after.key()) {
+                    page.add(GoldViews.customer(entry.key, entry.value));
+                }
+            }
+        }
+        return page;
+    }
+
+    // ---- product-revenue-hourly ------------------------------------------------------------------------------
+
+    static List<ProductHourView> productHours(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, long productId,
+            TimeRange range) {
+        List<ProductHourView> hours = new ArrayList<>();
+        try (WindowStoreIterator<ProductRevenueHourly> it = store.fetch(productId, Instant.ofEpochMilli(range.from()),
+                Instant.ofEpochMilli(range.last()))) {
+            while (it.hasNext()) {
+                KeyValue<Long, ProductRevenueHourly> entry = it.next();
+                hours.add(GoldViews.productHour(productId, entry.key, entry.key + HOUR, entry.value));
+            }
+        }
+        return hours;
+    }
+
+    static List<ProductHourView> productHourPage(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, KeyRange keys,
+            TimeRange range, @Nullable Cursor after, int max) {
+        if (keys.exhaustedAfter(after, KeyType.LONG)) {
+            return List.of();
+        }
+        Smallest<ProductHourView> page = new Smallest<>(max, PRODUCT_HOUR_ORDER);
+        try (KeyValueIterator<Windowed<Long>, ProductRevenueHourly> it = windows(store,
+                (Long) keys.startAfter(after, KeyType.LONG), (Long) keys.to(), range)) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<Long>, ProductRevenueHourly> entry = it.next();
+                Windowed<Long> key = entry.key;
+                if (keys.contains(key.key(), KeyType.LONG)
+                        && isAfter(key.key(), key.window().start(), after, KeyType.LONG)) {
+                    page.offer(GoldViews.productHour(key.key(), key.window().start(), key.window().start() + HOUR,
+                            entry.value));
+                }
+            }
+        }
+        return page.sorted();
+    }
+
+    static List<ProductHourView> topProducts(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, long hourStart,
+            int n) {
+        Smallest<ProductHourView> top = new Smallest<>(n, TOP_ORDER);
+        try (KeyValueIterator<Windowed<Long>, ProductRevenueHourly> it = store.fetchAll(
+                Instant.ofEpochMilli(hourStart), Instant.ofEpochMilli(hourStart))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<Long>, ProductRevenueHourly> entry = it.next();
+                top.offer(GoldViews.productHour(entry.key.key(), hourStart, hourStart + HOUR, entry.value));
+            }
+        }
+        return top.sorted();
+    }
+
+    // ---- region-revenue-daily --------------------------------------------------------------------------------
+
+    static List<RegionDayView> regionDays(ReadOnlyWindowStore<String, RegionRevenueDaily> store, String region,
+            TimeRange range) {
+        List<RegionDayView> days = new ArrayList<>();
+        try (WindowStoreIterator<RegionRevenueDaily> it = store.fetch(region, Instant.ofEpochMilli(range.from()),
+                Instant.ofEpochMilli(range.last()))) {
+            while (it.hasNext()) {
+                KeyValue<Long, RegionRevenueDaily> entry = it.next();
+                days.add(GoldViews.regionDay(region, entry.key, entry.key + DAY, entry.value));
+            }
+        }
+        return days;
+    }
+
+    static List<RegionDayView> regionDayPage(ReadOnlyWindowStore<String, RegionRevenueDaily> store, KeyRange keys,
+            TimeRange range, @Nullable Cursor after, int max) {
+        if (keys.exhaustedAfter(after, KeyType.STRING)) {
+            return List.of();
+        }
+        Smallest<RegionDayView> page = new Smallest<>(max, REGION_DAY_ORDER);
+        try (KeyValueIterator<Windowed<String>, RegionRevenueDaily> it = windows(store,
+                (String) keys.startAfter(after, KeyType.STRING), (String) keys.to(), range)) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, RegionRevenueDaily> entry = it.next();
+                Windowed<String> key = entry.key;
+                if (keys.contains(key.key(), KeyType.STRING)
+                        && isAfter(key.key(), key.window().start(), after, KeyType.STRING)) {
+                    page.offer(GoldViews.regionDay(key.key(), key.window().start(), key.window().start() + DAY,
+                            entry.value));
+                }
+            }
+        }
+        return page.sorted();
+    }
+
+    /**
+     * The windows of a key range and time range. With an open key bound, every window of the time range, which the
+     * caller filters: Kafka Streams 4.3's persistent window stores return each entry once per segment interval of
+     * the time range when {@code fetch} gets a null key bound (thousands of times over for an open time range).
+     */
+    private static <K, V> KeyValueIterator<Windowed<K>, V> windows(ReadOnlyWindowStore<K, V> store,
+            @Nullable K from, @Nullable K to, TimeRange range) {
+        Instant start = Instant.ofEpochMilli(range.from());
+        Instant end = Instant.ofEpochMilli(range.last());
+        return from != null && to != null ? store.fetch(from, to, start, end) : store.fetchAll(start, end);
+    }
+
+    // ---- user-sessions ---------------------------------------------------------------------------------------
+
+    static List<SessionView> sessions(ReadOnlySessionStore<String, UserSession> store, String userId,
+            TimeRange range) {
+        Smallest<SessionView> sessions = new Smallest<>(Integer.MAX_VALUE, SESSION_ORDER);
+        try (KeyValueIterator<Windowed<String>, UserSession> it = store.findSessions(userId, range.from(),
+                range.last())) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, UserSession> entry = it.next();
+                sessions.offer(GoldViews.session(userId, entry.key.window(), entry.value));
+            }
+        }
+        return sessions.sorted();
+    }
+
+    static List<SessionView> sessionPage(ReadOnlySessionStore<String, UserSession> store, KeyRange keys,
+            TimeRange range, @Nullable Cursor after, int max) {
+        if (keys.exhaustedAfter(after, KeyType.STRING)) {
+            return List.of();
+        }
+        Smallest<SessionView> page = new Smallest<>(max, SESSION_ORDER);
+        try (KeyValueIterator<Windowed<String>, UserSession> it = store.findSessions(
+                (String) keys.startAfter(after, KeyType.STRING), (String) keys.to(), range.from(), range.last())) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, UserSession> entry = it.next();
+                Windowed<String> key = entry.key;
+                if (isAfter(key.key(), key.window().start(), after, KeyType.STRING)) {
+                    page.offer(GoldViews.session(key.key(), key.window(), entry.value));
+                }
+            }
+        }
+        return page.sorted();
+    }
+
+    // ---- paging ----------------------------------------------------------------------------------------------
+
+    /** Whether an entry (key, window start) comes after the cursor in the store's order. */
+    static boolean isAfter(Object key, long start, @Nullable Cursor after, KeyType type) {
+        if (after == null) {
+            return true;
+        }
+        int byKey = type.compare(key, after.key());
+        return byKey > 0 || byKey == 0 && start > after.time();
+    }
+
+    static Cursor cursorOf(CustomerTotalsView view) {
+        return new Cursor(view.customerId(), 0);
+    }
+
+    static Cursor cursorOf(ProductHourView view) {
+        return new Cursor(view.productId(), GoldViews.millis(view.windowStart()));
+    }
+
+    static Cursor cursorOf(RegionDayView view) {
+        return new Cursor(view.region(), GoldViews.millis(view.windowStart()));
+    }
+
+    static Cursor cursorOf(SessionView view) {
+        return new Cursor(view.userId(), GoldViews.millis(view.sessionStart()));
+    }
+}
