@@ -59,11 +59,6 @@ public final class PartitionPathFormatter {
         return fieldPath.replace('.', '_');
     }
 
-    /** Segment names of the configured fields, in path order. */
-    public List<String> fieldSegmentNames() {
-        return fieldSegmentNames;
-    }
-
     /**
      * Formats the path, without leading or trailing slash.
      *

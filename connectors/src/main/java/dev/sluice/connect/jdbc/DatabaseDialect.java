@@ -10,23 +10,22 @@ import java.util.Locale;
  */
 public final class DatabaseDialect {
 
-    private final String productName;
     private final String quote;
     private final String currentTimestampQuery;
 
+    /**
+     * @param productName     the database product as the driver names it; chooses how the clock is read
+     * @param identifierQuote the driver's identifier quote string
+     */
     public DatabaseDialect(String productName, String identifierQuote) {
-        this.productName = productName == null ? "unknown" : productName;
         // JDBC reports a single space when the database does not support quoted identifiers.
         this.quote = identifierQuote == null || identifierQuote.isBlank() ? "" : identifierQuote.trim();
-        this.currentTimestampQuery = currentTimestampQueryFor(this.productName);
+        this.currentTimestampQuery = currentTimestampQueryFor(productName == null ? "unknown" : productName);
     }
 
+    /** The dialect of the database a connection's metadata describes. */
     public static DatabaseDialect from(DatabaseMetaData metaData) throws SQLException {
         return new DatabaseDialect(metaData.getDatabaseProductName(), metaData.getIdentifierQuoteString());
-    }
-
-    public String productName() {
-        return productName;
     }
 
     /** Quotes one identifier, doubling any quote character inside it. */

@@ -49,11 +49,6 @@ public final class QueryBuilder {
         this.incrementingColumn = incrementingColumn;
     }
 
-    /** The FROM clause content for a table. */
-    public static String fromTable(DatabaseDialect dialect, TableId table) {
-        return dialect.quote(table);
-    }
-
     /** The FROM clause content for a custom query: a derived table with a fixed alias. */
     public static String fromQuery(String query) {
         return "(" + stripTrailingSemicolons(query) + ") " + QUERY_ALIAS;

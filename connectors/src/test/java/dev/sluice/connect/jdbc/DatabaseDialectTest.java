@@ -11,6 +11,8 @@ class DatabaseDialectTest {
         DatabaseDialect postgres = new DatabaseDialect("PostgreSQL", "\"");
         assertEquals("\"order\"", postgres.quote("order"));
         assertEquals("\"a\"\"b\"", postgres.quote("a\"b"));
+        assertEquals("\"warehouse\".\"public\".\"odd\"\"name\"",
+                postgres.quote(new TableId("warehouse", "public", "odd\"name")));
         DatabaseDialect mysql = new DatabaseDialect("MySQL", "`");
         assertEquals("`my``col`", mysql.quote("my`col"));
         assertEquals("`shop`.`orders`", mysql.quote(new TableId(null, "shop", "orders")));

@@ -94,11 +94,4 @@ class QueryBuilderTest {
         QueryBuilder timestamp = new QueryBuilder(Mode.TIMESTAMP, FROM, "\"ts\"", null);
         assertThrows(IllegalArgumentException.class, () -> timestamp.build(SourceOffset.start(), null));
     }
-
-    @Test
-    void tableNamesAreQuotedByTheDialect() {
-        DatabaseDialect dialect = new DatabaseDialect("PostgreSQL", "\"");
-        assertEquals("\"warehouse\".\"public\".\"odd\"\"name\"",
-                QueryBuilder.fromTable(dialect, new TableId("warehouse", "public", "odd\"name")));
-    }
 }
