@@ -97,11 +97,10 @@ class JdbcSourceOutageIT {
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
 
-            // The task's transaction stays open while its cursor has rows left: cut the database off then.
+            // Cut the database off while the task's cursor is open between two fetches, i.e. in the middle of
+            // the result. Nothing is awaited in between: the cut may even drop the very first batch.
             Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
             proxy.cutOff();
-            int readBeforeCut = records.awaitUntil("records before the cut", TIMEOUT, rows -> !rows.isEmpty()).size();
-            assertTrue(readBeforeCut < total, "cut in the middle of the result (" + readBeforeCut + " read)");
             Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
             proxy.restore();
 
@@ -138,9 +137,6 @@ class JdbcSourceOutageIT {
             Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
             proxy.cutOff();
             Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
-            int readBeforeRestore = records.awaitUntil("records before the cut", TIMEOUT, rows -> !rows.isEmpty())
-                    .size();
-            assertTrue(readBeforeRestore < total, "cut in the middle of the result (" + readBeforeRestore + " read)");
             proxy.restore();
 
             records.awaitUntil("every row", TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct().count()
@@ -159,12 +155,17 @@ class JdbcSourceOutageIT {
         }
     }
 
+    /**
+     * Whether the task's query of {@code table} has rows left: its transaction stays open between fetches, idle,
+     * with the query as its last statement. (Not while the query is still active: the first rows have not been
+     * fetched then. Not the task's metadata queries, which name the table too.)
+     */
     private static boolean cursorOpen(PostgresServer postgres, String table) throws Exception {
         try (Connection connection = postgres.connect(PostgresServer.WAREHOUSE_DB);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid <> "
-                     + "pg_backend_pid() AND state IN ('idle in transaction', 'active') AND query LIKE '%"
-                     + table + "%'")) {
+                     + "pg_backend_pid() AND state = 'idle in transaction' AND query LIKE 'SELECT * FROM %"
+                     + table + "%ORDER BY%'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }
