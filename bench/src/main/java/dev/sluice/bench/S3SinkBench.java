@@ -2,6 +2,7 @@ package dev.sluice.bench;
 
 import dev.sluice.connect.s3.S3ParquetSinkTask;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -212,7 +213,8 @@ public final class S3SinkBench {
         Configuration conf = new Configuration(false);
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
         long start = System.nanoTime();
-        try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+        AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(
+                        new LocalOutputFile(file))
                 .withSchema(schema)
                 .withDataModel(GenericData.get())
                 .withConf(conf)
@@ -220,8 +222,10 @@ public final class S3SinkBench {
                 .withRowGroupSize(ROW_GROUP)
                 .withPageSize(PAGE)
                 .withDictionaryEncoding(true)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build()) {
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+        // The same encodings as the sink's files, so that both do the same Parquet work.
+        KafkaColumns.NEAR_UNIQUE.forEach(column -> builder.withDictionaryEncoding(column, false));
+        try (ParquetWriter<GenericRecord> writer = builder.build()) {
             for (GenericRecord row : rows) {
                 writer.write(row);
             }
@@ -296,9 +300,9 @@ public final class S3SinkBench {
             row.put("status", value.getString("status"));
             row.put("note", value.getString("note"));
             row.put("items", List.of(avroItem));
-            row.put("__kafka_partition", record.kafkaPartition());
-            row.put("__kafka_offset", record.kafkaOffset());
-            row.put("__kafka_timestamp", record.timestamp());
+            row.put(KafkaColumns.PARTITION, record.kafkaPartition());
+            row.put(KafkaColumns.OFFSET, record.kafkaOffset());
+            row.put(KafkaColumns.TIMESTAMP, record.timestamp());
             rows.add(row);
         }
         return rows;

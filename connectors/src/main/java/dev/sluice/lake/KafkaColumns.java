@@ -19,7 +19,7 @@ public final class KafkaColumns {
      * Columns whose values (nearly) never repeat within a file: a dictionary there is built for every row group only
      * to be thrown away, so the lake's files do not dictionary-encode them.
      */
-    static final List<String> NEAR_UNIQUE = List.of(OFFSET, TIMESTAMP);
+    public static final List<String> NEAR_UNIQUE = List.of(OFFSET, TIMESTAMP);
 
     private KafkaColumns() {
     }

@@ -1,7 +1,9 @@
 package dev.sluice.bench.compaction;
 
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
 import dev.sluice.lake.ObjectKeyNamer;
+import dev.sluice.lake.OffsetCheckpoints;
 import dev.sluice.lake.ParquetCodec;
 import dev.sluice.lake.ParquetFileSettings;
 import dev.sluice.lake.ParquetRecordWriter;
@@ -62,8 +64,8 @@ public final class CompactionBench {
             .requiredDouble("amount").requiredString("currency")
             .name("created_at").type(TIMESTAMP).noDefault()
             .optionalString("note")
-            .requiredInt("__kafka_partition").requiredLong("__kafka_offset")
-            .name("__kafka_timestamp").type(TIMESTAMP).noDefault()
+            .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
+            .name(KafkaColumns.TIMESTAMP).type(TIMESTAMP).noDefault()
             .endRecord();
 
     private CompactionBench() {
@@ -159,9 +161,9 @@ public final class CompactionBench {
                 row.put("currency", "EUR");
                 row.put("created_at", 1_772_877_600_000L + id * 3);
                 row.put("note", random.nextInt(4) == 0 ? null : "gift wrap " + Long.toString(random.nextLong(), 36));
-                row.put("__kafka_partition", kafkaPartition);
-                row.put("__kafka_offset", offset);
-                row.put("__kafka_timestamp", 1_772_877_600_000L + id * 3);
+                row.put(KafkaColumns.PARTITION, kafkaPartition);
+                row.put(KafkaColumns.OFFSET, offset);
+                row.put(KafkaColumns.TIMESTAMP, 1_772_877_600_000L + id * 3);
                 rows.add(row);
             }
             out.add(rows);
@@ -186,7 +188,7 @@ public final class CompactionBench {
         for (int f = 0; f < input.files().size(); f++) {
             List<GenericRecord> rows = input.files().get(f);
             int kafkaPartition = input.kafkaPartitions().get(f);
-            long start = (Long) rows.get(0).get("__kafka_offset");
+            long start = (Long) rows.get(0).get(KafkaColumns.OFFSET);
             ParquetRecordWriter writer = ParquetRecordWriter.open(s3, settings,
                     namer.dataKey(TOPIC, hourPath, kafkaPartition, start, ParquetCodec.SNAPPY), ORDER);
             for (GenericRecord row : rows) {
@@ -195,10 +197,9 @@ public final class CompactionBench {
             writer.commit();
             next[kafkaPartition] = start + rows.size();
         }
+        OffsetCheckpoints checkpoints = new OffsetCheckpoints(s3, S3Server.LAKE_BUCKET);
         for (int p = 0; p < KAFKA_PARTITIONS; p++) {
-            String key = namer.checkpointKey(TOPIC, p);
-            long offset = next[p];
-            s3.putObject(b -> b.bucket(S3Server.LAKE_BUCKET).key(key), RequestBody.fromString("next.offset=" + offset));
+            checkpoints.write(namer, TOPIC, p, next[p]);
         }
         return new LakePartition(prefix, TOPIC, hourPath);
     }
