@@ -1,0 +1,237 @@
+package dev.sluice.app.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sluice.app.query.AppInstance;
+import dev.sluice.app.testing.BronzeRecords;
+import dev.sluice.app.testing.BronzeSchemas;
+import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.topology.StoreNames;
+import dev.sluice.embedded.Await;
+import dev.sluice.embedded.EmbeddedPlatformExtension;
+import dev.sluice.embedded.KafkaBroker;
+import dev.sluice.embedded.RegistryServer;
+
+/**
+ * The status API and the probes on a running instance (real broker and registry) fed good, invalid and undecodable
+ * user events, some carrying personal data: dead letters counted by reason exactly as the topics hold them, the
+ * latest ones shown by their headers only (no key, no value, no message: the personal data appears nowhere),
+ * consumer lag that drains to zero with every bronze record processed, the topology as a connected graph, the
+ * instance and its store partitions, connectors reported unavailable without failing the answer, and Kafka
+ * Streams, client and pipeline metrics at /prometheus.
+ */
+@ExtendWith(EmbeddedPlatformExtension.class)
+class PipelineStatusIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String PII = "jane.doe@example.org";
+    private static final int GOOD = 12;
+    private static final int INVALID = 4;
+    private static final int UNDECODABLE = 3;
+
+    private static AppInstance app;
+    private static Set<String> deadLetterSources;
+
+    @BeforeAll
+    static void start(KafkaBroker kafka, RegistryServer registry) throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        app = AppInstance.start(kafka, registry, "status-it", Map.of(
+                "sluice.connect.url", "http://127.0.0.1:" + closed,
+                "sluice.connect.request-timeout", "2s"));
+        deadLetterSources = produce(kafka, registry, new PipelineTopics());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void deadLettersAreCountedByReasonAndShownWithoutTheirContent() {
+        Await.until("every dead letter counted", TIMEOUT, () -> {
+            JsonNode counts = app.json("/api/status/dead-letters");
+            return counts.get("caughtUp").asBoolean() && counts.get("total").asLong() == INVALID + UNDECODABLE;
+        });
+        JsonNode counts = app.json("/api/status/dead-letters");
+        assertEquals(INVALID, counts.get("byStage").get("validate").asLong());
+        assertEquals(UNDECODABLE, counts.get("byStage").get("deserialize").asLong());
+        assertEquals(UNDECODABLE, counts.get("byCode").get("DESERIALIZATION_FAILED").asLong());
+        JsonNode first = counts.get("reasons").get(0);
+        assertEquals("validate/VALIDATION_FAILED/user_events.event_type.allowed/" + INVALID, first.get("stage")
+                .asText() + "/" + first.get("code").asText() + "/" + first.get("rule").asText() + "/"
+                + first.get("count").asLong(), "most frequent reason first");
+
+        HttpResponse<String> recent = app.get("/api/status/dead-letters/recent?limit=100");
+        assertEquals(200, recent.statusCode());
+        assertFalse(recent.body().contains(PII), "no personal data: " + recent.body());
+        Set<String> sources = new TreeSet<>();
+        for (JsonNode letter : app.json("/api/status/dead-letters/recent?limit=100")) {
+            sources.add(letter.get("sourceTopic").asText() + "/" + letter.get("sourcePartition").asInt() + "/"
+                    + letter.get("sourceOffset").asLong());
+            assertNotNull(letter.get("errorTime").textValue(), "when");
+            assertFalse(letter.has("key") || letter.has("value") || letter.has("message"), letter.toString());
+        }
+        assertEquals(deadLetterSources, sources, "each dead letter once, pointing at its bronze record");
+        assertEquals(2, app.json("/api/status/dead-letters/recent?limit=2").size());
+    }
+
+    @Test
+    void lagDrainsAndCountsEveryBronzeRecordProcessed() {
+        Await.until("bronze drained", TIMEOUT, () -> {
+            JsonNode lag = app.json("/api/status/lag");
+            return lag.get("error").isNull() && lag.get("processed").asLong() == GOOD + INVALID + UNDECODABLE;
+        });
+        JsonNode lag = app.json("/api/status/lag");
+        assertEquals("status-it", lag.get("groupId").asText());
+        Map<String, JsonNode> byTopic = new HashMap<>();
+        lag.get("topics").forEach(topic -> byTopic.put(topic.get("topic").asText(), topic));
+        for (String bronze : new PipelineTopics().bronze()) {
+            assertEquals("bronze", byTopic.get(bronze).get("kind").asText(), bronze);
+        }
+        assertEquals(0, byTopic.get("bronze.events.user_events").get("lag").asLong());
+        assertEquals("silver", byTopic.get("silver.user_events").get("kind").asText(), "gold reads silver back");
+        assertEquals("internal", byTopic.get("status-it-aggregate.orders-by-region-repartition").get("kind")
+                .asText());
+    }
+
+    @Test
+    void theTopologyIsOneGraphOfSourcesProcessorsSinksStoresAndTopics() {
+        JsonNode graph = app.json("/api/status/topology");
+        Map<String, String> types = new HashMap<>();
+        graph.get("nodes").forEach(node -> types.put(node.get("id").asText(), node.get("type").asText()));
+        for (String store : List.of(StoreNames.PRODUCT_REVENUE_HOURLY, StoreNames.REGION_REVENUE_DAILY,
+                StoreNames.CUSTOMER_TOTALS, StoreNames.USER_SESSIONS, StoreNames.CUSTOMERS_TABLE)) {
+            assertEquals("store", types.get("store:" + store), store);
+        }
+        for (String topic : new PipelineTopics().bronze()) {
+            assertEquals("topic", types.get("topic:" + topic), topic);
+        }
+        assertEquals(Set.of("source", "processor", "sink", "store", "topic"), new TreeSet<>(types.values()));
+        for (JsonNode edge : graph.get("edges")) {
+            assertTrue(types.containsKey(edge.get("from").asText()) && types.containsKey(edge.get("to").asText()),
+                    "edge between known nodes: " + edge);
+        }
+        assertTrue(reachable(graph, "topic:bronze.pg.orders").contains("store:" + StoreNames.CUSTOMER_TOTALS),
+                "bronze orders lead to customer totals through silver");
+    }
+
+    @Test
+    void theOverviewReportsEachPartEvenWhenConnectIsDown() {
+        JsonNode status = app.json("/api/status");
+        assertEquals("status-it", status.get("applicationId").asText());
+        JsonNode self = status.get("instances").get(0);
+        assertEquals(app.authority(), self.get("instance").asText());
+        assertEquals("RUNNING", self.get("state").asText());
+        assertEquals(List.of(0, 1, 2), ints(self.get("stores").get(StoreNames.CUSTOMER_TOTALS).get("active")),
+                "a single instance serves every partition");
+        assertFalse(status.get("connectors").get("available").asBoolean());
+        assertTrue(status.get("connectors").get("error").asText().startsWith("Kafka Connect"),
+                status.get("connectors").toString());
+        assertFalse(status.get("compaction").get("enabled").asBoolean());
+        assertEquals(1, app.json("/api/status/instances").size());
+    }
+
+    @Test
+    void probesAndMetricsAreServed() {
+        assertEquals(200, app.get("/health/liveness").statusCode());
+        HttpResponse<String> ready = app.get("/health/readiness");
+        assertEquals(200, ready.statusCode());
+        assertTrue(ready.body().contains("kafkaStreamsReady"), ready.body());
+        String metrics = app.get("/prometheus").body();
+        for (String name : List.of("kafka_stream_thread_process_total", "kafka_consumer_fetch_manager_records_consumed_total",
+                "kafka_producer_record_send_total", "sluice_records_in_total")) {
+            assertTrue(metrics.lines().anyMatch(line -> line.startsWith(name)), name + " exported");
+        }
+    }
+
+    private static Set<String> reachable(JsonNode graph, String from) {
+        Map<String, List<String>> next = new HashMap<>();
+        graph.get("edges").forEach(edge -> next.computeIfAbsent(edge.get("from").asText(), k -> new ArrayList<>())
+                .add(edge.get("to").asText()));
+        Set<String> seen = new TreeSet<>();
+        List<String> todo = new ArrayList<>(List.of(from));
+        while (!todo.isEmpty()) {
+            String node = todo.remove(todo.size() - 1);
+            if (seen.add(node)) {
+                todo.addAll(next.getOrDefault(node, List.of()));
+            }
+        }
+        return seen;
+    }
+
+    private static List<Integer> ints(JsonNode array) {
+        List<Integer> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asInt()));
+        return values;
+    }
+
+    /** Good, invalid and undecodable user events; returns topic/partition/offset of those to be dead-lettered. */
+    private static Set<String> produce(KafkaBroker kafka, RegistryServer registry, PipelineTopics topics)
+            throws Exception {
+        BronzeRecords bronze = new BronzeRecords(registry.registryV2Url());
+        String topic = topics.getUserEvents();
+        Instant now = Instant.now();
+        List<Future<RecordMetadata>> bad = new ArrayList<>();
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < GOOD + INVALID; i++) {
+                String user = "user-" + i % 5;
+                boolean invalid = i >= GOOD;
+                Map<String, Object> row = new HashMap<>(Map.of("event_id", "status-e" + i, "event_type",
+                        invalid ? "teleport" : "page_view", "user_id", user, "page", "/account/" + PII,
+                        "occurred_at", now.minusSeconds(60 - i)));
+                Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic,
+                        user.getBytes(StandardCharsets.UTF_8), bronze.value(topic, BronzeSchemas.USER_EVENT, row)));
+                if (invalid) {
+                    bad.add(sent);
+                }
+            }
+            for (int i = 0; i < UNDECODABLE; i++) {
+                bad.add(producer.send(new ProducerRecord<>(topic, ("user-" + i).getBytes(StandardCharsets.UTF_8),
+                        ("{\"email\":\"" + PII + "\"}").getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        Set<String> sources = new TreeSet<>();
+        for (Future<RecordMetadata> send : bad) {
+            RecordMetadata m = send.get();
+            sources.add(m.topic() + "/" + m.partition() + "/" + m.offset());
+        }
+        return sources;
+    }
+}
