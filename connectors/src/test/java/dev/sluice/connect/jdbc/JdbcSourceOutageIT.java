@@ -97,12 +97,7 @@ class JdbcSourceOutageIT {
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
 
-            // Cut the database off while the task's cursor is open between two fetches, i.e. in the middle of
-            // the result. Nothing is awaited in between: the cut may even drop the very first batch.
-            Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
-            proxy.cutOff();
-            Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
-            proxy.restore();
+            cutOffMidResult(postgres, proxy, table);
 
             execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
             List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
@@ -134,10 +129,7 @@ class JdbcSourceOutageIT {
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
 
-            Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
-            proxy.cutOff();
-            Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
-            proxy.restore();
+            cutOffMidResult(postgres, proxy, table);
 
             records.awaitUntil("every row", TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct().count()
                     >= total);
@@ -153,6 +145,18 @@ class JdbcSourceOutageIT {
             assertTrue(repeatedTimestamps.size() <= 1, "repeats are the rows of one timestamp: " + repeatedTimestamps);
             assertTrue(copies.values().stream().allMatch(n -> n <= 2), "no row more than twice");
         }
+    }
+
+    /**
+     * Cuts the database off while the task's query of {@code table} is open between two fetches, i.e. in the middle
+     * of its result, and restores it once the task has tried to reconnect. Nothing is awaited in between: the cut
+     * may even drop the very first batch.
+     */
+    private static void cutOffMidResult(PostgresServer postgres, TcpProxy proxy, String table) {
+        Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
+        proxy.cutOff();
+        Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
+        proxy.restore();
     }
 
     /**
