@@ -1,5 +1,6 @@
 package dev.sluice.embedded;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,8 +55,44 @@ public final class RegistryServer implements AutoCloseable {
         jvm.awaitReady(START_TIMEOUT, () -> HTTP.send(HttpRequest.newBuilder(URI.create(url
                 + "/apis/ccompat/v7/subjects")).timeout(Duration.ofSeconds(2)).GET().build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        RegistryServer server = new RegistryServer(jvm, url);
+        try {
+            server.createIdSequences();
+        } catch (RuntimeException e) {
+            jvm.close();
+            throw e;
+        }
         LOG.info("schema registry up url={} dir={}", url, dir);
-        return new RegistryServer(jvm, url);
+        return server;
+    }
+
+    /**
+     * Registers and permanently deletes a throw-away schema, so that the registry's id sequences exist before
+     * clients arrive. Apicurio 2.4 creates a sequence on first use with an INSERT, and two first registrations at
+     * once (two connectors starting together) collide on H2: one fails with a 500, which fails a connector's task.
+     */
+    private void createIdSequences() {
+        String subject = ccompatUrl() + "/subjects/_sluice-registry-warmup";
+        try {
+            HttpResponse<String> registered = HTTP.send(HttpRequest.newBuilder(URI.create(subject + "/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"\\\"string\\\"\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (registered.statusCode() != 200) {
+                throw new ComponentStartException(COMPONENT, "warm-up registration answered "
+                        + registered.statusCode() + ": " + registered.body(), process.logFile(), null);
+            }
+            for (String query : new String[] {"", "?permanent=true"}) {
+                HTTP.send(HttpRequest.newBuilder(URI.create(subject + query)).DELETE().build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (IOException e) {
+            throw new ComponentStartException(COMPONENT, "warm-up registration failed: " + e.getMessage(),
+                    process.logFile(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComponentStartException(COMPONENT, "interrupted during warm-up", process.logFile(), e);
+        }
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:8081}. */
