@@ -19,7 +19,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param error        why it could not be asked
  * @param threads      its stream threads with their tasks
  * @param stores       per gold store, the partitions it holds (active and standby)
- * @param recordsIn    bronze records it has read since it started (attempts: a retry counts again)
+ * @param recordsIn    records its decoding stages read (bronze, and silver for gold) since it started (attempts:
+ *                     a retry counts again)
  * @param deadLetters  dead letters it has written since it started (attempts)
  */
 @Serdeable
