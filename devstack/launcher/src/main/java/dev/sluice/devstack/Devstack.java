@@ -130,7 +130,7 @@ public final class Devstack implements AutoCloseable {
             endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
 
             if (settings.generator()) {
-                generator = track(DataGenerator.start(postgres, kafka.bootstrapServers(), registry.registryV2Url(),
+                generator = track(DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB), kafka.bootstrapServers(), registry.registryV2Url(),
                         DemoConnectors.USER_EVENTS_TOPIC, settings.shopOpsPerSecond(), settings.eventsPerSecond(),
                         settings.badRatio()));
                 endpoints.put("data generator", String.format("%.0f shop changes/s, %.0f user_events/s, %.0f%% bad",

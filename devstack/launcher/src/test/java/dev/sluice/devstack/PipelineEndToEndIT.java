@@ -78,8 +78,9 @@ class PipelineEndToEndIT {
         kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
         try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), kafka, registry)) {
-            try (DataGenerator generator = DataGenerator.start(postgres, kafka.bootstrapServers(),
-                    registry.registryV2Url(), DemoConnectors.USER_EVENTS_TOPIC, 25, 25, 0.1)) {
+            try (DataGenerator generator = DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB),
+                    kafka.bootstrapServers(), registry.registryV2Url(), DemoConnectors.USER_EVENTS_TOPIC, 25, 25,
+                    0.1)) {
                 Await.until("generated changes and events", TIMEOUT,
                         () -> generator.shopChanges() >= 150 && generator.eventsSent() >= 150);
             }

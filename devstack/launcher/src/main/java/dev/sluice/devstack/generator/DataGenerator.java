@@ -7,8 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sluice.embedded.PostgresServer;
-
 /**
  * Keeps the demo domain moving: inserts, updates and deletes rows of the shop database (captured by CDC) and
  * produces user events to Kafka, each at its own rate, with a configurable share of deliberately bad records.
@@ -32,13 +30,14 @@ public final class DataGenerator implements AutoCloseable {
     /**
      * Starts generating.
      *
+     * @param shop connections to the shop database
      * @param shopOpsPerSecond row changes per second in the shop database
      * @param eventsPerSecond user events per second
      * @param badRatio share (0..1) of records that are deliberately bad
      */
-    public static DataGenerator start(PostgresServer postgres, String bootstrapServers, String registryUrl,
+    public static DataGenerator start(ShopDatabase shop, String bootstrapServers, String registryUrl,
             String userEventsTopic, double shopOpsPerSecond, double eventsPerSecond, double badRatio) {
-        ShopActivity shop = new ShopActivity(postgres, badRatio, System.nanoTime());
+        ShopActivity activity = new ShopActivity(shop, badRatio, System.nanoTime());
         UserEventStream events = new UserEventStream(bootstrapServers, registryUrl, userEventsTopic, badRatio,
                 System.nanoTime());
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -46,13 +45,13 @@ public final class DataGenerator implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleAtFixedRate(new Paced(shopOpsPerSecond, shop::step, "shop"), 0, TICK_MS,
+        scheduler.scheduleAtFixedRate(new Paced(shopOpsPerSecond, activity::step, "shop"), 0, TICK_MS,
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(new Paced(eventsPerSecond, events::step, "user_events"), 0, TICK_MS,
                 TimeUnit.MILLISECONDS);
         LOG.info("data generator started shopOpsPerSecond={} eventsPerSecond={} badRatio={}", shopOpsPerSecond,
                 eventsPerSecond, badRatio);
-        return new DataGenerator(scheduler, shop, events);
+        return new DataGenerator(scheduler, activity, events);
     }
 
     /** Records produced so far, good and bad, for the status line and tests. */

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.sluice.embedded.PostgresServer;
-
 /**
  * Row changes in the shop database, as a busy web shop would make them: new customers, orders with items, order
  * status changes, price changes and deletions of cancelled orders. A share of changes is deliberately bad for
@@ -27,14 +25,14 @@ final class ShopActivity implements AutoCloseable {
     private static final List<String> HOSTILE = List.of("../../etc/passwd", "a/b\\c", "'; DROP TABLE orders; --",
             "line\nbreak", "nul\u0000byte", "emoji \uD83D\uDE80", "%2e%2e%2f", "x".repeat(10_000));
 
-    private final PostgresServer postgres;
+    private final ShopDatabase database;
     private final double badRatio;
     private final Random random;
     private final AtomicLong changes = new AtomicLong();
     private Connection connection;
 
-    ShopActivity(PostgresServer postgres, double badRatio, long seed) {
-        this.postgres = postgres;
+    ShopActivity(ShopDatabase database, double badRatio, long seed) {
+        this.database = database;
         this.badRatio = badRatio;
         this.random = new Random(seed);
     }
@@ -178,7 +176,7 @@ final class ShopActivity implements AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = postgres.connect(PostgresServer.SHOP_DB);
+            connection = database.connect();
             connection.setAutoCommit(false);
         }
         return connection;
