@@ -3,6 +3,7 @@
 #   sluice/streams-app:<tag>      streams-app (docker-compose and Kubernetes)
 #   sluice/connect:<tag>          Kafka Connect worker with the plugins, on apache/kafka (docker-compose)
 #   sluice/connect-strimzi:<tag>  the same plugins on Strimzi's Kafka image (Kubernetes, KafkaConnect.spec.image)
+#   sluice/generator:<tag>        the demo data generator (docker-compose)
 # Usage: docker/build-images.sh [tag]   (default: the project version). Push them with docker push when the
 # cluster pulls from a registry. Needs JDK 17 and Docker; the Maven steps need no Docker.
 set -euo pipefail
@@ -18,4 +19,5 @@ strimzi_base=quay.io/strimzi/kafka:1.2.0-kafka-4.3.1
 docker build -t "sluice/streams-app:${tag}" docker/streams-app
 docker build -t "sluice/connect:${tag}" docker/connect
 docker build --build-arg "BASE_IMAGE=${strimzi_base}" -t "sluice/connect-strimzi:${tag}" docker/connect
-echo "built sluice/streams-app:${tag} sluice/connect:${tag} sluice/connect-strimzi:${tag}"
+docker build -t "sluice/generator:${tag}" docker/generator
+echo "built sluice/streams-app:${tag} sluice/connect:${tag} sluice/connect-strimzi:${tag} sluice/generator:${tag}"
