@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * docker-compose.yml holds together: dependencies exist and are health-checked, every variable has a value in
  * .env.example (and no secret is written inline), mounted files exist, streams-app can run as several replicas
- * and reads every variable it is given, its health check asks a path it serves, and the demo connectors render
+ * and reads every variable it is given, its health check asks a path it serves, the data generator gets the
+ * variables it requires and only ones it reads, and the demo connectors render
  * from their templates with credentials the Connect worker can resolve. Syntax and schema are checked by
  * {@code docker-compose --env-file .env.example -f docker-compose.yml config -q} in .ci/run.
  */
@@ -146,6 +147,39 @@ class ComposeFileTest {
         problems.check(path != null && APP.servedGetPaths(env).contains(path), where, "healthcheck " + test
                 + " must call /app/bin/healthcheck.sh with a path the app serves: " + APP.servedGetPaths(env));
         problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void generatorGetsEveryVariableItNeedsAndOnlyOnesItReads() {
+        Problems problems = new Problems();
+        String where = "service generator";
+        Map<String, Object> service = Tree.map(SERVICES, "generator");
+        problems.check(!service.isEmpty(), "docker-compose.yml", "no service generator");
+        problems.check(Images.name(String.valueOf(Tree.text(service, "image"))).equals(Generator.IMAGE), where,
+                "image is not " + Generator.IMAGE);
+        Map<String, String> variables = Generator.variables();
+        Map<String, String> env = environment(service);
+        env.keySet().forEach(key -> problems.check(variables.containsKey(key)
+                || Generator.ENTRYPOINT_VARIABLES.contains(key), where, "sets " + key + ", which the generator "
+                + "does not read (GeneratorSettings.VARIABLES: " + variables.keySet() + ")"));
+        variables.forEach((key, fallback) -> problems.check(fallback != null || env.containsKey(key), where,
+                "does not set " + key + ", which the generator requires"));
+        for (String dependency : List.of("postgres", "kafka", "registry")) {
+            problems.check("service_healthy".equals(Tree.text(service, "depends_on", dependency, "condition")),
+                    where, "must wait for " + dependency + " to be healthy");
+        }
+        List<Object> test = Tree.list(service, "healthcheck", "test");
+        problems.check(test.size() > 1 && "/app/bin/healthcheck.sh".equals(String.valueOf(test.get(1))), where,
+                "healthcheck " + test + " must call /app/bin/healthcheck.sh");
+        Matcher heartbeat = Pattern.compile("(?m)^ENV ([A-Z_]+)=").matcher(
+                Repository.read(Repository.path("docker/generator/Dockerfile")));
+        problems.check(heartbeat.find() && heartbeat.group(1).equals("SLUICE_GEN_HEARTBEAT_FILE")
+                && variables.containsKey(heartbeat.group(1)), "docker/generator/Dockerfile", "must set "
+                + "SLUICE_GEN_HEARTBEAT_FILE, the file healthcheck.sh checks");
+        String docs = Repository.read(Repository.path("docs/deploy.md"));
+        variables.keySet().forEach(key -> problems.check(docs.contains("`" + key + "`"), "docs/deploy.md",
+                "does not document the generator's variable " + key));
+        problems.assertNone("docker-compose.yml generator");
     }
 
     @Test

@@ -54,7 +54,7 @@ class ContainerImagesTest {
     @Test
     void dockerfilesCopyWhatTheirContextBuildProducesOrWhatExists() {
         Problems problems = new Problems();
-        for (String image : List.of("streams-app", "connect")) {
+        for (String image : List.of("streams-app", "connect", "generator")) {
             Path context = Repository.path("docker/" + image);
             Path dockerfile = context.resolve("Dockerfile");
             String where = Repository.relative(dockerfile);
@@ -104,6 +104,28 @@ class ContainerImagesTest {
                 .contains("ENTRYPOINT [\"/app/bin/entrypoint.sh\"]"), "docker/streams-app/Dockerfile",
                 "does not start entrypoint.sh");
         problems.assertNone("entrypoint");
+    }
+
+    @Test
+    void generatorEntrypointStartsItsMainClass() {
+        Problems problems = new Problems();
+        String entrypoint = Repository.read(Repository.path("docker/generator/entrypoint.sh"));
+        Matcher main = MAIN_CLASS.matcher(entrypoint);
+        problems.check(main.find() && main.group(1).equals(Generator.MAIN_CLASS), "docker/generator/entrypoint.sh",
+                "does not start " + Generator.MAIN_CLASS);
+        Path source = Generator.source(Generator.MAIN_CLASS);
+        problems.check(Files.isRegularFile(source) && Repository.read(source)
+                .contains("public static void main(String[] args)"), Repository.relative(source),
+                "has no public static void main(String[] args)");
+        problems.check(entrypoint.contains("exec java"), "docker/generator/entrypoint.sh",
+                "must exec java, so that SIGTERM reaches the JVM and its shutdown hook stops the generator");
+        String dockerfile = Repository.read(Repository.path("docker/generator/Dockerfile"));
+        problems.check(dockerfile.contains("ENTRYPOINT [\"/app/bin/entrypoint.sh\"]"), "docker/generator/Dockerfile",
+                "does not start entrypoint.sh");
+        String pom = Repository.read(Repository.path("docker/generator/pom.xml"));
+        problems.check(pom.contains("<artifactId>sluice-devstack</artifactId>"), "docker/generator/pom.xml",
+                "does not copy the launcher's jar, which holds " + Generator.MAIN_CLASS);
+        problems.assertNone("generator entrypoint");
     }
 
     @Test
