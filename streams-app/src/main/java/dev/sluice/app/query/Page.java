@@ -17,6 +17,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@Schema(name = "Page")
+@Schema(description = "One page of a key-range query")
 public record Page<T>(List<T> items, @Nullable String next) {
 }

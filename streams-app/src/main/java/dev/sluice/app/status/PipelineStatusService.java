@@ -54,6 +54,7 @@ public class PipelineStatusService {
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
     private final ExecutorService blocking;
+    private CompletableFuture<PipelineStatus.Connectors> connectCall;
 
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorService connectors, CompactionRuns compaction,
@@ -70,12 +71,23 @@ public class PipelineStatusService {
     }
 
     public PipelineStatus status() {
-        CompletableFuture<PipelineStatus.Connectors> connect = CompletableFuture.supplyAsync(
-                () -> new PipelineStatus.Connectors(true, null, connectors.list()), blocking);
+        CompletableFuture<PipelineStatus.Connectors> connect = connectorsCall();
         List<InstanceView> instances = instances();
         ConsumerLag.LagView lags = lag.lag();
         return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
                 deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction());
+    }
+
+    /**
+     * The connectors from Kafka Connect, one call at a time: a Connect that hangs (up to its request timeout) is not
+     * asked again by every status poll meanwhile, each holding a thread.
+     */
+    private synchronized CompletableFuture<PipelineStatus.Connectors> connectorsCall() {
+        if (connectCall == null || connectCall.isDone()) {
+            connectCall = CompletableFuture.supplyAsync(() -> new PipelineStatus.Connectors(true, null,
+                    connectors.list()), blocking);
+        }
+        return connectCall;
     }
 
     /** This instance, from its own metadata. */
@@ -143,7 +155,6 @@ public class PipelineStatusService {
         try {
             return connect.get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            connect.cancel(true);
             return new PipelineStatus.Connectors(false, "Kafka Connect did not answer within "
                     + CONNECT_WAIT_SECONDS + " s", List.of());
         } catch (java.util.concurrent.ExecutionException e) {

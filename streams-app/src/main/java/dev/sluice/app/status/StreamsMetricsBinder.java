@@ -10,8 +10,8 @@ import jakarta.annotation.PreDestroy;
 /**
  * Binds every metric of the Kafka Streams instance and of its embedded consumers, producers and admin client to
  * Micrometer, with all their tags (thread, task, processor, store, topic, partition), so that Prometheus gets e.g.
- * {@code kafka_stream_thread_process_total{thread_id}}, {@code kafka_stream_state_*{store_id}} and
- * {@code kafka_consumer_fetch_manager_records_lag{topic,partition}}. Micronaut's own Kafka Streams reporter keeps
+ * {@code kafka_stream_thread_process_total{thread_id}}, {@code kafka_stream_task_process_total{task_id}} and
+ * {@code kafka_stream_state_put_rate{task_id,rocksdb_state_id}}. Micronaut's own Kafka Streams reporter keeps
  * only the client id, topic and node id, so metrics of the same name on different threads, tasks and stores collide
  * and most are dropped; it is switched off in application.yml. New metrics (tasks assigned later) are picked up
  * within a minute.

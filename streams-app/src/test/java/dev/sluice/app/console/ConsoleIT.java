@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,11 +58,13 @@ class ConsoleIT {
         Optional<Path> chromedriver = executable("chromedriver");
         Assumptions.assumeTrue(chromium.isPresent() && chromedriver.isPresent(),
                 "headless Chromium not installed: apt-get install -y chromium chromium-driver");
-        try (AppInstance app = AppInstance.start(kafka, registry, "console-it",
-                Map.of("sluice.connect.url", connect.restUrl()))) {
-            GoldData.Expected expected = GoldData.produce(kafka, registry.url(), new PipelineTopics(), 5, 4, 12, 3,
+        PipelineTopics topics = AppInstance.topics("console-it");
+        Map<String, Object> settings = new HashMap<>(AppInstance.settings(topics));
+        settings.put("sluice.connect.url", connect.restUrl());
+        try (AppInstance app = AppInstance.start(kafka, registry, "console-it", settings)) {
+            GoldData.Expected expected = GoldData.produce(kafka, registry.url(), topics, 5, 4, 12, 3,
                     Instant.now().minusSeconds(90));
-            deadLetter(kafka);
+            deadLetter(kafka, topics);
             String orders = expected.customerOrders.get(2L).toString();
             Await.until("every order of customer 2 in gold", TIMEOUT,
                     () -> app.get("/api/stores/customer-totals/2").body().contains("\"orderCount\":" + orders + ","));
@@ -130,11 +133,11 @@ class ConsoleIT {
     }
 
     /** An undecodable user event whose bytes hold personal data: a dead letter the page must not show. */
-    private static void deadLetter(KafkaBroker kafka) {
+    private static void deadLetter(KafkaBroker kafka, PipelineTopics topics) {
         Properties props = kafka.clientProperties();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(new PipelineTopics().getUserEvents(),
+            producer.send(new ProducerRecord<>(topics.getUserEvents(),
                     "user-1".getBytes(StandardCharsets.UTF_8),
                     ("{\"email\":\"" + PII + "\"}").getBytes(StandardCharsets.UTF_8)));
         }

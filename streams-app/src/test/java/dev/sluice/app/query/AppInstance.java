@@ -15,6 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;
@@ -69,6 +70,58 @@ public final class AppInstance implements AutoCloseable {
         return instance;
     }
 
+    /**
+     * Topic names of their own for a test ({@code <prefix>.bronze...}, {@code <prefix>.silver...}, ...): test classes
+     * share one broker, and an application reads its input topics from the beginning. Dead-letter topics are
+     * {@code dlq.<stage>} whatever the settings.
+     */
+    public static PipelineTopics topics(String prefix) {
+        PipelineTopics t = new PipelineTopics();
+        t.setCustomers(prefix + "." + t.getCustomers());
+        t.setProducts(prefix + "." + t.getProducts());
+        t.setOrders(prefix + "." + t.getOrders());
+        t.setOrderItems(prefix + "." + t.getOrderItems());
+        t.setExchangeRates(prefix + "." + t.getExchangeRates());
+        t.setProductCatalog(prefix + "." + t.getProductCatalog());
+        t.setUserEvents(prefix + "." + t.getUserEvents());
+        t.setSilverCustomers(prefix + "." + t.getSilverCustomers());
+        t.setSilverProducts(prefix + "." + t.getSilverProducts());
+        t.setSilverExchangeRates(prefix + "." + t.getSilverExchangeRates());
+        t.setSilverProductCatalog(prefix + "." + t.getSilverProductCatalog());
+        t.setSilverOrders(prefix + "." + t.getSilverOrders());
+        t.setSilverOrderLines(prefix + "." + t.getSilverOrderLines());
+        t.setSilverUserEvents(prefix + "." + t.getSilverUserEvents());
+        t.setGoldProductRevenueHourly(prefix + "." + t.getGoldProductRevenueHourly());
+        t.setGoldRegionRevenueDaily(prefix + "." + t.getGoldRegionRevenueDaily());
+        t.setGoldCustomerTotals(prefix + "." + t.getGoldCustomerTotals());
+        t.setGoldUserSessions(prefix + "." + t.getGoldUserSessions());
+        return t;
+    }
+
+    /** The settings that give an instance the topic names of {@code t}. */
+    public static Map<String, Object> settings(PipelineTopics t) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("sluice.topics.customers", t.getCustomers());
+        settings.put("sluice.topics.products", t.getProducts());
+        settings.put("sluice.topics.orders", t.getOrders());
+        settings.put("sluice.topics.order-items", t.getOrderItems());
+        settings.put("sluice.topics.exchange-rates", t.getExchangeRates());
+        settings.put("sluice.topics.product-catalog", t.getProductCatalog());
+        settings.put("sluice.topics.user-events", t.getUserEvents());
+        settings.put("sluice.topics.silver-customers", t.getSilverCustomers());
+        settings.put("sluice.topics.silver-products", t.getSilverProducts());
+        settings.put("sluice.topics.silver-exchange-rates", t.getSilverExchangeRates());
+        settings.put("sluice.topics.silver-product-catalog", t.getSilverProductCatalog());
+        settings.put("sluice.topics.silver-orders", t.getSilverOrders());
+        settings.put("sluice.topics.silver-order-lines", t.getSilverOrderLines());
+        settings.put("sluice.topics.silver-user-events", t.getSilverUserEvents());
+        settings.put("sluice.topics.gold-product-revenue-hourly", t.getGoldProductRevenueHourly());
+        settings.put("sluice.topics.gold-region-revenue-daily", t.getGoldRegionRevenueDaily());
+        settings.put("sluice.topics.gold-customer-totals", t.getGoldCustomerTotals());
+        settings.put("sluice.topics.gold-user-sessions", t.getGoldUserSessions());
+        return settings;
+    }
+
     /** {@code host:port}, as this instance names itself to the others. */
     public String authority() {
         return authority;
@@ -108,9 +161,12 @@ public final class AppInstance implements AutoCloseable {
         }
     }
 
+    /** Stops the instance (without leaving the group: the others notice after the session timeout); idempotent. */
     @Override
     public void close() {
-        server.getApplicationContext().close();
+        if (server.getApplicationContext().isRunning()) {
+            server.getApplicationContext().close();
+        }
     }
 
     private static int freePort() throws IOException {

@@ -52,8 +52,9 @@ class QueryAcrossInstancesIT {
     @Test
     void everyKeyIsAnsweredByEitherInstanceAndByTheSurvivorAfterARebalance(KafkaBroker kafka,
             RegistryServer registry) throws Exception {
-        Map<String, Object> settings = Map.of("kafka.streams.default.num.standby.replicas", "1");
-        PipelineTopics topics = new PipelineTopics();
+        PipelineTopics topics = AppInstance.topics("query-it");
+        Map<String, Object> settings = new java.util.HashMap<>(AppInstance.settings(topics));
+        settings.put("kafka.streams.default.num.standby.replicas", "1");
         try (AppInstance a = AppInstance.start(kafka, registry, "query-it", settings);
                 AppInstance b = AppInstance.start(kafka, registry, "query-it", settings)) {
             Await.until("both instances hold partitions of every gold store", TIMEOUT,
@@ -84,6 +85,16 @@ class QueryAcrossInstancesIT {
             JsonNode topA = a.json("/api/stores/product-revenue-hourly/top?n=5&hour=" + encode(hour));
             assertEquals(topA, b.json("/api/stores/product-revenue-hourly/top?n=5&hour=" + encode(hour)));
             assertEquals(expectedTop(a, hour, 5), names(topA.get("products")), "top 5 of " + hour);
+
+            JsonNode instances = a.json("/api/status/instances");
+            assertEquals(2, instances.size(), "each instance as it reports itself: " + instances);
+            Set<Integer> customerPartitions = new TreeSet<>();
+            for (JsonNode instance : instances) {
+                assertEquals("RUNNING", instance.get("state").asText(), instance.toString());
+                instance.get("stores").get("customer-totals").get("active")
+                        .forEach(partition -> customerPartitions.add(partition.asInt()));
+            }
+            assertEquals(Set.of(0, 1, 2), customerPartitions, "every partition served by one of them");
 
             b.close();
             List<String> unavailable = new ArrayList<>();
