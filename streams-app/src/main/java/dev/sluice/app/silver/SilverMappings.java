@@ -2,6 +2,8 @@ package dev.sluice.app.silver;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.apache.avro.generic.GenericRecord;
 
@@ -28,182 +30,109 @@ public final class SilverMappings {
     }
 
     public static SilverMapping<Customer> customers(PiiPolicy pii) {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "id");
-            }
-
-            @Override
-            public Customer value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                return Customer.newBuilder()
-                        .setCustomerId(FieldValues.longValue(v, "id"))
-                        .setEmail(pii.email(FieldValues.string(v, "email")))
-                        .setFullName(pii.fullName(FieldValues.string(v, "full_name")))
-                        .setRegion(FieldValues.string(v, "region"))
-                        .setCountry(FieldValues.string(v, "country"))
-                        .setCreatedAt(millis(FieldValues.timestamp(v, "created_at")))
-                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                        .setDeleted(deleted(v))
-                        .setOp(op(v))
-                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                        .setSourceTs(sourceTs(v))
-                        .build();
-            }
-        };
+        return keyedBy("id", v -> Customer.newBuilder()
+                .setCustomerId(FieldValues.longValue(v, "id"))
+                .setEmail(pii.email(FieldValues.string(v, "email")))
+                .setFullName(pii.fullName(FieldValues.string(v, "full_name")))
+                .setRegion(FieldValues.string(v, "region"))
+                .setCountry(FieldValues.string(v, "country"))
+                .setCreatedAt(millis(FieldValues.timestamp(v, "created_at")))
+                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                .setDeleted(deleted(v))
+                .setOp(op(v))
+                .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                .setSourceTs(sourceTs(v))
+                .build());
     }
 
     public static SilverMapping<Product> products() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "id");
-            }
-
-            @Override
-            public Product value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                return Product.newBuilder()
-                        .setProductId(FieldValues.longValue(v, "id"))
-                        .setSku(FieldValues.string(v, "sku"))
-                        .setName(FieldValues.string(v, "name"))
-                        .setCategory(FieldValues.string(v, "category"))
-                        .setPrice(Money.price(FieldValues.decimal(v, "price")))
-                        .setCurrency(FieldValues.string(v, "currency"))
-                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                        .setDeleted(deleted(v))
-                        .setOp(op(v))
-                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                        .setSourceTs(sourceTs(v))
-                        .build();
-            }
-        };
+        return keyedBy("id", v -> Product.newBuilder()
+                .setProductId(FieldValues.longValue(v, "id"))
+                .setSku(FieldValues.string(v, "sku"))
+                .setName(FieldValues.string(v, "name"))
+                .setCategory(FieldValues.string(v, "category"))
+                .setPrice(Money.price(FieldValues.decimal(v, "price")))
+                .setCurrency(FieldValues.string(v, "currency"))
+                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                .setDeleted(deleted(v))
+                .setOp(op(v))
+                .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                .setSourceTs(sourceTs(v))
+                .build());
     }
 
     public static SilverMapping<ExchangeRate> exchangeRates() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "id");
-            }
-
-            @Override
-            public ExchangeRate value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                return ExchangeRate.newBuilder()
-                        .setRateId(FieldValues.longValue(v, "id"))
-                        .setCurrency(FieldValues.string(v, "currency"))
-                        .setRateToEur(Money.rate(FieldValues.decimal(v, "rate_to_eur")))
-                        .setValidFrom(millis(FieldValues.timestamp(v, "valid_from")))
-                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                        .build();
-            }
-        };
+        return keyedBy("id", v -> ExchangeRate.newBuilder()
+                .setRateId(FieldValues.longValue(v, "id"))
+                .setCurrency(FieldValues.string(v, "currency"))
+                .setRateToEur(Money.rate(FieldValues.decimal(v, "rate_to_eur")))
+                .setValidFrom(millis(FieldValues.timestamp(v, "valid_from")))
+                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                .build());
     }
 
     public static SilverMapping<ProductCatalogEntry> productCatalog() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "id");
-            }
-
-            @Override
-            public ProductCatalogEntry value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                return ProductCatalogEntry.newBuilder()
-                        .setCatalogId(FieldValues.longValue(v, "id"))
-                        .setSku(FieldValues.string(v, "sku"))
-                        .setSupplier(FieldValues.string(v, "supplier"))
-                        .setWeightGrams(FieldValues.intValue(v, "weight_grams"))
-                        .setDescription(FieldValues.string(v, "description"))
-                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                        .build();
-            }
-        };
+        return keyedBy("id", v -> ProductCatalogEntry.newBuilder()
+                .setCatalogId(FieldValues.longValue(v, "id"))
+                .setSku(FieldValues.string(v, "sku"))
+                .setSupplier(FieldValues.string(v, "supplier"))
+                .setWeightGrams(FieldValues.intValue(v, "weight_grams"))
+                .setDescription(FieldValues.string(v, "description"))
+                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                .build());
     }
 
     public static SilverMapping<CleanUserEvent> userEvents() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return Objects.toString(record.key());
-            }
-
-            @Override
-            public CleanUserEvent value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                return CleanUserEvent.newBuilder()
-                        .setEventId(FieldValues.string(v, "event_id"))
-                        .setEventType(FieldValues.string(v, "event_type"))
-                        .setUserId(FieldValues.string(v, "user_id"))
-                        .setSessionId(FieldValues.string(v, "session_id"))
-                        .setProductId(FieldValues.longValue(v, "product_id"))
-                        .setQuantity(FieldValues.intValue(v, "quantity"))
-                        .setPage(FieldValues.string(v, "page"))
-                        .setOccurredAt(millis(FieldValues.timestamp(v, "occurred_at")))
-                        .setReceivedAt(Instant.ofEpochMilli(timestamp))
-                        .build();
-            }
-        };
+        return mapping(record -> Objects.toString(record.key()), (v, timestamp) -> CleanUserEvent.newBuilder()
+                .setEventId(FieldValues.string(v, "event_id"))
+                .setEventType(FieldValues.string(v, "event_type"))
+                .setUserId(FieldValues.string(v, "user_id"))
+                .setSessionId(FieldValues.string(v, "session_id"))
+                .setProductId(FieldValues.longValue(v, "product_id"))
+                .setQuantity(FieldValues.intValue(v, "quantity"))
+                .setPage(FieldValues.string(v, "page"))
+                .setOccurredAt(millis(FieldValues.timestamp(v, "occurred_at")))
+                .setReceivedAt(Instant.ofEpochMilli(timestamp))
+                .build());
     }
 
     /** Orders keyed by order id, on their way to the enrichment. */
     public static SilverMapping<OrderEvent> orders() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "id");
-            }
-
-            @Override
-            public OrderEvent value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                Order order = Order.newBuilder()
-                        .setOrderId(FieldValues.longValue(v, "id"))
-                        .setCustomerId(FieldValues.longValue(v, "customer_id"))
-                        .setStatus(FieldValues.string(v, "status"))
-                        .setCurrency(FieldValues.string(v, "currency"))
-                        .setTotalAmount(Money.price(FieldValues.decimal(v, "total_amount")))
-                        .setOrderedAt(millis(FieldValues.timestamp(v, "ordered_at")))
-                        .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                        .setDeleted(deleted(v))
-                        .setOp(op(v))
-                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                        .setSourceTs(sourceTs(v))
-                        .build();
-                return OrderEvent.newBuilder().setOrderId(order.getOrderId()).setOrder(order).build();
-            }
-        };
+        return keyedBy("id", v -> {
+            Order order = Order.newBuilder()
+                    .setOrderId(FieldValues.longValue(v, "id"))
+                    .setCustomerId(FieldValues.longValue(v, "customer_id"))
+                    .setStatus(FieldValues.string(v, "status"))
+                    .setCurrency(FieldValues.string(v, "currency"))
+                    .setTotalAmount(Money.price(FieldValues.decimal(v, "total_amount")))
+                    .setOrderedAt(millis(FieldValues.timestamp(v, "ordered_at")))
+                    .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
+                    .setDeleted(deleted(v))
+                    .setOp(op(v))
+                    .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                    .setSourceTs(sourceTs(v))
+                    .build();
+            return OrderEvent.newBuilder().setOrderId(order.getOrderId()).setOrder(order).build();
+        });
     }
 
     /** Order lines keyed by their order's id, so that they meet their order in the enrichment. */
     public static SilverMapping<OrderEvent> orderItems() {
-        return new SilverMapping<>() {
-            @Override
-            public String key(Decoded record) {
-                return keyField(record, "order_id");
-            }
-
-            @Override
-            public OrderEvent value(Decoded record, long timestamp) {
-                GenericRecord v = record.value();
-                OrderItem item = OrderItem.newBuilder()
-                        .setOrderId(FieldValues.longValue(v, "order_id"))
-                        .setLineNo(FieldValues.intValue(v, "line_no"))
-                        .setProductId(FieldValues.longValue(v, "product_id"))
-                        .setQuantity(FieldValues.intValue(v, "quantity"))
-                        .setUnitPrice(Money.price(FieldValues.decimal(v, "unit_price")))
-                        .setDeleted(deleted(v))
-                        .setOp(op(v))
-                        .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                        .setSourceTs(sourceTs(v))
-                        .build();
-                return OrderEvent.newBuilder().setOrderId(item.getOrderId()).setLineNo(item.getLineNo())
-                        .setItem(item).build();
-            }
-        };
+        return keyedBy("order_id", v -> {
+            OrderItem item = OrderItem.newBuilder()
+                    .setOrderId(FieldValues.longValue(v, "order_id"))
+                    .setLineNo(FieldValues.intValue(v, "line_no"))
+                    .setProductId(FieldValues.longValue(v, "product_id"))
+                    .setQuantity(FieldValues.intValue(v, "quantity"))
+                    .setUnitPrice(Money.price(FieldValues.decimal(v, "unit_price")))
+                    .setDeleted(deleted(v))
+                    .setOp(op(v))
+                    .setSourceLsn(FieldValues.longValue(v, "__lsn"))
+                    .setSourceTs(sourceTs(v))
+                    .build();
+            return OrderEvent.newBuilder().setOrderId(item.getOrderId()).setLineNo(item.getLineNo())
+                    .setItem(item).build();
+        });
     }
 
     /** The tombstone of an order line as an internal event: its identity only. */
@@ -217,6 +146,27 @@ public final class SilverMappings {
     public static OrderEvent orderTombstone(Decoded record) {
         GenericRecord key = (GenericRecord) record.key();
         return OrderEvent.newBuilder().setOrderId(FieldValues.longValue(key, "id")).setTombstone(true).build();
+    }
+
+    /** A mapping keyed by the numeric field {@code field} of the bronze key (or of the value, if the key lacks it). */
+    private static <V> SilverMapping<V> keyedBy(String field, Function<GenericRecord, V> value) {
+        return mapping(record -> keyField(record, field), (v, timestamp) -> value.apply(v));
+    }
+
+    /** A mapping from its key and its value function; the value function gets the bronze value and timestamp. */
+    private static <V> SilverMapping<V> mapping(Function<Decoded, String> key,
+            BiFunction<GenericRecord, Long, V> value) {
+        return new SilverMapping<>() {
+            @Override
+            public String key(Decoded record) {
+                return key.apply(record);
+            }
+
+            @Override
+            public V value(Decoded record, long timestamp) {
+                return value.apply(record.value(), timestamp);
+            }
+        };
     }
 
     private static String keyField(Decoded record, String field) {
