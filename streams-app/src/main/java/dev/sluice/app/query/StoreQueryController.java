@@ -3,7 +3,10 @@ package dev.sluice.app.query;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import dev.sluice.app.aggregate.AggregateSettings;
 import dev.sluice.app.aggregate.Windows;
@@ -62,6 +65,15 @@ public class StoreQueryController {
     private static final String CURSOR = "the next cursor of the previous page";
     private static final long HOUR = AggregateSettings.HOUR.toMillis();
 
+    private static final Listing<CustomerTotalsView> CUSTOMER_TOTALS = new Listing<>(GoldStore.CUSTOMER_TOTALS,
+            CustomerTotalsView.class, StoreReads.CUSTOMER_ORDER, StoreReads::cursorOf);
+    private static final Listing<ProductHourView> PRODUCT_HOURS = new Listing<>(GoldStore.PRODUCT_REVENUE_HOURLY,
+            ProductHourView.class, StoreReads.PRODUCT_HOUR_ORDER, StoreReads::cursorOf);
+    private static final Listing<RegionDayView> REGION_DAYS = new Listing<>(GoldStore.REGION_REVENUE_DAILY,
+            RegionDayView.class, StoreReads.REGION_DAY_ORDER, StoreReads::cursorOf);
+    private static final Listing<SessionView> SESSIONS = new Listing<>(GoldStore.USER_SESSIONS, SessionView.class,
+            StoreReads.SESSION_ORDER, StoreReads::cursorOf);
+
     private final StoreQueryService service;
     private final LocalStores local;
     private final JsonMapper json;
@@ -94,10 +106,8 @@ public class StoreQueryController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> customerTotals(HttpRequest<?> request, @PathVariable String customerId) {
         long id = (Long) KeyType.LONG.parse(customerId, "customerId");
-        KeyAnswer<CustomerTotalsView> answer = service.byKey(GoldStore.CUSTOMER_TOTALS, id, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
-                        store -> StoreReads.customer(store, id)));
-        return respond(answer, "no order of customer " + id + " was counted");
+        return byKey(request, GoldStore.CUSTOMER_TOTALS, id, (partition, anyCopy) -> local.customerTotals(partition,
+                anyCopy, store -> StoreReads.customer(store, id)), "no order of customer " + id + " was counted");
     }
 
     @Get("/customer-totals{?keyFrom,keyTo,limit,cursor}")
@@ -111,11 +121,8 @@ public class StoreQueryController {
         int max = limit(limit);
         KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
         Cursor after = cursor(cursor, KeyType.LONG);
-        Gathered<CustomerTotalsView> gathered = service.gather(GoldStore.CUSTOMER_TOTALS, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
-                        store -> StoreReads.customers(store, keys, after, max + 1)),
-                body -> partialPage(body, CustomerTotalsView.class));
-        return page(gathered, gathered.page(StoreReads.CUSTOMER_ORDER, max, StoreReads::cursorOf, KeyType.LONG));
+        return page(request, CUSTOMER_TOTALS, max, (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
+                store -> StoreReads.customers(store, keys, after, max + 1)));
     }
 
     // ---- product-revenue-hourly ------------------------------------------------------------------------------
@@ -132,8 +139,8 @@ public class StoreQueryController {
         }
         long start = Windows.start(TimeRange.instant(hour, "hour"), HOUR);
         int top = number(n, "n", 10, configuration.getMaxTop());
-        Gathered<ProductHourView> gathered = service.gather(GoldStore.PRODUCT_REVENUE_HOURLY, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
+        Gathered<ProductHourView> gathered = gather(request, GoldStore.PRODUCT_REVENUE_HOURLY,
+                (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
                         store -> StoreReads.topProducts(store, start, top)),
                 body -> new Partial<>(this.<TopProducts>read(body, Argument.of(TopProducts.class)).products(),
                         false));
@@ -152,10 +159,9 @@ public class StoreQueryController {
             @Parameter(description = TO) @Nullable @QueryValue String to) {
         long id = (Long) KeyType.LONG.parse(productId, "productId");
         TimeRange range = TimeRange.parse(from, to);
-        KeyAnswer<ProductRevenue> answer = service.byKey(GoldStore.PRODUCT_REVENUE_HOURLY, id, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
-                        store -> productTotals(id, range, StoreReads.productHours(store, id, range))));
-        return respond(answer, null);
+        return byKey(request, GoldStore.PRODUCT_REVENUE_HOURLY, id, (partition, anyCopy) -> local.productRevenue(
+                partition, anyCopy, store -> productTotals(id, range, StoreReads.productHours(store, id, range))),
+                null);
     }
 
     @Get("/product-revenue-hourly{?keyFrom,keyTo,from,to,limit,cursor}")
@@ -173,12 +179,8 @@ public class StoreQueryController {
         KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
         TimeRange range = TimeRange.parse(from, to);
         Cursor after = cursor(cursor, KeyType.LONG);
-        Gathered<ProductHourView> gathered = service.gather(GoldStore.PRODUCT_REVENUE_HOURLY, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
-                        store -> StoreReads.productHourPage(store, keys, range, after, max + 1)),
-                body -> partialPage(body, ProductHourView.class));
-        return page(gathered, gathered.page(StoreReads.PRODUCT_HOUR_ORDER, max, StoreReads::cursorOf,
-                KeyType.LONG));
+        return page(request, PRODUCT_HOURS, max, (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
+                store -> StoreReads.productHourPage(store, keys, range, after, max + 1)));
     }
 
     // ---- region-revenue-daily --------------------------------------------------------------------------------
@@ -193,10 +195,8 @@ public class StoreQueryController {
             @Parameter(description = TO) @Nullable @QueryValue String to) {
         String key = (String) KeyType.STRING.parse(region, "region");
         TimeRange range = TimeRange.parse(from, to);
-        KeyAnswer<RegionRevenue> answer = service.byKey(GoldStore.REGION_REVENUE_DAILY, key, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
-                        store -> regionTotals(key, range, StoreReads.regionDays(store, key, range))));
-        return respond(answer, null);
+        return byKey(request, GoldStore.REGION_REVENUE_DAILY, key, (partition, anyCopy) -> local.regionRevenue(
+                partition, anyCopy, store -> regionTotals(key, range, StoreReads.regionDays(store, key, range))), null);
     }
 
     @Get("/region-revenue-daily{?keyFrom,keyTo,from,to,limit,cursor}")
@@ -214,12 +214,8 @@ public class StoreQueryController {
         KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
         TimeRange range = TimeRange.parse(from, to);
         Cursor after = cursor(cursor, KeyType.STRING);
-        Gathered<RegionDayView> gathered = service.gather(GoldStore.REGION_REVENUE_DAILY, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
-                        store -> StoreReads.regionDayPage(store, keys, range, after, max + 1)),
-                body -> partialPage(body, RegionDayView.class));
-        return page(gathered, gathered.page(StoreReads.REGION_DAY_ORDER, max, StoreReads::cursorOf,
-                KeyType.STRING));
+        return page(request, REGION_DAYS, max, (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
+                store -> StoreReads.regionDayPage(store, keys, range, after, max + 1)));
     }
 
     // ---- user-sessions ---------------------------------------------------------------------------------------
@@ -233,11 +229,9 @@ public class StoreQueryController {
             @Parameter(description = TO) @Nullable @QueryValue String to) {
         String key = (String) KeyType.STRING.parse(userId, "userId");
         TimeRange range = TimeRange.parse(from, to);
-        KeyAnswer<UserSessions> answer = service.byKey(GoldStore.USER_SESSIONS, key, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.userSessions(partition, anyCopy,
-                        store -> new UserSessions(key, range.fromText(), range.toText(),
-                                StoreReads.sessions(store, key, range))));
-        return respond(answer, null);
+        return byKey(request, GoldStore.USER_SESSIONS, key, (partition, anyCopy) -> local.userSessions(partition,
+                anyCopy, store -> new UserSessions(key, range.fromText(), range.toText(),
+                        StoreReads.sessions(store, key, range))), null);
     }
 
     @Get("/user-sessions{?keyFrom,keyTo,from,to,limit,cursor}")
@@ -255,11 +249,8 @@ public class StoreQueryController {
         KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
         TimeRange range = TimeRange.parse(from, to);
         Cursor after = cursor(cursor, KeyType.STRING);
-        Gathered<SessionView> gathered = service.gather(GoldStore.USER_SESSIONS, Scope.of(request),
-                pathAndQuery(request), (partition, anyCopy) -> local.userSessions(partition, anyCopy,
-                        store -> StoreReads.sessionPage(store, keys, range, after, max + 1)),
-                body -> partialPage(body, SessionView.class));
-        return page(gathered, gathered.page(StoreReads.SESSION_ORDER, max, StoreReads::cursorOf, KeyType.STRING));
+        return page(request, SESSIONS, max, (partition, anyCopy) -> local.userSessions(partition, anyCopy,
+                store -> StoreReads.sessionPage(store, keys, range, after, max + 1)));
     }
 
     /** Every failure of this API as a problem: 400, 404, 503 with Retry-After; 500 only for a bug. */
@@ -301,6 +292,28 @@ public class StoreQueryController {
 
     private static BigDecimal zero() {
         return BigDecimal.ZERO.setScale(2);
+    }
+
+    /** How the items of one store's pages are decoded from another instance's answer, ordered and resumed. */
+    private record Listing<T>(GoldStore store, Class<T> type, Comparator<T> order, Function<T, Cursor> cursorOf) {
+    }
+
+    /** A query for one key, read here or answered by the instance that holds the key. */
+    private <T> HttpResponse<?> byKey(HttpRequest<?> request, GoldStore store, Object key,
+            BiFunction<Integer, Boolean, T> read, @Nullable String notFound) {
+        return respond(service.byKey(store, key, Scope.of(request), pathAndQuery(request), read), notFound);
+    }
+
+    /** One page of a query over every partition of the listing's store, at most {@code max} items. */
+    private <T> HttpResponse<Page<T>> page(HttpRequest<?> request, Listing<T> listing, int max,
+            BiFunction<Integer, Boolean, List<T>> read) {
+        Gathered<T> gathered = gather(request, listing.store(), read, body -> partialPage(body, listing.type()));
+        return page(gathered, gathered.page(listing.order(), max, listing.cursorOf(), listing.store().keyType()));
+    }
+
+    private <T> Gathered<T> gather(HttpRequest<?> request, GoldStore store,
+            BiFunction<Integer, Boolean, List<T>> read, Function<byte[], Partial<T>> decode) {
+        return service.gather(store, Scope.of(request), pathAndQuery(request), read, decode);
     }
 
     private <T> HttpResponse<?> respond(KeyAnswer<T> answer, @Nullable String notFound) {
