@@ -77,36 +77,13 @@ final class StoreReads {
 
     static List<ProductHourView> productHours(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, long productId,
             TimeRange range) {
-        List<ProductHourView> hours = new ArrayList<>();
-        try (WindowStoreIterator<ProductRevenueHourly> it = store.fetch(productId, Instant.ofEpochMilli(range.from()),
-                Instant.ofEpochMilli(range.last()))) {
-            while (it.hasNext()) {
-                KeyValue<Long, ProductRevenueHourly> entry = it.next();
-                hours.add(GoldViews.productHour(productId, entry.key, entry.key + HOUR, entry.value));
-            }
-        }
-        return hours;
+        return windowsOf(store, productId, range, HOUR, GoldViews::productHour);
     }
 
     static List<ProductHourView> productHourPage(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, KeyRange keys,
             TimeRange range, @Nullable Cursor after, int max) {
-        if (keys.exhaustedAfter(after, KeyType.LONG)) {
-            return List.of();
-        }
-        Smallest<ProductHourView> page = new Smallest<>(max, PRODUCT_HOUR_ORDER);
-        try (KeyValueIterator<Windowed<Long>, ProductRevenueHourly> it = windows(store,
-                (Long) keys.startAfter(after, KeyType.LONG), (Long) keys.to(), range)) {
-            while (it.hasNext()) {
-                KeyValue<Windowed<Long>, ProductRevenueHourly> entry = it.next();
-                Windowed<Long> key = entry.key;
-                if (keys.contains(key.key(), KeyType.LONG)
-                        && isAfter(key.key(), key.window().start(), after, KeyType.LONG)) {
-                    page.offer(GoldViews.productHour(key.key(), key.window().start(), key.window().start() + HOUR,
-                            entry.value));
-                }
-            }
-        }
-        return page.sorted();
+        return windowPage(store, Long.class, KeyType.LONG, keys, range, after, max, HOUR, PRODUCT_HOUR_ORDER,
+                GoldViews::productHour);
     }
 
     static List<ProductHourView> topProducts(ReadOnlyWindowStore<Long, ProductRevenueHourly> store, long hourStart,
@@ -126,32 +103,50 @@ final class StoreReads {
 
     static List<RegionDayView> regionDays(ReadOnlyWindowStore<String, RegionRevenueDaily> store, String region,
             TimeRange range) {
-        List<RegionDayView> days = new ArrayList<>();
-        try (WindowStoreIterator<RegionRevenueDaily> it = store.fetch(region, Instant.ofEpochMilli(range.from()),
-                Instant.ofEpochMilli(range.last()))) {
-            while (it.hasNext()) {
-                KeyValue<Long, RegionRevenueDaily> entry = it.next();
-                days.add(GoldViews.regionDay(region, entry.key, entry.key + DAY, entry.value));
-            }
-        }
-        return days;
+        return windowsOf(store, region, range, DAY, GoldViews::regionDay);
     }
 
     static List<RegionDayView> regionDayPage(ReadOnlyWindowStore<String, RegionRevenueDaily> store, KeyRange keys,
             TimeRange range, @Nullable Cursor after, int max) {
-        if (keys.exhaustedAfter(after, KeyType.STRING)) {
+        return windowPage(store, String.class, KeyType.STRING, keys, range, after, max, DAY, REGION_DAY_ORDER,
+                GoldViews::regionDay);
+    }
+
+    /** The view of one window of a window store: its key, start, end (exclusive) and aggregate. */
+    @FunctionalInterface
+    private interface WindowView<K, V, T> {
+        T of(K key, long windowStart, long windowEnd, V value);
+    }
+
+    /** The windows of one key that start in the time range, oldest first. */
+    private static <K, V, T> List<T> windowsOf(ReadOnlyWindowStore<K, V> store, K key, TimeRange range, long size,
+            WindowView<K, V, T> view) {
+        List<T> windows = new ArrayList<>();
+        try (WindowStoreIterator<V> it = store.fetch(key, Instant.ofEpochMilli(range.from()),
+                Instant.ofEpochMilli(range.last()))) {
+            while (it.hasNext()) {
+                KeyValue<Long, V> entry = it.next();
+                windows.add(view.of(key, entry.key, entry.key + size, entry.value));
+            }
+        }
+        return windows;
+    }
+
+    /** A page of the windows of a key range and time range, after the cursor, at most {@code max} in order. */
+    private static <K, V, T> List<T> windowPage(ReadOnlyWindowStore<K, V> store, Class<K> keyClass, KeyType keyType,
+            KeyRange keys, TimeRange range, @Nullable Cursor after, int max, long size, Comparator<T> order,
+            WindowView<K, V, T> view) {
+        if (keys.exhaustedAfter(after, keyType)) {
             return List.of();
         }
-        Smallest<RegionDayView> page = new Smallest<>(max, REGION_DAY_ORDER);
-        try (KeyValueIterator<Windowed<String>, RegionRevenueDaily> it = windows(store,
-                (String) keys.startAfter(after, KeyType.STRING), (String) keys.to(), range)) {
+        Smallest<T> page = new Smallest<>(max, order);
+        try (KeyValueIterator<Windowed<K>, V> it = windows(store, keyClass.cast(keys.startAfter(after, keyType)),
+                keyClass.cast(keys.to()), range)) {
             while (it.hasNext()) {
-                KeyValue<Windowed<String>, RegionRevenueDaily> entry = it.next();
-                Windowed<String> key = entry.key;
-                if (keys.contains(key.key(), KeyType.STRING)
-                        && isAfter(key.key(), key.window().start(), after, KeyType.STRING)) {
-                    page.offer(GoldViews.regionDay(key.key(), key.window().start(), key.window().start() + DAY,
-                            entry.value));
+                KeyValue<Windowed<K>, V> entry = it.next();
+                Windowed<K> key = entry.key;
+                if (keys.contains(key.key(), keyType) && isAfter(key.key(), key.window().start(), after, keyType)) {
+                    page.offer(view.of(key.key(), key.window().start(), key.window().start() + size, entry.value));
                 }
             }
         }
