@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,12 +19,14 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
 
 import dev.sluice.app.aggregate.AggregateInputProcessor;
 import dev.sluice.app.aggregate.AggregateSettings;
@@ -293,7 +296,8 @@ public final class SluiceTopology {
                 .map((key, staged) -> KeyValue.pair(staged.value().getProductId(), staged.value()),
                         Named.as("aggregate.by-product"))
                 .repartition(Repartitioned.with(Serdes.Long(), internal).withName("aggregate.order-lines-by-product"));
-        gate(builder, byProduct, store, Lateness.tumbling(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
+        KTable<Windowed<Long>, ProductRevenueHourly> hours = gate(builder, byProduct, store,
+                Lateness.tumbling(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
                 topics.getSilverOrderLines(), line -> OrderEnricher.lineKey(line.getOrderId(), line.getLineNo()),
                 silverSerde)
                 .groupByKey(Grouped.with(Serdes.Long(), internal))
@@ -302,15 +306,9 @@ public final class SluiceTopology {
                         Materialized.<Long, ProductRevenueHourly>as(stores.window(store,
                                         aggregate.retentionFor(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
                                         AggregateSettings.HOUR))
-                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(ProductRevenueHourly.class)))
-                .toStream(Named.as("aggregate." + store + "-changes"))
-                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
-                        Named.as("aggregate." + store + "-keys"))
-                .processValues(() -> new GoldLineageProcessor<String, ProductRevenueHourly>(store,
-                        topics.getSilverOrderLines(), metrics), Named.as("aggregate." + store + "-lineage"))
-                .to(topics.getGoldProductRevenueHourly(), Produced.with(Serdes.String(),
-                        registry.specific(ProductRevenueHourly.class))
-                        .withName("aggregate.sink-" + topics.getGoldProductRevenueHourly()));
+                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(ProductRevenueHourly.class)));
+        publishGold(hours, store, SluiceTopology::windowKey, topics.getSilverOrderLines(),
+                topics.getGoldProductRevenueHourly(), ProductRevenueHourly.class);
     }
 
     private void aggregateOrders(StreamsBuilder builder) {
@@ -332,35 +330,24 @@ public final class SluiceTopology {
         KStream<String, EnrichedOrder> onTime = gate(builder, byRegion, regionStore,
                 Lateness.tumbling(AggregateSettings.DAY, aggregate.getRegionDailyGrace()), topics.getSilverOrders(),
                 order -> Long.toString(order.getOrderId()), silverSerde);
-        onTime.groupByKey(Grouped.with(Serdes.String(), internal))
+        KTable<Windowed<String>, RegionRevenueDaily> days = onTime.groupByKey(Grouped.with(Serdes.String(), internal))
                 .windowedBy(TimeWindows.ofSizeAndGrace(AggregateSettings.DAY, aggregate.getRegionDailyGrace()))
                 .aggregate(Aggregations::emptyRegionDay, Aggregations::addOrder, Named.as("aggregate." + regionStore),
                         Materialized.<String, RegionRevenueDaily>as(stores.window(regionStore,
                                         aggregate.retentionFor(AggregateSettings.DAY, aggregate.getRegionDailyGrace()),
                                         AggregateSettings.DAY))
-                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(RegionRevenueDaily.class)))
-                .toStream(Named.as("aggregate." + regionStore + "-changes"))
-                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
-                        Named.as("aggregate." + regionStore + "-keys"))
-                .processValues(() -> new GoldLineageProcessor<String, RegionRevenueDaily>(regionStore,
-                        topics.getSilverOrders(), metrics), Named.as("aggregate." + regionStore + "-lineage"))
-                .to(topics.getGoldRegionRevenueDaily(), Produced.with(Serdes.String(),
-                        registry.specific(RegionRevenueDaily.class))
-                        .withName("aggregate.sink-" + topics.getGoldRegionRevenueDaily()));
-        onTime.map((region, order) -> KeyValue.pair(order.getCustomerId(), order), Named.as("aggregate.by-customer"))
+                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(RegionRevenueDaily.class)));
+        publishGold(days, regionStore, SluiceTopology::windowKey, topics.getSilverOrders(),
+                topics.getGoldRegionRevenueDaily(), RegionRevenueDaily.class);
+        KTable<Long, CustomerTotals> customers = onTime
+                .map((region, order) -> KeyValue.pair(order.getCustomerId(), order), Named.as("aggregate.by-customer"))
                 .repartition(Repartitioned.with(Serdes.Long(), internal).withName("aggregate.orders-by-customer"))
                 .groupByKey(Grouped.with(Serdes.Long(), internal))
                 .aggregate(Aggregations::emptyCustomer, Aggregations::addOrder, Named.as("aggregate." + customerStore),
                         Materialized.<Long, CustomerTotals>as(stores.keyValue(customerStore))
-                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(CustomerTotals.class)))
-                .toStream(Named.as("aggregate." + customerStore + "-changes"))
-                .map((customer, totals) -> KeyValue.pair(Long.toString(customer), totals),
-                        Named.as("aggregate." + customerStore + "-keys"))
-                .processValues(() -> new GoldLineageProcessor<String, CustomerTotals>(customerStore,
-                        topics.getSilverOrders(), metrics), Named.as("aggregate." + customerStore + "-lineage"))
-                .to(topics.getGoldCustomerTotals(), Produced.with(Serdes.String(),
-                        registry.specific(CustomerTotals.class))
-                        .withName("aggregate.sink-" + topics.getGoldCustomerTotals()));
+                                .withKeySerde(Serdes.Long()).withValueSerde(InternalSerde.of(CustomerTotals.class)));
+        publishGold(customers, customerStore, customer -> Long.toString(customer), topics.getSilverOrders(),
+                topics.getGoldCustomerTotals(), CustomerTotals.class);
     }
 
     private void aggregateSessions(StreamsBuilder builder) {
@@ -374,20 +361,33 @@ public final class SluiceTopology {
                 .mapValues(Staged::value, Named.as("aggregate.unwrap-" + name));
         Duration gap = aggregate.getSessionGap();
         Duration grace = aggregate.getSessionGrace();
-        gate(builder, events, store, Lateness.session(grace), topics.getSilverUserEvents(), CleanUserEvent::getUserId,
-                silverSerde)
+        KTable<Windowed<String>, UserSession> sessions = gate(builder, events, store, Lateness.session(grace),
+                topics.getSilverUserEvents(), CleanUserEvent::getUserId, silverSerde)
                 .groupByKey(Grouped.with(Serdes.String(), InternalSerde.of(CleanUserEvent.class)))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(gap, grace))
                 .aggregate(Aggregations::emptySession, Aggregations::addEvent, Aggregations::mergeSessions,
                         Named.as("aggregate." + store),
                         Materialized.<String, UserSession>as(stores.session(store, aggregate.retentionFor(gap, grace)))
-                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)))
-                .toStream(Named.as("aggregate." + store + "-changes"))
-                .map((window, value) -> KeyValue.pair(GoldKeys.windowed(window.key(), window.window().start()), value),
-                        Named.as("aggregate." + store + "-keys"))
-                .processValues(() -> new GoldLineageProcessor<String, UserSession>(store, topics.getSilverUserEvents(),
-                        metrics), Named.as("aggregate." + store + "-lineage"))
-                .to(topics.getGoldUserSessions(), Produced.with(Serdes.String(), registry.specific(UserSession.class))
-                        .withName("aggregate.sink-" + topics.getGoldUserSessions()));
+                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)));
+        publishGold(sessions, store, SluiceTopology::windowKey, topics.getSilverUserEvents(),
+                topics.getGoldUserSessions(), UserSession.class);
+    }
+
+    /**
+     * Publishes the changes of a gold store to its gold topic: string keys, each value with the lineage of the silver
+     * topic the store counts.
+     */
+    private <K, V extends SpecificRecord> void publishGold(KTable<K, V> table, String store, Function<K, String> key,
+            String silverTopic, String goldTopic, Class<V> type) {
+        table.toStream(Named.as("aggregate." + store + "-changes"))
+                .map((k, value) -> KeyValue.pair(key.apply(k), value), Named.as("aggregate." + store + "-keys"))
+                .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics),
+                        Named.as("aggregate." + store + "-lineage"))
+                .to(goldTopic, Produced.with(Serdes.String(), registry.specific(type))
+                        .withName("aggregate.sink-" + goldTopic));
+    }
+
+    private static String windowKey(Windowed<?> window) {
+        return GoldKeys.windowed(window.key(), window.window().start());
     }
 }
