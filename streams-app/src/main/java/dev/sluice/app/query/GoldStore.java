@@ -1,8 +1,5 @@
 package dev.sluice.app.query;
 
-import java.util.Arrays;
-import java.util.Optional;
-
 import dev.sluice.app.topology.StoreNames;
 
 /**
@@ -53,9 +50,5 @@ public enum GoldStore {
 
     public String description() {
         return description;
-    }
-
-    public static Optional<GoldStore> byStoreName(String name) {
-        return Arrays.stream(values()).filter(store -> store.storeName.equals(name)).findFirst();
     }
 }
