@@ -118,15 +118,18 @@ public final class Devstack implements AutoCloseable {
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
             app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
-                    Ports.orFree(settings.appPort()), Map.of(
-                            "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                            "SLUICE_REGISTRY_URL", registry.registryV2Url(),
-                            "SLUICE_CONNECT_URL", connect.restUrl(),
-                            "SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY),
-                            "SLUICE_COMPACTION_ENABLED", "true",
-                            "SLUICE_S3_ENDPOINT", s3.endpoint().toString(),
-                            "SLUICE_S3_ACCESS_KEY", s3.accessKey(),
-                            "SLUICE_S3_SECRET_KEY", s3.secretKey())));
+                    Ports.orFree(settings.appPort()), Map.ofEntries(
+                            Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                            Map.entry("SLUICE_REGISTRY_URL", registry.registryV2Url()),
+                            Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
+                            Map.entry("SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY)),
+                            Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
+                            Map.entry("SLUICE_S3_ENDPOINT", s3.endpoint().toString()),
+                            Map.entry("SLUICE_S3_ACCESS_KEY", s3.accessKey()),
+                            Map.entry("SLUICE_S3_SECRET_KEY", s3.secretKey()),
+                            // Kafka Streams does not leave its group on close, so a restarted app waits out the
+                            // previous member's session (45 s by default) before it gets its partitions back.
+                            Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000"))));
             endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
 
             if (settings.generator()) {
