@@ -93,7 +93,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
     public static String help() {
         StringBuilder out = new StringBuilder("usage: ./sluice up [--fresh] [--option value ...]\n\n"
                 + "  --fresh                     wipe the state directory first\n");
-        OPTIONS.forEach((name, spec) -> out.append(String.format("  --%-26s %s (default %s; env SLUICE_%s)%n",
+        OPTIONS.forEach((name, spec) -> out.append(String.format("  --%-25s %s (default %s; env SLUICE_%s)%n",
                 name, spec[1], spec[0], name.toUpperCase(Locale.ROOT).replace('-', '_'))));
         return out.toString();
     }
