@@ -110,10 +110,6 @@ public final class RegistryServer implements AutoCloseable {
         return url + "/apis/registry/v2";
     }
 
-    public Path logFile() {
-        return process.logFile();
-    }
-
     @Override
     public void close() {
         process.close();

@@ -128,10 +128,6 @@ public final class S3Server implements AutoCloseable {
         }
     }
 
-    public Path logFile() {
-        return process.logFile();
-    }
-
     @Override
     public void close() {
         client.close();
