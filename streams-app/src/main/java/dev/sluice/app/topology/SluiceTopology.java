@@ -200,18 +200,18 @@ public final class SluiceTopology {
     }
 
     private void addReferenceTables(StreamsBuilder builder) {
-        builder.addGlobalStore(stores.keyValueStore(StoreNames.CUSTOMERS_TABLE, Serdes.Long(),
-                        InternalSerde.of(Customer.class)).withLoggingDisabled(), topics.getSilverCustomers(),
+        builder.addGlobalStore(StateStores.globalKeyValueStore(StoreNames.CUSTOMERS_TABLE, Serdes.Long(),
+                        InternalSerde.of(Customer.class)), topics.getSilverCustomers(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-customers-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.CUSTOMERS_TABLE, StoreNames.CUSTOMERS_TABLE,
                         registry.specific(Customer.class).deserializer(), ReferenceTables.CUSTOMERS, metrics));
-        builder.addGlobalStore(stores.keyValueStore(StoreNames.PRODUCTS_TABLE, Serdes.Long(),
-                        InternalSerde.of(Product.class)).withLoggingDisabled(), topics.getSilverProducts(),
+        builder.addGlobalStore(StateStores.globalKeyValueStore(StoreNames.PRODUCTS_TABLE, Serdes.Long(),
+                        InternalSerde.of(Product.class)), topics.getSilverProducts(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-products-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.PRODUCTS_TABLE, StoreNames.PRODUCTS_TABLE,
                         registry.specific(Product.class).deserializer(), ReferenceTables.PRODUCTS, metrics));
-        builder.addGlobalStore(stores.keyValueStore(StoreNames.RATES_TABLE, Serdes.String(),
-                        InternalSerde.of(ExchangeRate.class)).withLoggingDisabled(), topics.getSilverExchangeRates(),
+        builder.addGlobalStore(StateStores.globalKeyValueStore(StoreNames.RATES_TABLE, Serdes.String(),
+                        InternalSerde.of(ExchangeRate.class)), topics.getSilverExchangeRates(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-exchange-rates-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.RATES_TABLE, StoreNames.RATES_TABLE,
                         registry.specific(ExchangeRate.class).deserializer(), ReferenceTables.RATES, metrics));

@@ -42,6 +42,18 @@ public final class StateStores {
         return Stores.keyValueStoreBuilder(supplier, keys, values);
     }
 
+    /**
+     * A global store (a reference table every task reads). Always in memory, rebuilt from its topic at every start:
+     * Kafka Streams 4.3 cannot recover a persistent global store that an unclean shutdown left open under
+     * exactly-once (it throws in the global thread, which stops the whole client; KAFKA-21034), so a RocksDB
+     * global store turns one {@code kill -9} into a crash loop. The reference tables are small compacted topics,
+     * and in-memory reads are also the cheapest on the enrich path.
+     */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> globalKeyValueStore(String name, Serde<K> keys,
+            Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
+    }
+
     public <K, V> StoreBuilder<WindowStore<K, V>> windowStore(String name, Duration window, Serde<K> keys,
             Serde<V> values) {
         WindowBytesStoreSupplier supplier = inMemory ? Stores.inMemoryWindowStore(name, window, window, false)
