@@ -171,6 +171,16 @@ final class StreamsApp {
         }
     }
 
+    /** Kafka Streams' state.dir with these variables. */
+    String stateDir(Map<String, String> variables) {
+        Environment environment = environment(variables);
+        try {
+            return String.valueOf(streamsProperties(environment).get(StreamsConfig.STATE_DIR_CONFIG));
+        } finally {
+            environment.stop();
+        }
+    }
+
     /** {@code sluice.topics.partitions} with these variables: partitions of the topics the app creates. */
     int createdTopicPartitions(Map<String, String> variables) {
         Environment environment = environment(variables);
