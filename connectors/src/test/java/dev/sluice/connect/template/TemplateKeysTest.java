@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.transforms.Transformation;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,6 +58,7 @@ class TemplateKeysTest {
         for (String key : template.config().keySet()) {
             boolean ok = known.contains(key)
                     || CONVERTER_PREFIXES.stream().anyMatch(key::startsWith)
+                    || clientOverride(key)
                     || transforms.values().stream().anyMatch(keys -> keys.contains(key));
             if (!ok) {
                 unknown.add(key);
@@ -76,6 +80,25 @@ class TemplateKeysTest {
                     secret + " of " + name + " should be a PASSWORD setting, hidden by Connect in its own output");
         }
         assertTrue(!template.secretConfigKeys().isEmpty(), name + " has a credential");
+    }
+
+    @Test
+    void theLakeSinkReadsOnlyCommittedRecords() {
+        // silver and gold are written in transactions; the consumer default (read_uncommitted) would let records of
+        // aborted transactions, e.g. of a streams-app killed mid-commit, into the lake.
+        assertEquals("read_committed", new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).config()
+                .get("consumer.override.isolation.level"));
+    }
+
+    /** A per-connector client setting ({@code consumer.override.*}, {@code producer.override.*}) that the client defines. */
+    private static boolean clientOverride(String key) {
+        if (key.startsWith("consumer.override.")) {
+            return ConsumerConfig.configNames().contains(key.substring("consumer.override.".length()));
+        }
+        if (key.startsWith("producer.override.")) {
+            return ProducerConfig.configNames().contains(key.substring("producer.override.".length()));
+        }
+        return false;
     }
 
     /** For each alias in {@code transforms}: the keys {@code transforms.<alias>.*} its class defines. */
