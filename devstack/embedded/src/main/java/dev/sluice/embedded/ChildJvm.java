@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * with Kafka Connect's (the S3 server, the registry) and for streams-app. The child exits by itself when this
  * JVM dies (see {@link ParentWatchdog}), and {@link #close()} stops it with SIGTERM, then SIGKILL.
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements ServerProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -107,8 +108,19 @@ public final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
+    @Override
+    public ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
+    @Override
     public Path logFile() {
         return logFile;
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.sluice.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,7 +13,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +32,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * on first start and kept in {@code credentials.properties} next to the data; password authentication (SCRAM) is
  * enforced for it on TCP. Only the bootstrap superuser {@code postgres} is trusted, from 127.0.0.1 only.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements ServerProcess {
 
     /** The role applications and connectors use. */
     public static final String APP_USER = "sluice";
@@ -46,12 +52,18 @@ public final class PostgresServer implements AutoCloseable {
             host    replication  all       127.0.0.1/32  scram-sha-256
             """;
 
+    private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(30);
+
     private final EmbeddedPostgres postgres;
     private final String password;
+    private final ProcessHandle postmaster;
+    private final Path logFile;
 
-    private PostgresServer(EmbeddedPostgres postgres, String password) {
+    private PostgresServer(EmbeddedPostgres postgres, String password, ProcessHandle postmaster, Path logFile) {
         this.postgres = postgres;
         this.password = password;
+        this.postmaster = postmaster;
+        this.logFile = logFile;
     }
 
     /**
@@ -84,7 +96,8 @@ public final class PostgresServer implements AutoCloseable {
         }
         try {
             String password = credentials(dir);
-            PostgresServer server = new PostgresServer(postgres, password);
+            PostgresServer server = new PostgresServer(postgres, password, postmaster(dir.resolve("data"))
+                    .orElseThrow(() -> new IOException("no live postmaster named in postmaster.pid")), log);
             server.initialiseOnce(dir);
             LOG.info("postgres up url={} databases={}", server.jdbcUrl(SHOP_DB), DATABASES);
             return server;
@@ -93,6 +106,71 @@ public final class PostgresServer implements AutoCloseable {
             throw new ComponentStartException(COMPONENT, "initialising the demo databases failed: " + e.getMessage(),
                     log, e);
         }
+    }
+
+    /**
+     * Stops a PostgreSQL that an earlier run left running on {@code dir} (its launcher was killed and could not stop
+     * it), recognised by the data directory's {@code postmaster.pid}: a live {@code postgres} process serving this
+     * very directory. Uses PostgreSQL's fast shutdown (SIGINT: sessions rolled back, a clean checkpoint), and SIGKILL
+     * only if it does not stop within 30 s. Anything else (no pid file, a dead or recycled pid) is left alone.
+     *
+     * @return the pid of the server stopped, if there was one
+     */
+    public static Optional<Long> stopLeftover(Path dir) {
+        Optional<ProcessHandle> leftover = postmaster(dir.resolve("data"));
+        leftover.ifPresent(process -> {
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+                process.onExit().get(LEFTOVER_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("leftover postgres pid={} did not stop within {}; killing it", process.pid(),
+                        LEFTOVER_STOP_TIMEOUT);
+                process.destroyForcibly();
+                process.onExit().join();
+            } catch (IOException | ExecutionException e) {
+                throw new ComponentStartException(COMPONENT, "cannot stop the leftover server pid " + process.pid()
+                        + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ComponentStartException(COMPONENT, "interrupted while stopping a leftover server");
+            }
+        });
+        return leftover.map(ProcessHandle::pid);
+    }
+
+    /** The live postmaster that {@code data/postmaster.pid} names, if it serves {@code data}. */
+    private static Optional<ProcessHandle> postmaster(Path data) {
+        Path pidFile = data.resolve("postmaster.pid");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pidFile, e);
+        }
+        // Line 1: the postmaster's pid; line 2: its data directory (PostgreSQL's documented lock file layout).
+        if (lines.size() < 2 || !Path.of(lines.get(1).trim()).toAbsolutePath().normalize()
+                .equals(data.toAbsolutePath().normalize())) {
+            return Optional.empty();
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public ProcessHandle processHandle() {
+        return postmaster;
+    }
+
+    @Override
+    public Path logFile() {
+        return logFile;
     }
 
     /** JDBC URL of {@code database}, without credentials. */

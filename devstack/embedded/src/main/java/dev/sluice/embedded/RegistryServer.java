@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * own API at {@link #registryV2Url()}. Schemas and their ids are kept in an H2 file database under its directory,
  * so records already in Kafka still resolve after a restart.
  */
-public final class RegistryServer implements AutoCloseable {
+public final class RegistryServer implements ServerProcess {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
     private static final String COMPONENT = "schema-registry";
@@ -108,6 +109,21 @@ public final class RegistryServer implements AutoCloseable {
     /** Apicurio's own API, used by its serdes and Connect converter. */
     public String registryV2Url() {
         return url + "/apis/registry/v2";
+    }
+
+    @Override
+    public ProcessHandle processHandle() {
+        return process.processHandle();
+    }
+
+    @Override
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.exitCode();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * signature authentication. Objects live as files under its directory, so the lake survives restarts. Access key
  * and secret are generated on first start and kept in {@code credentials.properties} next to the data.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server implements ServerProcess {
 
     /** The bucket of the data lake, created on start. */
     public static final String LAKE_BUCKET = "lake";
@@ -126,6 +127,21 @@ public final class S3Server implements AutoCloseable {
         } catch (BucketAlreadyOwnedByYouException e) {
             LOG.debug("bucket {} exists", bucket);
         }
+    }
+
+    @Override
+    public ProcessHandle processHandle() {
+        return process.processHandle();
+    }
+
+    @Override
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.exitCode();
     }
 
     @Override

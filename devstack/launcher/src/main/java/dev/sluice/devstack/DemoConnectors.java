@@ -46,6 +46,8 @@ public final class DemoConnectors {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoConnectors.class);
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(60);
+    /** A demo wants to see its data in the lake soon; production templates default to five minutes. */
+    static final Duration DEFAULT_LAKE_IDLE_FLUSH = Duration.ofMinutes(1);
 
     private final ConnectRestClient connect;
     private final ConnectorTemplates templates = new ConnectorTemplates();
@@ -53,6 +55,7 @@ public final class DemoConnectors {
     private final PostgresServer postgres;
     private final S3Server s3;
     private final Path secretsFile;
+    private final Duration lakeIdleFlush;
 
     /**
      * @param secretsFile properties file with {@code postgres.password}, {@code s3.access.key} and
@@ -60,6 +63,16 @@ public final class DemoConnectors {
      */
     public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, S3Server s3,
             Path secretsFile) {
+        this(connectUrl, registry, postgres, s3, secretsFile, DEFAULT_LAKE_IDLE_FLUSH);
+    }
+
+    /**
+     * @param lakeIdleFlush how long a lake file stays open after its partition received its last record (the
+     *        sinks' {@code rotate.idle.ms})
+     */
+    public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, S3Server s3,
+            Path secretsFile, Duration lakeIdleFlush) {
+        this.lakeIdleFlush = lakeIdleFlush;
         this.connect = new ConnectRestClient(connectUrl);
         this.registry = registry;
         this.postgres = postgres;
@@ -114,7 +127,7 @@ public final class DemoConnectors {
                 Map.entry("aws.access.key.id", secret("s3.access.key")),
                 Map.entry("aws.secret.access.key", secret("s3.secret.key")),
                 Map.entry("flush.size", "20000"),
-                Map.entry("rotate.idle.ms", "60000"),
+                Map.entry("rotate.idle.ms", Long.toString(lakeIdleFlush.toMillis())),
                 Map.entry("registry.url", registry.registryV2Url())));
     }
 

@@ -2,10 +2,13 @@ package dev.sluice.devstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -22,6 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.devstack.generator.DataGenerator;
+import dev.sluice.devstack.supervise.LeftoverProcesses;
+import dev.sluice.devstack.supervise.RestartPolicy;
+import dev.sluice.devstack.supervise.Supervised;
+import dev.sluice.devstack.supervise.Supervisor;
 import dev.sluice.embedded.ComponentStartException;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.KafkaBroker;
@@ -30,6 +37,7 @@ import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
 import dev.sluice.embedded.Secrets;
+import dev.sluice.embedded.ServerProcess;
 
 /**
  * The whole platform on its embedded default: broker, Connect, PostgreSQL, S3, registry, streams-app and the data
@@ -46,18 +54,28 @@ public final class Devstack implements AutoCloseable {
     private final DevstackSettings settings;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private final LeftoverProcesses leftovers;
+    private final Supervisor supervisor;
     private KafkaBroker kafka;
     private ConnectWorker connect;
-    private PostgresServer postgres;
-    private S3Server s3;
-    private RegistryServer registry;
-    private StreamsAppProcess app;
+    private Supervised<PostgresServer> postgres;
+    private Supervised<S3Server> s3;
+    private Supervised<RegistryServer> registry;
+    private Supervised<StreamsAppProcess> app;
     private DataGenerator generator;
     private Path pidFile;
     private boolean closed;
 
     public Devstack(DevstackSettings settings) {
+        this(settings, RestartPolicy.DEFAULT);
+    }
+
+    /** With a restart policy of its own (tests that make a child die on purpose). */
+    Devstack(DevstackSettings settings, RestartPolicy restarts) {
         this.settings = settings;
+        this.leftovers = new LeftoverProcesses(settings.stateDir().resolve("run"),
+                settings.stateDir().resolve("postgres"));
+        this.supervisor = new Supervisor(restarts, Clock.systemUTC(), leftovers::record);
     }
 
     /**
@@ -95,45 +113,60 @@ public final class Devstack implements AutoCloseable {
                 CompletableFuture<RegistryServer> registryStart = async(starter,
                         () -> RegistryServer.start(state.resolve("registry"), registryPort));
                 kafka = track(await(kafkaStart, kafkaStart, postgresStart, s3Start, registryStart));
-                postgres = track(await(postgresStart, kafkaStart, postgresStart, s3Start, registryStart));
-                s3 = track(await(s3Start, kafkaStart, postgresStart, s3Start, registryStart));
-                registry = track(await(registryStart, kafkaStart, postgresStart, s3Start, registryStart));
+                PostgresServer firstPostgres = await(postgresStart, kafkaStart, postgresStart, s3Start, registryStart);
+                S3Server firstS3 = await(s3Start, kafkaStart, postgresStart, s3Start, registryStart);
+                RegistryServer firstRegistry = await(registryStart, kafkaStart, postgresStart, s3Start,
+                        registryStart);
+                // Restarts reuse the ports chosen now: connectors and streams-app keep their addresses.
+                int pgPort = firstPostgres.port();
+                int s3HttpPort = firstS3.endpoint().getPort();
+                int registryHttpPort = URI.create(firstRegistry.url()).getPort();
+                postgres = supervise("postgres", firstPostgres,
+                        () -> PostgresServer.start(state.resolve("postgres"), pgPort));
+                s3 = supervise("s3", firstS3, () -> S3Server.start(state.resolve("s3"), s3HttpPort));
+                registry = supervise("schema-registry", firstRegistry,
+                        () -> RegistryServer.start(state.resolve("registry"), registryHttpPort));
             } finally {
                 starter.shutdown();
             }
             endpoints.put("kafka", kafka.bootstrapServers());
-            endpoints.put("postgres", postgres.jdbcUrl(PostgresServer.SHOP_DB) + " (also /"
-                    + PostgresServer.WAREHOUSE_DB + "; user " + postgres.user() + ", password in "
+            endpoints.put("postgres", postgres().jdbcUrl(PostgresServer.SHOP_DB) + " (also /"
+                    + PostgresServer.WAREHOUSE_DB + "; user " + postgres().user() + ", password in "
                     + state.resolve("postgres/credentials.properties") + ")");
-            endpoints.put("s3", s3.endpoint() + " (bucket " + S3Server.LAKE_BUCKET + "; keys in "
+            endpoints.put("s3", s3().endpoint() + " (bucket " + S3Server.LAKE_BUCKET + "; keys in "
                     + state.resolve("s3/credentials.properties") + ")");
-            endpoints.put("schema registry", registry.ccompatUrl() + " (Confluent API), " + registry.registryV2Url());
+            endpoints.put("schema registry", registry().ccompatUrl() + " (Confluent API), " + registry().registryV2Url());
 
             Path secrets = state.resolve("secrets/connect.properties");
             Properties secretValues = writeSecrets(secrets);
             connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
             endpoints.put("kafka connect", connect.restUrl());
-            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry, postgres, s3, secrets);
+            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry(), postgres(), s3(), secrets,
+                    Duration.ofMillis(settings.lakeIdleFlushMs()));
             demo.registerAll();
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
-            app = track(StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
-                    Ports.orFree(settings.appPort()), Map.ofEntries(
+            int appPort = Ports.orFree(settings.appPort());
+            Map<String, String> appEnvironment = Map.ofEntries(
                             Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-                            Map.entry("SLUICE_REGISTRY_URL", registry.registryV2Url()),
+                            Map.entry("SLUICE_REGISTRY_URL", registry().registryV2Url()),
                             Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
                             Map.entry("SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY)),
                             Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
-                            Map.entry("SLUICE_S3_ENDPOINT", s3.endpoint().toString()),
-                            Map.entry("SLUICE_S3_ACCESS_KEY", s3.accessKey()),
-                            Map.entry("SLUICE_S3_SECRET_KEY", s3.secretKey()),
+                            Map.entry("SLUICE_S3_ENDPOINT", s3().endpoint().toString()),
+                            Map.entry("SLUICE_S3_ACCESS_KEY", s3().accessKey()),
+                            Map.entry("SLUICE_S3_SECRET_KEY", s3().secretKey()),
                             // Kafka Streams does not leave its group on close, so a restarted app waits out the
                             // previous member's session (45 s by default) before it gets its partitions back.
-                            Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000"))));
-            endpoints.put("streams-app", app.url() + " (health " + app.url() + "/health)");
+                            Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000"));
+            app = supervise("streams-app", StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
+                    appPort, appEnvironment), () -> StreamsAppProcess.start(settings.home(),
+                            state.resolve("streams-app"), appPort, appEnvironment));
+            endpoints.put("streams-app", app().url() + " (health " + app().url() + "/health)");
 
             if (settings.generator()) {
-                generator = track(DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB), kafka.bootstrapServers(), registry.registryV2Url(),
+                generator = track(DataGenerator.start(() -> postgres().connect(PostgresServer.SHOP_DB),
+                        kafka.bootstrapServers(), registry().registryV2Url(),
                         DemoConnectors.USER_EVENTS_TOPIC, settings.shopOpsPerSecond(), settings.eventsPerSecond(),
                         settings.badRatio()));
                 endpoints.put("data generator", String.format("%.0f shop changes/s, %.0f user_events/s, %.0f%% bad",
@@ -163,24 +196,42 @@ public final class Devstack implements AutoCloseable {
         return kafka;
     }
 
+    /** The running PostgreSQL (a new object after each restart). */
     public PostgresServer postgres() {
-        return postgres;
+        return postgres.current();
     }
 
     public S3Server s3() {
-        return s3;
+        return s3.current();
     }
 
     public RegistryServer registry() {
-        return registry;
+        return registry.current();
     }
 
     public ConnectWorker connect() {
         return connect;
     }
 
+    /** The running streams-app (a new process after each restart). */
     public StreamsAppProcess app() {
-        return app;
+        return app.current();
+    }
+
+    /** The supervised children by name, for tests and status: state and number of restarts. */
+    public Map<String, Supervised<?>> supervised() {
+        Map<String, Supervised<?>> children = new LinkedHashMap<>();
+        for (Supervised<?> child : Arrays.asList(postgres, s3, registry, app)) {
+            if (child != null) {
+                children.put(child.component(), child);
+            }
+        }
+        return children;
+    }
+
+    /** The data generator, when it runs. */
+    public DataGenerator generator() {
+        return generator;
     }
 
     /** Stops every component in reverse order of start. Safe to call more than once. */
@@ -190,6 +241,7 @@ public final class Devstack implements AutoCloseable {
             return;
         }
         closed = true;
+        supervisor.close();
         while (!running.isEmpty()) {
             AutoCloseable component = running.pop();
             try {
@@ -198,6 +250,7 @@ public final class Devstack implements AutoCloseable {
                 LOG.warn("stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
             }
         }
+        leftovers.clear();
         if (pidFile != null) {
             try {
                 Files.deleteIfExists(pidFile);
@@ -219,6 +272,9 @@ public final class Devstack implements AutoCloseable {
                             + ") already runs on " + state + "; stop it first (./sluice down)");
                 }
             }
+            // A platform killed before it could stop its children (kill -9 of the launcher) may have left some
+            // running on these ports and this state; stop them before anything else starts.
+            leftovers.stopAll();
             if (settings.fresh()) {
                 deleteRecursively(state);
             }
@@ -237,10 +293,10 @@ public final class Devstack implements AutoCloseable {
     private Properties writeSecrets(Path file) {
         try {
             Properties secrets = Secrets.read(file);
-            secrets.setProperty("postgres.user", postgres.user());
-            secrets.setProperty("postgres.password", postgres.password());
-            secrets.setProperty("s3.access.key", s3.accessKey());
-            secrets.setProperty("s3.secret.key", s3.secretKey());
+            secrets.setProperty("postgres.user", postgres().user());
+            secrets.setProperty("postgres.password", postgres().password());
+            secrets.setProperty("s3.access.key", s3().accessKey());
+            secrets.setProperty("s3.secret.key", s3().secretKey());
             if (!secrets.containsKey(PII_HASH_KEY)) {
                 secrets.setProperty(PII_HASH_KEY, Secrets.random());
             }
@@ -260,6 +316,12 @@ public final class Devstack implements AutoCloseable {
     private <T extends AutoCloseable> T track(T component) {
         running.push(component);
         return component;
+    }
+
+    /** Tracks a child process that is restarted when it dies, and records it as ours in the state directory. */
+    private <T extends ServerProcess> Supervised<T> supervise(String component, T first, Supplier<T> starter) {
+        leftovers.record(component, first);
+        return track(supervisor.supervise(component, first, starter));
     }
 
     private static <T> CompletableFuture<T> async(ExecutorService executor, Supplier<T> start) {

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafkaPort, int kafkaControllerPort,
         int connectPort, int postgresPort, int s3Port, int registryPort, int appPort, boolean generator,
-        double shopOpsPerSecond, double eventsPerSecond, double badRatio) {
+        double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs) {
 
     /** Option name, default value and meaning, in the order {@code --help} prints them. */
     static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -36,6 +36,8 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         OPTIONS.put("shop-ops-per-second", new String[] {"5", "generated inserts/updates/deletes in PostgreSQL per second"});
         OPTIONS.put("events-per-second", new String[] {"20", "generated user_events per second"});
         OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
+        OPTIONS.put("lake-idle-flush-ms", new String[] {"60000",
+                "upload a lake file once its partition got no record for this long"});
     }
 
     /**
@@ -86,7 +88,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
                 port(values, "kafka-controller-port"), port(values, "connect-port"), port(values, "postgres-port"),
                 port(values, "s3-port"), port(values, "registry-port"), port(values, "app-port"),
                 Boolean.parseBoolean(values.get("generator")), number(values, "shop-ops-per-second"),
-                number(values, "events-per-second"), badRatio);
+                number(values, "events-per-second"), badRatio, (long) number(values, "lake-idle-flush-ms"));
     }
 
     /** The text of {@code ./sluice up --help}. */
