@@ -1,0 +1,100 @@
+package dev.sluice.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+
+import dev.sluice.embedded.Await;
+import dev.sluice.lake.KafkaColumns;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * What the lake holds of a topic, compared with what Kafka committed: each record as {@code partition/offset} from
+ * the sink's Kafka columns, counted, so that a duplicate or a record of an aborted transaction shows.
+ */
+final class LakeContents {
+
+    private static final Configuration KAFKA_COLUMNS_ONLY = new Configuration(false);
+
+    static {
+        AvroReadSupport.setRequestedProjection(KAFKA_COLUMNS_ONLY, SchemaBuilder.record("KafkaColumns").fields()
+                .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET).endRecord());
+    }
+
+    private LakeContents() {
+    }
+
+    /** {@code partition/offset → rows} of every Parquet object under {@code <layer>/<topic>/}. */
+    static Map<String, Integer> rows(S3Client s3, String bucket, String layer, String topic, Path scratch) {
+        Map<String, Integer> rows = new TreeMap<>();
+        List<String> keys = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(layer + "/" + topic + "/"))
+                .contents()) {
+            if (object.key().endsWith(".parquet")) {
+                keys.add(object.key());
+            }
+        }
+        try {
+            Files.createDirectories(scratch);
+            for (String key : keys) {
+                Path local = Files.createTempFile(scratch, "lake-", ".parquet");
+                Files.delete(local);
+                s3.getObject(b -> b.bucket(bucket).key(key), local);
+                // Generic records of the Kafka columns only: the files' Avro schemas carry the names of the app's
+                // generated classes, which a specific reader would instantiate without the sink's extra columns.
+                try (ParquetReader<GenericRecord> reader = AvroParquetReader
+                        .<GenericRecord>builder(new LocalInputFile(local)).withDataModel(GenericData.get())
+                        .withConf(KAFKA_COLUMNS_ONLY).build()) {
+                    for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
+                        rows.merge(row.get(KafkaColumns.PARTITION) + "/" + row.get(KafkaColumns.OFFSET), 1,
+                                Integer::sum);
+                    }
+                }
+                Files.delete(local);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the lake's " + layer + "/" + topic, e);
+        }
+        return rows;
+    }
+
+    /** {@code partition/offset → 1} of every committed record of {@code topic} with a value (tombstones excluded). */
+    static Map<String, Integer> committed(String bootstrapServers, String topic) {
+        Map<String, Integer> records = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = PipelineCounts.consumer(bootstrapServers, "lake-expected")) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Await.until(topic + " read to its end", Duration.ofSeconds(60), () -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() != null) {
+                        records.put(record.partition() + "/" + record.offset(), 1);
+                    }
+                }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
+        }
+        return records;
+    }
+}
