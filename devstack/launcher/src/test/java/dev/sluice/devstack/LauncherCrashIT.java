@@ -1,0 +1,161 @@
+package dev.sluice.devstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sluice.devstack.supervise.LeftoverProcesses;
+import dev.sluice.embedded.Await;
+import dev.sluice.embedded.Ports;
+import dev.sluice.embedded.S3Server;
+import dev.sluice.embedded.Secrets;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code kill -9} of the whole launcher ({@code ./sluice up}) under generated load, twice: its PostgreSQL outlives
+ * it (a native process), and the next start recognises it by its {@code postmaster.pid}, stops it and resumes on
+ * the same state and ports. At the end every bronze record is in exactly one silver or dead-letter record and the
+ * lake holds each committed silver record exactly once.
+ */
+class LauncherCrashIT {
+
+    private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
+    private static final Duration READY = Duration.ofSeconds(180);
+    private static final Duration SETTLE = Duration.ofSeconds(240);
+
+    @Test
+    void theNextStartStopsWhatAKilledLauncherLeftAndTheCountsHold() throws Exception {
+        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "launcher-crash-")
+                .toAbsolutePath();
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        for (String option : List.of("kafka-port", "kafka-controller-port", "connect-port", "postgres-port",
+                "s3-port", "registry-port", "app-port")) {
+            ports.put(option, Ports.freePort());
+        }
+        String kafka = Ports.HOST + ":" + ports.get("kafka-port");
+
+        Launcher launcher = null;
+        try {
+            for (int crash = 1; crash <= 2; crash++) {
+                launcher = Launcher.start(state, ports, crash, true);
+                if (crash == 2) {
+                    assertTrue(launcher.output().contains("stopped postgres (pid"),
+                            "the leftover PostgreSQL was recognised and stopped:\n" + launcher.output());
+                }
+                long before = BronzeRecords.count(kafka, DemoConnectors.USER_EVENTS_TOPIC);
+                Await.until("generated events flow", READY,
+                        () -> BronzeRecords.count(kafka, DemoConnectors.USER_EVENTS_TOPIC) > before + 40
+                                && BronzeRecords.count(kafka, "silver.user_events") > 0);
+                long postmaster = postmasterPid(state);
+                launcher.process.destroyForcibly();
+                launcher.process.onExit().join();
+                assertTrue(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
+                        "PostgreSQL outlives a launcher killed with SIGKILL (that is the problem under test)");
+            }
+
+            Launcher last = Launcher.start(state, ports, 3, false);
+            launcher = last;
+            assertTrue(last.output().contains("stopped postgres (pid"), last.output());
+            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE);
+            PipelineCounts.Landing landing = PipelineCounts.landing(kafka, bronze, false, SETTLE,
+                    last.process::isAlive);
+            System.out.println("routes after launcher crashes: " + landing.routes());
+            assertEquals(bronze, landing.landed(), "each bronze record exactly once in silver or a dead-letter topic");
+
+            try (S3Client s3 = s3(state, ports.get("s3-port"))) {
+                for (String topic : DemoConnectors.LAKE_TOPICS.get("silver")) {
+                    Map<String, Integer> committed = LakeContents.committed(kafka, topic);
+                    Path scratch = state.resolve("lake-read");
+                    Await.until("the lake's " + topic + " complete", SETTLE, () -> LakeContents.rows(s3,
+                            S3Server.LAKE_BUCKET, "silver", topic, scratch).size() >= committed.size());
+                    assertEquals(committed, LakeContents.rows(s3, S3Server.LAKE_BUCKET, "silver", topic, scratch),
+                            "the lake holds each committed record of " + topic + " once");
+                }
+            }
+
+            last.process.destroy();
+            last.process.onExit().join();
+            for (int port : ports.values()) {
+                assertFalse(listening(port), "port " + port + " closed after a clean stop");
+            }
+            assertFalse(Files.exists(state.resolve("postgres/data/postmaster.pid")), "PostgreSQL stopped");
+        } finally {
+            // Whatever failed, leave nothing running for the next test: the launcher, then what it leaves behind.
+            if (launcher != null && launcher.process.isAlive()) {
+                launcher.process.destroyForcibly();
+                launcher.process.onExit().join();
+            }
+            new LeftoverProcesses(state.resolve("run"), state.resolve("postgres")).stopAll();
+        }
+    }
+
+    /** {@code ./sluice up} as its own process, as the script starts it. */
+    private record Launcher(Process process, Path log) {
+
+        static Launcher start(Path state, Map<String, Integer> ports, int run, boolean generator) throws IOException {
+            Path target = HOME.resolve("devstack/launcher/target");
+            List<String> classpath = new ArrayList<>();
+            classpath.add(target.resolve("classes").toString());
+            classpath.add(Files.readString(target.resolve("runtime-classpath.txt")).trim());
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx1536m", "-Dsluice.home=" + HOME, "-cp", String.join(File.pathSeparator,
+                    classpath), SluiceUp.class.getName(), "--state-dir", state.toString(),
+                    "--shop-ops-per-second", "20", "--events-per-second", "40", "--lake-idle-flush-ms", "3000"));
+            ports.forEach((option, port) -> command.addAll(List.of("--" + option, Integer.toString(port))));
+            if (!generator) {
+                command.add("--no-generator");
+            }
+            Path log = state.resolveSibling(state.getFileName() + "-launcher-" + run + ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            Launcher launcher = new Launcher(process, log);
+            Await.until("sluice ready (run " + run + ")", READY, () -> launcher.output().contains("sluice ready"),
+                    process::isAlive);
+            return launcher;
+        }
+
+        String output() throws IOException {
+            return Files.readString(log);
+        }
+    }
+
+    private static long postmasterPid(Path state) throws IOException {
+        return Long.parseLong(Files.readAllLines(state.resolve("postgres/data/postmaster.pid")).get(0).trim());
+    }
+
+    private static S3Client s3(Path state, int port) throws IOException {
+        Properties credentials = Secrets.read(state.resolve("s3/credentials.properties"));
+        return S3Client.builder().endpointOverride(URI.create("http://" + Ports.HOST + ":" + port))
+                .forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        credentials.getProperty("access.key"), credentials.getProperty("secret.key"))))
+                .build();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(Ports.HOST, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
