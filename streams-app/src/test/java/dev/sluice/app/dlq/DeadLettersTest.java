@@ -18,6 +18,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.errors.internals.DefaultErrorHandlerContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,6 +52,15 @@ class DeadLettersTest {
         assertTrue(Failures.isTransient(new StreamsException(new RegistryUnavailableException("down",
                 new ConnectException("refused")))));
         assertFalse(Failures.isTransient(new UnknownSchemaIdException(999_999, "unknown schema id 999999")));
+    }
+
+    @Test
+    void aStreamThreadStoppedByAnOutageIsReplacedAndAnyOtherFailureShutsTheClientDown() {
+        OutageExceptionHandler handler = new OutageExceptionHandler();
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, handler.handle(new StreamsException(
+                new RegistryUnavailableException("schema registry unreachable", new ConnectException("refused")))));
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, handler.handle(new StreamsException(
+                new IllegalStateException("a bug"))));
     }
 
     @Test
