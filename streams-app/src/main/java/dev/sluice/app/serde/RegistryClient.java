@@ -45,6 +45,18 @@ public final class RegistryClient {
 
     public RegistryClient(String apiV2Url, Duration requestTimeout) {
         this.v2 = apiV2Url.endsWith("/") ? apiV2Url.substring(0, apiV2Url.length() - 1) : apiV2Url;
+        URI base;
+        try {
+            base = URI.create(v2);
+        } catch (IllegalArgumentException e) {
+            base = null;
+        }
+        if (base == null || base.getHost() == null
+                || !("http".equalsIgnoreCase(base.getScheme()) || "https".equalsIgnoreCase(base.getScheme()))) {
+            // Fail at startup: on the hot path a malformed URL would look like every record's fault.
+            throw new IllegalArgumentException("sluice.registry.url must be an http(s) URL of the registry, not "
+                    + apiV2Url);
+        }
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).version(HttpClient.Version.HTTP_1_1)
                 .build();

@@ -264,6 +264,15 @@ class ConfluentWireSerdeTest {
                 () -> writer.serializer().serialize("t", line()))), "registration on first write is an outage");
     }
 
+    @Test
+    void aRegistryUrlThatIsNotAnHttpUrlFailsAtStartup() {
+        for (String url : List.of("8081", "127.0.0.1:8081", "ftp://registry/x")) {
+            assertThrows(IllegalArgumentException.class, () -> new RegistrySerdes(new RegistrySettings(url)), url);
+        }
+        assertEquals("http://registry:8080/apis/registry/v2",
+                new RegistrySettings("http://registry:8080/").apiV2Url());
+    }
+
     private static Map<String, Object> apicurioConfig(RegistryServer registry) {
         return Map.of(SerdeConfig.REGISTRY_URL, registry.registryV2Url(), SerdeConfig.ENABLE_HEADERS, "false",
                 SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, "true", SerdeConfig.USE_ID, "contentId",
