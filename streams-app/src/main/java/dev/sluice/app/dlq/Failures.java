@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.errors.RetriableException;
 
+import dev.sluice.app.serde.RegistryUnavailableException;
 import io.apicurio.registry.rest.client.exception.RestClientException;
 
 /**
@@ -35,7 +36,8 @@ public final class Failures {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
                     || t instanceof SocketTimeoutException || t instanceof UnknownHostException
                     || t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException
-                    || t instanceof RetriableException || unavailableRegistry(t)) {
+                    || t instanceof RetriableException || t instanceof RegistryUnavailableException
+                    || unavailableRegistry(t)) {
                 return true;
             }
             if (t.getCause() == t) {

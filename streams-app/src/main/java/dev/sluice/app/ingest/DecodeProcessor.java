@@ -2,6 +2,7 @@ package dev.sluice.app.ingest;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -29,6 +30,10 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
     private final Deserializer<Object> keyDeserializer;
     private final Deserializer<Object> valueDeserializer;
     private final PipelineMetrics metrics;
+    /** Strict UTF-8 for string keys, reused: a processor instance runs on one stream thread. */
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private FixedKeyProcessorContext<byte[], Staged<Decoded>> context;
 
     public DecodeProcessor(String entity, KeyFormat keyFormat, Deserializer<Object> keyDeserializer,
@@ -72,10 +77,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
         }
         if (keyFormat == KeyFormat.STRING) {
             try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(record.key())).toString();
+                return utf8.reset().decode(ByteBuffer.wrap(record.key())).toString();
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("the key is not valid UTF-8", e);
             }

@@ -18,8 +18,10 @@ import jakarta.inject.Singleton;
 /**
  * Kubernetes probes of the Kafka Streams instance ({@code /health/liveness}, {@code /health/readiness}).
  * <ul>
- * <li>Liveness is DOWN once the instance failed ({@code ERROR}: a stream thread died, e.g. on an unreachable
- * registry) or stopped: only a restart brings it back, and restarting is what a failed liveness probe does.</li>
+ * <li>Liveness is DOWN once the instance failed ({@code ERROR}: a stream thread died of something other than an
+ * outage, or the global thread died) or stopped: only a restart brings it back, and restarting is what a failed
+ * liveness probe does. A stream thread stopped by an unreachable registry is replaced instead
+ * ({@link dev.sluice.app.dlq.OutageExceptionHandler}) and the instance stays alive.</li>
  * <li>Readiness is DOWN until the instance has been {@code RUNNING} (restoring state included), and while it is
  * not running. A later rebalance keeps it ready: rebalances are routine, queries meanwhile are routed or answered
  * 503, and taking every pod out of its Service at each rebalance would only make the API flap.</li>

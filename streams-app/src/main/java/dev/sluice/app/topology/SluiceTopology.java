@@ -1,6 +1,7 @@
 package dev.sluice.app.topology;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -114,8 +115,13 @@ public final class SluiceTopology {
         this.stores = new StateStores(settings.inMemoryStores());
     }
 
-    /** Adds the topology to {@code builder} and returns the user-events source (Micronaut wants a stream bean). */
+    /**
+     * Adds the topology to {@code builder} and returns the user-events source (Micronaut wants a stream bean). The
+     * writer schemas of the silver and gold topics are registered here, before any record is processed (if the
+     * registry is down now, each registers on its first write instead).
+     */
     public KStream<byte[], byte[]> build(StreamsBuilder builder) {
+        registry.registerWriters(outputSchemas());
         addReferenceTables(builder);
         PiiPolicy pii = new PiiPolicy(settings.pii());
         toSilver(ingest(builder, CUSTOMERS, topics.getCustomers(), KeyFormat.AVRO), CUSTOMERS,
@@ -136,6 +142,23 @@ public final class SluiceTopology {
         aggregateOrders(builder);
         aggregateSessions(builder);
         return userEvents;
+    }
+
+    /** The class written to each silver and gold topic. */
+    private Map<String, Class<? extends SpecificRecord>> outputSchemas() {
+        Map<String, Class<? extends SpecificRecord>> outputs = new LinkedHashMap<>();
+        outputs.put(topics.getSilverCustomers(), Customer.class);
+        outputs.put(topics.getSilverProducts(), Product.class);
+        outputs.put(topics.getSilverExchangeRates(), ExchangeRate.class);
+        outputs.put(topics.getSilverProductCatalog(), ProductCatalogEntry.class);
+        outputs.put(topics.getSilverUserEvents(), CleanUserEvent.class);
+        outputs.put(topics.getSilverOrders(), EnrichedOrder.class);
+        outputs.put(topics.getSilverOrderLines(), EnrichedOrderLine.class);
+        outputs.put(topics.getGoldProductRevenueHourly(), ProductRevenueHourly.class);
+        outputs.put(topics.getGoldRegionRevenueDaily(), RegionRevenueDaily.class);
+        outputs.put(topics.getGoldCustomerTotals(), CustomerTotals.class);
+        outputs.put(topics.getGoldUserSessions(), UserSession.class);
+        return outputs;
     }
 
     // ---- bronze to silver --------------------------------------------------------------------------------------

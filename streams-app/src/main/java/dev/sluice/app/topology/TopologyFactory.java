@@ -61,9 +61,13 @@ public class TopologyFactory {
         }
         Map<String, Object> errorHandling = StreamsErrorHandling.config(metrics);
         builder.getConfiguration().putAll(errorHandling);
-        LOG.info("building topology registry={} reportingCurrency={} referenceWait={} pii={} inMemoryStores={}",
-                registry.apiV2Url(), enrich.getReportingCurrency(), enrich.getReferenceWait(), pii, inMemoryStores);
+        LOG.info("building topology registry={} unknownIdTtl={} outageRetry={} reportingCurrency={} referenceWait={}"
+                + " pii={} inMemoryStores={}", registry.apiV2Url(), registry.getUnknownIdTtl(),
+                registry.getOutageRetry(), enrich.getReportingCurrency(), enrich.getReferenceWait(), pii,
+                inMemoryStores);
         TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores);
-        return new SluiceTopology(settings, new RegistrySerdes(registry), metrics).build(builder);
+        RegistrySerdes serdes = new RegistrySerdes(registry);
+        metrics.bindRegistry(serdes.cache());
+        return new SluiceTopology(settings, serdes, metrics).build(builder);
     }
 }

@@ -17,12 +17,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.errors.internals.DefaultErrorHandlerContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.serde.RegistryUnavailableException;
+import dev.sluice.app.serde.UnknownSchemaIdException;
 import io.apicurio.registry.rest.client.exception.RestClientException;
 import io.apicurio.registry.rest.v2.beans.Error;
 
@@ -44,6 +48,19 @@ class DeadLettersTest {
         assertTrue(Failures.isTransient(registryError(503, null)));
         assertFalse(Failures.isTransient(registryError(404, "ContentNotFoundException")));
         assertFalse(Failures.isTransient(new SerializationException("bad bytes", new IOException("EOF"))));
+        assertTrue(Failures.isTransient(new RegistryUnavailableException("registry answered 503", null)));
+        assertTrue(Failures.isTransient(new StreamsException(new RegistryUnavailableException("down",
+                new ConnectException("refused")))));
+        assertFalse(Failures.isTransient(new UnknownSchemaIdException(999_999, "unknown schema id 999999")));
+    }
+
+    @Test
+    void aStreamThreadStoppedByAnOutageIsReplacedAndAnyOtherFailureShutsTheClientDown() {
+        OutageExceptionHandler handler = new OutageExceptionHandler();
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, handler.handle(new StreamsException(
+                new RegistryUnavailableException("schema registry unreachable", new ConnectException("refused")))));
+        assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, handler.handle(new StreamsException(
+                new IllegalStateException("a bug"))));
     }
 
     @Test
