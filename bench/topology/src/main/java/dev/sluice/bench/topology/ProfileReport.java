@@ -49,8 +49,15 @@ final class ProfileReport {
                 || leaf.contains("recv") || leaf.contains("poll");
     };
 
+    private static final Predicate<String> BLOCKED = stack -> {
+        String leaf = stack.substring(stack.lastIndexOf(';') + 1);
+        return leaf.contains("futex") || leaf.contains("lll_lock") || leaf.contains("pthread_cond")
+                || leaf.contains("sched_yield") || leaf.contains("nanosleep") || leaf.contains("usleep");
+    };
+
     /** In priority order: a sample goes to the first cause whose test its stack passes. */
     private static final List<Cause> CAUSES = List.of(
+            new Cause("profiler overhead (thread suspended by JFR's sampler: SR_handler)", has("SR_handler")),
             new Cause("EOS commit: commitTransaction (EndTxn round trip)", has("commitTransaction")),
             new Cause("EOS commit: producer flush", has("KafkaProducer.flush")),
             new Cause("EOS commit: sendOffsetsToTransaction", has("sendOffsetsToTransaction")),
@@ -63,7 +70,15 @@ final class ProfileReport {
                     "AsyncKafkaConsumer.poll", "pollRequests").and(WAITING)),
             new Cause("consumer poll: fetch parsing / other", has("KafkaConsumer.poll", "ClassicKafkaConsumer.poll",
                     "AsyncKafkaConsumer.poll", "pollRequests")),
-            new Cause("RocksDB (JNI)", has("org/rocksdb", "org.rocksdb", "rocksdb::")),
+            new Cause("enricher retry punctuation (OrderEnricher.retryAll, once a second)", has("retryAll")),
+            new Cause("RocksDB write stall (put/delete blocked in RocksDB: memtables full, flush pending)",
+                    has("RocksDB.put", "RocksDB.delete", "RocksDB.write", "RocksDB.merge").and(BLOCKED)),
+            new Cause("RocksDB iterators (window fetch / range / prefix scans)", has("RocksIterator",
+                    "RocksDBRangeIterator", "RocksDbIterator", "RocksDBIterator", "DBIter", "prefixScan",
+                    "SegmentIterator", "findSessions", "fetchSession", "WindowStore.fetch", "newIterator")
+                    .and(has("org/rocksdb", "org.rocksdb", "rocksdb::", "RocksDB", "Segment"))),
+            new Cause("RocksDB point reads and writes (get / put / delete, JNI)", has("org/rocksdb", "org.rocksdb",
+                    "rocksdb::")),
             new Cause("Avro schema resolution (Resolver / new reader per record)", has("avro/Resolver",
                     "avro.Resolver", "FastReaderBuilder.createDatumReader", "Schema.applyAliases",
                     "SchemaCompatibility", "ResolvingGrammarGenerator")),
@@ -89,6 +104,11 @@ final class ProfileReport {
         this.dir = dir;
     }
 
+    /** Reads the profiles in the directory given as the argument again (bench/topology/README.md). */
+    public static void main(String[] args) throws IOException {
+        new ProfileReport(Path.of(args[0])).print(System.out);
+    }
+
     void print(PrintStream out) throws IOException {
         for (String mode : List.of("wall", "cpu", "wall-bytecopy", "cpu-bytecopy", "harness-cpu")) {
             Path file = dir.resolve(mode + ".collapsed");
@@ -103,7 +123,7 @@ final class ProfileReport {
             CAUSES.forEach(c -> byCause.put(c.name(), 0L));
             long total = 0;
             for (Map.Entry<String, Long> e : stacks.entrySet()) {
-                if (!e.getKey().contains(threadName) || e.getKey().contains("producer")) {
+                if (!isThread(e.getKey(), threadName)) {
                     continue;
                 }
                 total += e.getValue();
@@ -136,7 +156,7 @@ final class ProfileReport {
             out.println("  top leaf frames of the stream thread:");
             Map<String, Long> leaves = new HashMap<>();
             stacks.forEach((k, v) -> {
-                if (k.contains(threadName) && !k.contains("producer")) {
+                if (isThread(k, threadName)) {
                     leaves.merge(k.substring(k.lastIndexOf(';') + 1), v, Long::sum);
                 }
             });
@@ -147,6 +167,12 @@ final class ProfileReport {
         if (Files.exists(jfr)) {
             jfr(jfr, out);
         }
+    }
+
+    /** Whether the stack's thread (its first frame) is the one named, not its producer's I/O thread. */
+    private static boolean isThread(String stack, String name) {
+        String thread = stack.substring(0, Math.max(stack.indexOf(';'), 0));
+        return thread.contains(name) && !thread.contains("producer");
     }
 
     private static String threadGroup(String stack) {

@@ -97,6 +97,8 @@ public final class TopologyBench {
     /** Directory for profiles; when set, the run profiles the topology instead of benchmarking (bench/README.md). */
     static final String PROFILE = stringProperty("bench.profile", "");
     static final boolean HARNESS = Boolean.parseBoolean(stringProperty("bench.harness", "true"));
+    /** In-memory stores for the topology and the byte copy instead of RocksDB (the service's default is RocksDB). */
+    static final boolean IN_MEMORY = Boolean.parseBoolean(stringProperty("bench.inmemory", "false"));
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(20);
     private static final String PASSTHROUGH_OUT = "bench.passthrough";
     private static final String EOS_OUT = "bench.eos-passthrough";
@@ -120,7 +122,7 @@ public final class TopologyBench {
     /** The result of one run of one variant. */
     record Run(String variant, int rep, long records, double steadyRate, double bronzeSeconds, double drainSeconds,
             double wallSeconds, double streamCpuUs, double appCpuUs, double processCpuUs, double registryCpuUs,
-            Map<String, OutputCounts.Count> outputs, Map<String, Double> metrics) {
+            Map<String, OutputCounts.Count> outputs, Map<String, Double> metrics, Map<String, Long> written) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -131,6 +133,7 @@ public final class TopologyBench {
             TopologyBench bench = new TopologyBench(kafka, registry, dir);
             status = PROFILE.isEmpty() ? bench.benchmark() : bench.profile(Path.of(PROFILE));
         }
+        deleteQuietly(dir);
         System.exit(status);
     }
 
@@ -194,7 +197,9 @@ public final class TopologyBench {
             case "eos-passthrough" -> streams(variant, rep, eosPassthrough(), List.of(EOS_OUT), false, input, null);
             case "byte-copy" -> streams(variant, rep, byteCopy(), outputTopics(), true,
                     warmup ? (long) (WARMUP * input) : input, null);
-            case "topology" -> streams(variant, rep, null, outputTopics(), true,
+            case "topology", "topology-inmemory" -> streams(variant, rep, null, outputTopics(), true,
+                    warmup ? (long) (WARMUP * input) : input, null);
+            case "byte-copy-inmemory" -> streams(variant, rep, byteCopy(true), outputTopics(), true,
                     warmup ? (long) (WARMUP * input) : input, null);
             default -> throw new IllegalArgumentException("unknown variant " + variant + " (bench.variants)");
         };
@@ -283,7 +288,7 @@ public final class TopologyBench {
             Map<String, OutputCounts.Count> out = Map.of(PASSTHROUGH_OUT, new OutputCounts.Count(endOffsets(
                     List.of(PASSTHROUGH_OUT)), -1));
             return result("passthrough", rep, progress, done, end, before, after, "bench-passthrough-loop",
-                    "bench-passthrough", out, Map.of());
+                    "bench-passthrough", out, Map.of(), Map.of(PASSTHROUGH_OUT, out.get(PASSTHROUGH_OUT).records()));
         }
     }
 
@@ -295,10 +300,14 @@ public final class TopologyBench {
     }
 
     Topology sluice(PipelineMetrics[] metricsOut) {
+        return sluice(metricsOut, IN_MEMORY);
+    }
+
+    Topology sluice(PipelineMetrics[] metricsOut, boolean inMemory) {
         PiiSettings pii = new PiiSettings();
         pii.setHashKey("bench");
         TopologySettings settings = new TopologySettings(topics, rules, pii, new EnrichSettings(),
-                new AggregateSettings(), false);
+                new AggregateSettings(), inMemory);
         PipelineMetrics metrics = PipelineMetrics.inMemory();
         metricsOut[0] = metrics;
         StreamsBuilder builder = new StreamsBuilder();
@@ -309,7 +318,11 @@ public final class TopologyBench {
     }
 
     private Topology byteCopy() {
-        ByteCopyTopology copy = new ByteCopyTopology(sluice(new PipelineMetrics[1]));
+        return byteCopy(IN_MEMORY);
+    }
+
+    private Topology byteCopy(boolean inMemory) {
+        ByteCopyTopology copy = new ByteCopyTopology(sluice(new PipelineMetrics[1]), inMemory);
         Topology topology = copy.build().build();
         if (runs == 0 || LOG.isDebugEnabled()) {
             copy.summary().forEach(s -> LOG.info("byte-copy {}", s));
@@ -340,11 +353,11 @@ public final class TopologyBench {
     Run streams(String variant, int rep, Topology topology, List<String> outputs, boolean drain, long stopAt,
             Consumer<KafkaStreams> during) throws Exception {
         String appId = "bench-" + variant + "-" + (++runs);
-        PipelineMetrics metrics = variant.equals("topology") ? PipelineMetrics.inMemory() : null;
-        if (variant.equals("topology")) {
+        PipelineMetrics metrics = null;
+        if (variant.startsWith("topology")) {
             // a topology of its own, with the metrics the DLQ handlers report to
             PipelineMetrics[] m = new PipelineMetrics[1];
-            topology = sluice(m);
+            topology = sluice(m, IN_MEMORY || variant.endsWith("-inmemory"));
             metrics = m[0];
         }
         Properties props = streamsProps(appId, metrics);
@@ -378,11 +391,12 @@ public final class TopologyBench {
                 }
                 CpuSnapshot after = CpuSnapshot.take();
                 Map<String, Double> clientMetrics = clientMetrics(streams);
+                Map<String, Long> written = written(admin, appId, outputs);
                 streams.close(Duration.ofSeconds(60));
                 Map<String, OutputCounts.Count> out = stopAt >= input
                         ? OutputCounts.read(kafka.clientProperties(), outputs, compacted()) : Map.of();
                 return result(variant, rep, progress, bronzeDone, end, before, after, "-StreamThread-", appId,
-                        out, clientMetrics);
+                        out, clientMetrics, written);
             }
         }
     }
@@ -398,14 +412,29 @@ public final class TopologyBench {
 
     private Run result(String variant, int rep, Progress progress, long bronzeDone, long end, CpuSnapshot before,
             CpuSnapshot after, String streamThreads, String app, Map<String, OutputCounts.Count> outputs,
-            Map<String, Double> metrics) {
+            Map<String, Double> metrics, Map<String, Long> written) {
         double n = input;
         return new Run(variant, rep, input, progress.slope(input, 0.2, 0.8),
                 (bronzeDone - progress.start()) / 1e9, (end - bronzeDone) / 1e9, (end - progress.start()) / 1e9,
                 after.threads(before, name -> name.contains(app) && name.contains(streamThreads)
                         && !name.contains("producer")) / 1e3 / n, after.threads(before, app) / 1e3 / n,
                 (after.process - before.process) / 1e3 / n, (after.children - before.children) / 1e3 / n, outputs,
-                metrics);
+                metrics, written);
+    }
+
+    /**
+     * End offsets of the run's outputs and of its internal topics (repartitions, changelogs), summed per topic with
+     * the application id cut off: records written, plus one transaction marker per partition and transaction.
+     */
+    private static Map<String, Long> written(Admin admin, String appId, List<String> outputs) throws Exception {
+        List<String> topicNames = new ArrayList<>(outputs);
+        admin.listTopics().names().get().stream().filter(t -> t.startsWith(appId + "-")).forEach(topicNames::add);
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions(admin, topicNames).forEach(p -> request.put(p, OffsetSpec.latest()));
+        Map<String, Long> out = new TreeMap<>();
+        admin.listOffsets(request).all().get().forEach((p, info) -> out.merge(p.topic().startsWith(appId + "-")
+                ? p.topic().substring(appId.length() + 1) : p.topic(), info.offset(), Long::sum));
+        return out;
     }
 
     private static List<TopicPartition> partitions(Admin admin, List<String> topicNames)
@@ -497,39 +526,53 @@ public final class TopologyBench {
 
     private void report(Map<String, List<Run>> results, List<String> mismatches) {
         System.out.printf("%nSluice topology benchmark: %,d bronze records, %d repetitions (interleaved, after a "
-                + "warm-up each), %s, commit %s ms, %s stream thread(s); %d cores, load average %.1f%n", input, REPS,
-                GUARANTEE, COMMIT_MS, THREADS, Runtime.getRuntime().availableProcessors(),
+                + "warm-up each), %s, commit %s ms, %s stream thread(s), %s stores; %d cores, load average %.1f%n",
+                input, REPS, GUARANTEE, COMMIT_MS, THREADS, IN_MEMORY ? "in-memory" : "RocksDB",
+                Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("Steady state = slope of committed bronze offsets over 20%..80% of the input; "
                 + "CPU = microseconds per bronze record over the whole run.");
-        System.out.printf("%n%-16s %30s %9s %9s %11s %11s %11s %11s%n", "variant", "records/s min / median / max",
-                "bronze s", "drain s", "stream CPU", "app CPU", "process CPU", "registry");
+        System.out.println("End to end = bronze records / (start until every internal topic is consumed), which "
+                + "includes the drain tail that a multi-hop application leaves behind its bronze consumption.");
+        System.out.printf("%n%-16s %30s %30s %9s %9s %10s %9s %11s %9s%n", "variant",
+                "steady records/s min/med/max", "end-to-end records/s min/med/max", "bronze s", "drain s",
+                "stream CPU", "app CPU", "process CPU", "registry");
         Map<String, Double> medians = new LinkedHashMap<>();
+        Map<String, Double> endToEnd = new LinkedHashMap<>();
         for (Map.Entry<String, List<Run>> e : results.entrySet()) {
             List<Run> r = e.getValue();
             if (r.isEmpty()) {
                 continue;
             }
             double[] rates = r.stream().mapToDouble(Run::steadyRate).sorted().toArray();
+            double[] e2e = r.stream().mapToDouble(x -> x.records() / x.wallSeconds()).sorted().toArray();
             medians.put(e.getKey(), median(rates));
-            System.out.printf("%-16s %,9.0f / %,9.0f / %,9.0f %9.1f %9.2f %11.1f %11.1f %11.1f %11.1f%n", e.getKey(),
-                    rates[0], median(rates), rates[rates.length - 1], median(r, Run::bronzeSeconds),
-                    median(r, Run::drainSeconds), median(r, Run::streamCpuUs), median(r, Run::appCpuUs),
-                    median(r, Run::processCpuUs), median(r, Run::registryCpuUs));
+            endToEnd.put(e.getKey(), median(e2e));
+            System.out.printf("%-16s %,9.0f/%,9.0f/%,9.0f   %,9.0f/%,9.0f/%,9.0f   %9.1f %9.2f %10.1f %9.1f %11.1f %9.1f%n",
+                    e.getKey(), rates[0], median(rates), rates[rates.length - 1], e2e[0], median(e2e),
+                    e2e[e2e.length - 1], median(r, Run::bronzeSeconds), median(r, Run::drainSeconds),
+                    median(r, Run::streamCpuUs), median(r, Run::appCpuUs), median(r, Run::processCpuUs),
+                    median(r, Run::registryCpuUs));
         }
+        System.out.println("(CPU columns: microseconds per bronze record: the stream thread, all the application's "
+                + "threads, the whole process with the broker, the registry's JVM.)");
         Double topology = medians.get("topology");
         if (topology != null) {
-            System.out.println("\nSame-run ratios (median steady-state rates):");
+            System.out.println("\nSame-run ratios (medians):                steady state   end to end   stream CPU/record");
             for (Map.Entry<String, Double> e : medians.entrySet()) {
                 if (!e.getKey().equals("topology")) {
-                    System.out.printf("  topology / %-16s %8.3f%n", e.getKey(), topology / e.getValue());
+                    List<Run> base = results.get(e.getKey());
+                    System.out.printf("  topology / %-16s %19.3f %12.3f %15.1f%n", e.getKey(),
+                            topology / e.getValue(), endToEnd.get("topology") / endToEnd.get(e.getKey()),
+                            median(results.get("topology"), Run::streamCpuUs) / median(base, Run::streamCpuUs));
                 }
             }
-            List<Run> t = results.get("topology");
-            List<Run> c = results.get("byte-copy");
-            if (c != null && !c.isEmpty()) {
-                System.out.printf("  stream-thread CPU per record, topology / byte-copy: %.1f%n",
-                        median(t, Run::streamCpuUs) / median(c, Run::streamCpuUs));
+            if (medians.containsKey("topology-inmemory") && medians.containsKey("byte-copy-inmemory")) {
+                System.out.printf("  topology-inmemory / byte-copy-inmemory %7.3f %12.3f %15.1f%n",
+                        medians.get("topology-inmemory") / medians.get("byte-copy-inmemory"),
+                        endToEnd.get("topology-inmemory") / endToEnd.get("byte-copy-inmemory"),
+                        median(results.get("topology-inmemory"), Run::streamCpuUs)
+                                / median(results.get("byte-copy-inmemory"), Run::streamCpuUs));
             }
         }
         System.out.println("\nWhere the stream thread's time went (median over repetitions; share of the run's wall"
@@ -569,6 +612,20 @@ public final class TopologyBench {
             }
             System.out.printf("  %-16s %-28s %.2f per input record (outputs only; changelogs and repartitions not "
                     + "counted)%n", e.getKey(), "total", total / (double) input);
+        }
+        System.out.println("\nWrite amplification (records written per bronze record, from end offsets of the first "
+                + "repetition: outputs, repartitions and changelogs; includes transaction markers):");
+        for (Map.Entry<String, List<Run>> e : results.entrySet()) {
+            if (e.getValue().isEmpty() || e.getValue().get(0).written().isEmpty()) {
+                continue;
+            }
+            Map<String, Long> w = e.getValue().get(0).written();
+            long total = w.values().stream().mapToLong(Long::longValue).sum();
+            String top = w.entrySet().stream().filter(x -> x.getValue() > 0)
+                    .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                    .map(x -> String.format("%s %.2f", x.getKey(), x.getValue() / (double) input))
+                    .collect(Collectors.joining(", "));
+            System.out.printf("  %-16s %.2f in total: %s%n", e.getKey(), total / (double) input, top);
         }
         System.out.println(mismatches.isEmpty() ? "Output counts identical across repetitions."
                 : "OUTPUT COUNTS DIFFER across repetitions (see below).");
@@ -662,7 +719,6 @@ public final class TopologyBench {
         return map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 
-    @SuppressWarnings("unused")
     private static void deleteQuietly(Path path) {
         try (var files = Files.walk(path)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
