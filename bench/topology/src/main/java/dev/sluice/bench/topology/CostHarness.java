@@ -76,7 +76,7 @@ final class CostHarness {
     private final Path stateDir;
 
     /** At most this many of the bench records (reference data first), a fifth of them as warm-up. */
-    static final int RECORDS = Integer.parseInt(TopologyBench.stringProperty("bench.harness.records", "60000"));
+    static final int RECORDS = Integer.parseInt(TopologyBench.stringProperty("bench.harness.records", "30000"));
 
     CostHarness(RegistrySerdes serdes, ValidationRules rules, PipelineTopics topics, RegistryServer registry,
             List<ProducerRecord<byte[], byte[]>> records, Path stateDir) {

@@ -85,7 +85,7 @@ public final class TopologyBench {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyBench.class);
     static final boolean QUICK = Boolean.getBoolean("bench.quick");
-    static final int RECORDS = intProperty("bench.records", QUICK ? 20_000 : 500_000);
+    static final int RECORDS = intProperty("bench.records", QUICK ? 20_000 : 250_000);
     static final int REPS = intProperty("bench.reps", QUICK ? 2 : 5);
     static final String GUARANTEE = stringProperty("bench.guarantee", StreamsConfig.EXACTLY_ONCE_V2);
     static final String COMMIT_MS = stringProperty("bench.commit.ms", "100");
