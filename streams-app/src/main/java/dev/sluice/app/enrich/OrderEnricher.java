@@ -62,8 +62,18 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private KeyValueStore<Long, Customer> customers;
     private KeyValueStore<Long, Product> products;
     private KeyValueStore<String, ExchangeRate> rates;
+    private final ReferenceChanges references;
+    /** The reference version the last full retry saw; none yet after a start (the stores may hold waiting events). */
+    private long retriedAtVersion = -1;
+    /** No waiting event's wait runs out before this (wall clock, ms); a lower bound, never later than the truth. */
+    private long nextExpiryMs = Long.MIN_VALUE;
 
-    public OrderEnricher(EnrichSettings settings, PipelineMetrics metrics) {
+    /**
+     * @param references bumped when a reference table changes: the periodic retry of waiting events is skipped while
+     *        no reference changed and no wait ran out
+     */
+    public OrderEnricher(EnrichSettings settings, PipelineMetrics metrics, ReferenceChanges references) {
+        this.references = references;
         this.converter = new CurrencyConverter(settings.getReportingCurrency());
         this.wait = settings.getReferenceWait();
         this.retryInterval = settings.getRetryInterval();
@@ -124,14 +134,16 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         queue.getEvents().add(new PendingEvent(ByteBuffer.wrap(events.encode(event)), record.timestamp(), now,
                 headersOf(record.headers())));
         pending.put(key, queue);
+        nextExpiryMs = Math.min(nextExpiryMs, now + wait.toMillis());
         metrics.out(Stage.ENRICH, event.getLineNo() == null ? ORDERS : LINES, "waiting");
         drain(pending, key, now);
     }
 
-    private void drain(KeyValueStore<String, PendingEvents> pending, String key, long now) {
+    /** Emits what can be emitted of {@code key}'s waiting events, in order; the first still waiting, if any. */
+    private Optional<PendingEvent> drain(KeyValueStore<String, PendingEvents> pending, String key, long now) {
         PendingEvents queue = pending.get(key);
         if (queue == null) {
-            return;
+            return Optional.empty();
         }
         List<PendingEvent> waiting = queue.getEvents();
         int emitted = 0;
@@ -148,9 +160,12 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         }
         if (emitted == waiting.size()) {
             pending.delete(key);
-        } else if (emitted > 0) {
+            return Optional.empty();
+        }
+        if (emitted > 0) {
             pending.put(key, new PendingEvents(new ArrayList<>(waiting.subList(emitted, waiting.size()))));
         }
+        return Optional.of(waiting.get(emitted));
     }
 
     private void releaseLinesOf(long orderId, long now) {
@@ -162,14 +177,31 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         keys.forEach(key -> drain(pendingLines, key, now));
     }
 
+    /**
+     * Retries every waiting event, but only when that can change something: a reference table changed since the last
+     * retry, or some wait ran out. A scan decodes every waiting event, and with a backlog of waiting events it was
+     * the largest single CPU cost of the stream thread (docs/topology.md).
+     */
     private void retryAll(long now) {
+        long version = references.version();
+        if (version == retriedAtVersion && now < nextExpiryMs) {
+            return;
+        }
+        retriedAtVersion = version;
+        long nextExpiry = Long.MAX_VALUE;
         for (KeyValueStore<String, PendingEvents> pending : List.of(pendingOrders, pendingLines)) {
             List<String> keys = new ArrayList<>();
             try (KeyValueIterator<String, PendingEvents> all = pending.all()) {
                 all.forEachRemaining(entry -> keys.add(entry.key));
             }
-            keys.forEach(key -> drain(pending, key, now));
+            for (String key : keys) {
+                Optional<PendingEvent> head = drain(pending, key, now);
+                if (head.isPresent()) {
+                    nextExpiry = Math.min(nextExpiry, head.get().getFirstSeenMs() + wait.toMillis());
+                }
+            }
         }
+        nextExpiryMs = nextExpiry;
     }
 
     /** The enriched record, or empty when it should wait for a missing reference. */

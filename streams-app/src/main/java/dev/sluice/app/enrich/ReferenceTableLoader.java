@@ -35,10 +35,12 @@ public final class ReferenceTableLoader<K, V> implements Processor<byte[], byte[
     private final Deserializer<V> deserializer;
     private final Update<K, V> update;
     private final PipelineMetrics metrics;
+    private final ReferenceChanges changes;
     private KeyValueStore<K, V> store;
 
     public ReferenceTableLoader(String table, String storeName, Deserializer<V> deserializer, Update<K, V> update,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, ReferenceChanges changes) {
+        this.changes = changes;
         this.table = table;
         this.storeName = storeName;
         this.deserializer = deserializer;
@@ -61,6 +63,7 @@ public final class ReferenceTableLoader<K, V> implements Processor<byte[], byte[
                 throw new IllegalArgumentException("a reference record without key");
             }
             update.apply(store, key, value);
+            changes.changed();
             metrics.out(Stage.ENRICH, table, "loaded");
         } catch (RuntimeException e) {
             if (Failures.isTransient(e)) {

@@ -39,6 +39,7 @@ import dev.sluice.app.aggregate.Lateness;
 import dev.sluice.app.aggregate.SilverDecodeProcessor;
 import dev.sluice.app.enrich.EnrichedOutput;
 import dev.sluice.app.enrich.OrderEnricher;
+import dev.sluice.app.enrich.ReferenceChanges;
 import dev.sluice.app.enrich.ReferenceTableLoader;
 import dev.sluice.app.enrich.ReferenceTables;
 import dev.sluice.app.ingest.DeadLetterProcessor;
@@ -106,6 +107,8 @@ public final class SluiceTopology {
     private final RegistrySerdes registry;
     private final PipelineMetrics metrics;
     private final StateStores stores;
+    /** Shared by the reference loaders (global thread) and the order enrichers (stream threads) of this topology. */
+    private final ReferenceChanges referenceChanges = new ReferenceChanges();
 
     public SluiceTopology(TopologySettings settings, RegistrySerdes registry, PipelineMetrics metrics) {
         this.settings = settings;
@@ -227,17 +230,20 @@ public final class SluiceTopology {
                         InternalSerde.of(Customer.class)), topics.getSilverCustomers(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-customers-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.CUSTOMERS_TABLE, StoreNames.CUSTOMERS_TABLE,
-                        registry.specific(Customer.class).deserializer(), ReferenceTables.CUSTOMERS, metrics));
+                        registry.specific(Customer.class).deserializer(), ReferenceTables.CUSTOMERS, metrics,
+                        referenceChanges));
         builder.addGlobalStore(StateStores.globalKeyValueStore(StoreNames.PRODUCTS_TABLE, Serdes.Long(),
                         InternalSerde.of(Product.class)), topics.getSilverProducts(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-products-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.PRODUCTS_TABLE, StoreNames.PRODUCTS_TABLE,
-                        registry.specific(Product.class).deserializer(), ReferenceTables.PRODUCTS, metrics));
+                        registry.specific(Product.class).deserializer(), ReferenceTables.PRODUCTS, metrics,
+                        referenceChanges));
         builder.addGlobalStore(StateStores.globalKeyValueStore(StoreNames.RATES_TABLE, Serdes.String(),
                         InternalSerde.of(ExchangeRate.class)), topics.getSilverExchangeRates(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("enrich.source-exchange-rates-table"),
                 () -> new ReferenceTableLoader<>(StoreNames.RATES_TABLE, StoreNames.RATES_TABLE,
-                        registry.specific(ExchangeRate.class).deserializer(), ReferenceTables.RATES, metrics));
+                        registry.specific(ExchangeRate.class).deserializer(), ReferenceTables.RATES, metrics,
+                        referenceChanges));
     }
 
     private void enrichOrders(StreamsBuilder builder) {
@@ -258,7 +264,7 @@ public final class SluiceTopology {
         orders.merge(items, Named.as("enrich.merge-order-events"))
                 .repartition(Repartitioned.with(Serdes.String(), InternalSerde.of(OrderEvent.class))
                         .withName("enrich.order-events"))
-                .process(() -> new OrderEnricher(settings.enrich(), metrics), Named.as("enrich.orders"),
+                .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))
                 .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.withConsumer(stream -> stream
