@@ -17,11 +17,15 @@ import org.rocksdb.WriteBufferManager;
  */
 public class BoundedRocksDbConfig implements RocksDBConfigSetter {
 
-    private static final long TOTAL_OFF_HEAP_BYTES = 96L * 1024 * 1024;
-    private static final long TOTAL_MEMTABLE_BYTES = 32L * 1024 * 1024;
+    private static final long TOTAL_OFF_HEAP_BYTES = 128L * 1024 * 1024;
+    private static final long TOTAL_MEMTABLE_BYTES = 64L * 1024 * 1024;
     private static final double INDEX_FILTER_BLOCK_RATIO = 0.1;
     private static final long MEMTABLE_BYTES = 4L * 1024 * 1024;
-    private static final int MEMTABLES = 2;
+    // A full memtable waits for its flush while the next one fills; with two, writes stalled behind flushes that
+    // queue up for every store at once (24% of the stream thread's wall time in bench/topology, docs/topology.md).
+    private static final int MEMTABLES = 4;
+    // Flushes run on RocksDB's shared HIGH-priority pool: max(1, jobs / 4) flush threads, the rest compactions.
+    private static final int BACKGROUND_JOBS = 8;
 
     /** Created on first use: native RocksDB objects need the native library loaded first. */
     private static final class Shared {
@@ -42,6 +46,7 @@ public class BoundedRocksDbConfig implements RocksDBConfigSetter {
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(Shared.WRITE_BUFFERS);
         options.setMaxWriteBufferNumber(MEMTABLES);
+        options.setMaxBackgroundJobs(BACKGROUND_JOBS);
         options.setWriteBufferSize(MEMTABLE_BYTES);
         options.setTableFormatConfig(table);
     }
