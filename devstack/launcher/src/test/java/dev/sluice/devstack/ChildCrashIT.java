@@ -37,6 +37,8 @@ class ChildCrashIT {
     private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
     private static final Duration BACK = Duration.ofSeconds(150);
     private static final Duration SETTLE = Duration.ofSeconds(240);
+    /** Longer than Debezium's 10 s reconnect backoff after PostgreSQL went away. */
+    private static final Duration QUIET = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -82,7 +84,7 @@ class ChildCrashIT {
             assertTrue(devstack.supervised().get("streams-app").restarts() >= 3);
 
             devstack.generator().close();
-            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE);
+            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE, QUIET);
             PipelineCounts.Landing landing = PipelineCounts.landing(kafka, bronze, false, SETTLE,
                     () -> devstack.supervised().get("streams-app").state() != Supervised.State.GAVE_UP);
             System.out.println("routes after crashes: " + landing.routes());

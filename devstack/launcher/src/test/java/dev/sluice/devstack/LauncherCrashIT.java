@@ -40,6 +40,8 @@ class LauncherCrashIT {
     private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
     private static final Duration READY = Duration.ofSeconds(180);
     private static final Duration SETTLE = Duration.ofSeconds(240);
+    /** Longer than Debezium's 10 s reconnect backoff after PostgreSQL went away. */
+    private static final Duration QUIET = Duration.ofSeconds(20);
 
     @Test
     void theNextStartStopsWhatAKilledLauncherLeftAndTheCountsHold() throws Exception {
@@ -74,7 +76,7 @@ class LauncherCrashIT {
             Launcher last = Launcher.start(state, ports, 3, false);
             launcher = last;
             assertTrue(last.output().contains("stopped postgres (pid"), last.output());
-            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE);
+            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE, QUIET);
             PipelineCounts.Landing landing = PipelineCounts.landing(kafka, bronze, false, SETTLE,
                     last.process::isAlive);
             System.out.println("routes after launcher crashes: " + landing.routes());

@@ -43,8 +43,17 @@ final class PipelineCounts {
     private PipelineCounts() {
     }
 
-    /** Every bronze record (topic/partition/offset → 1) once the bronze topics have stopped growing. */
+    /** Every bronze record (topic/partition/offset → 1) once the bronze topics have not grown for 3 s. */
     static Map<String, Integer> settledBronze(String bootstrapServers, Duration timeout) {
+        return settledBronze(bootstrapServers, timeout, Duration.ofSeconds(3));
+    }
+
+    /**
+     * Every bronze record (topic/partition/offset → 1) once the bronze topics have not grown for {@code quiet}:
+     * after a source outage it must outlast the connectors' retry backoff (Debezium waits 10 s before it
+     * reconnects), or changes still on their way would be missed.
+     */
+    static Map<String, Integer> settledBronze(String bootstrapServers, Duration timeout, Duration quiet) {
         Map<TopicPartition, Long> last = new HashMap<>();
         Map<TopicPartition, Long> start = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, "counts-offsets")) {
@@ -54,13 +63,15 @@ final class PipelineCounts {
                     partitions.add(new TopicPartition(topic, p.partition()));
                 }
             }
-            int[] stable = {0};
+            long[] changedAt = {System.nanoTime()};
             Await.until("bronze topics settled", timeout, () -> {
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                stable[0] = ends.equals(last) ? stable[0] + 1 : 0;
-                last.clear();
-                last.putAll(ends);
-                return stable[0] >= 30;
+                if (!ends.equals(last)) {
+                    changedAt[0] = System.nanoTime();
+                    last.clear();
+                    last.putAll(ends);
+                }
+                return System.nanoTime() - changedAt[0] >= quiet.toNanos();
             });
             start.putAll(consumer.beginningOffsets(partitions));
         }
