@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * own API at {@link #registryV2Url()}. Schemas and their ids are kept in an H2 file database under its directory,
  * so records already in Kafka still resolve after a restart.
  */
-public final class RegistryServer implements ServerProcess {
+public final class RegistryServer implements ChildJvmServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
     private static final String COMPONENT = "schema-registry";
@@ -112,18 +111,8 @@ public final class RegistryServer implements ServerProcess {
     }
 
     @Override
-    public ProcessHandle processHandle() {
-        return process.processHandle();
-    }
-
-    @Override
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    @Override
-    public OptionalInt exitCode() {
-        return process.exitCode();
+    public ChildJvm jvm() {
+        return process;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 
 import org.slf4j.Logger;
@@ -28,7 +27,7 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * signature authentication. Objects live as files under its directory, so the lake survives restarts. Access key
  * and secret are generated on first start and kept in {@code credentials.properties} next to the data.
  */
-public final class S3Server implements ServerProcess {
+public final class S3Server implements ChildJvmServer {
 
     /** The bucket of the data lake, created on start. */
     public static final String LAKE_BUCKET = "lake";
@@ -130,18 +129,8 @@ public final class S3Server implements ServerProcess {
     }
 
     @Override
-    public ProcessHandle processHandle() {
-        return process.processHandle();
-    }
-
-    @Override
-    public Path logFile() {
-        return process.logFile();
-    }
-
-    @Override
-    public OptionalInt exitCode() {
-        return process.exitCode();
+    public ChildJvm jvm() {
+        return process;
     }
 
     @Override

@@ -14,18 +14,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 import dev.sluice.embedded.ChildJvm;
 import dev.sluice.embedded.ComponentStartException;
 import dev.sluice.embedded.Ports;
-import dev.sluice.embedded.ServerProcess;
+import dev.sluice.embedded.ChildJvmServer;
 
 /**
  * streams-app in a JVM of its own, started from its Maven build output ({@code streams-app/target}), so that its
  * Micronaut and Kafka Streams class path stays apart from the broker's and Connect's.
  */
-public final class StreamsAppProcess implements ServerProcess {
+public final class StreamsAppProcess implements ChildJvmServer {
 
     private static final String COMPONENT = "streams-app";
     private static final String MAIN_CLASS = "dev.sluice.app.Application";
@@ -68,18 +67,8 @@ public final class StreamsAppProcess implements ServerProcess {
     }
 
     @Override
-    public ProcessHandle processHandle() {
-        return jvm.processHandle();
-    }
-
-    @Override
-    public Path logFile() {
-        return jvm.logFile();
-    }
-
-    @Override
-    public OptionalInt exitCode() {
-        return jvm.exitCode();
+    public ChildJvm jvm() {
+        return jvm;
     }
 
     @Override

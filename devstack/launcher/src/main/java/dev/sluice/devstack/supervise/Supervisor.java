@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -85,7 +86,7 @@ public final class Supervisor implements AutoCloseable {
                 attempt.get().number(), policy.maxRestarts(), human(policy.window()), logFile);
         try {
             scheduler.schedule(() -> restart(child, logFile), backoff.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // Closed meanwhile: the platform is stopping.
         }
     }
