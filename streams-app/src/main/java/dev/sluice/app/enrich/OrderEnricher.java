@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -59,6 +58,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private KeyValueStore<String, Order> orders;
     private KeyValueStore<String, PendingEvents> pendingOrders;
     private KeyValueStore<String, PendingEvents> pendingLines;
+    private final WaitingLines waitingLines = new WaitingLines();
     private KeyValueStore<Long, Customer> customers;
     private KeyValueStore<Long, Product> products;
     private KeyValueStore<String, ExchangeRate> rates;
@@ -86,6 +86,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         this.orders = context.getStateStore(StoreNames.ORDERS_STATE);
         this.pendingOrders = context.getStateStore(StoreNames.PENDING_ORDERS);
         this.pendingLines = context.getStateStore(StoreNames.PENDING_LINES);
+        waitingLines.rebuild(pendingLines);
         this.customers = context.getStateStore(StoreNames.CUSTOMERS_TABLE);
         this.products = context.getStateStore(StoreNames.PRODUCTS_TABLE);
         this.rates = context.getStateStore(StoreNames.RATES_TABLE);
@@ -134,6 +135,9 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         queue.getEvents().add(new PendingEvent(ByteBuffer.wrap(events.encode(event)), record.timestamp(), now,
                 headersOf(record.headers())));
         pending.put(key, queue);
+        if (pending == pendingLines) {
+            waitingLines.add(key);
+        }
         nextExpiryMs = Math.min(nextExpiryMs, now + wait.toMillis());
         metrics.out(Stage.ENRICH, event.getLineNo() == null ? ORDERS : LINES, "waiting");
         drain(pending, key, now);
@@ -160,6 +164,9 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         }
         if (emitted == waiting.size()) {
             pending.delete(key);
+            if (pending == pendingLines) {
+                waitingLines.remove(key);
+            }
             return Optional.empty();
         }
         if (emitted > 0) {
@@ -169,12 +176,9 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     }
 
     private void releaseLinesOf(long orderId, long now) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, PendingEvents> lines = pendingLines.prefixScan(orderId + ":",
-                new StringSerializer())) {
-            lines.forEachRemaining(entry -> keys.add(entry.key));
+        for (String key : waitingLines.of(orderId)) {
+            drain(pendingLines, key, now);
         }
-        keys.forEach(key -> drain(pendingLines, key, now));
     }
 
     /**
