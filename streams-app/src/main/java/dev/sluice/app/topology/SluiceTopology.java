@@ -185,7 +185,8 @@ public final class SluiceTopology {
                 .processValues(() -> new ValidateProcessor(rules, metrics), Named.as("validate." + entity));
         if (rules.deduplicates()) {
             String store = StoreNames.dedupe(entity);
-            builder.addStateStore(stores.windowStore(store, rules.dedupeWindow(), Serdes.String(), Serdes.Long()));
+            builder.addStateStore(stores.windowStore(store, DedupeProcessor.retention(rules.dedupeWindow()),
+                    rules.dedupeWindow(), Serdes.String(), Serdes.Long()));
             List<String> fields = rules.dedupeKey();
             Function<Decoded, String> identity = decoded -> identity(decoded.value(), fields);
             staged = staged.processValues(() -> new DedupeProcessor<>(entity, store, rules.dedupeWindow(), identity,
@@ -295,7 +296,8 @@ public final class SluiceTopology {
             String name, Function<V, String> id) {
         String store = StoreNames.dedupe(name);
         Duration window = settings.aggregate().getDedupeWindow();
-        builder.addStateStore(stores.windowStore(store, window, Serdes.String(), Serdes.Long()));
+        builder.addStateStore(stores.windowStore(store, DedupeProcessor.retention(window), window, Serdes.String(),
+                Serdes.Long()));
         return divertFailures(input.processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics),
                 Named.as("dedupe." + name), store), "dedupe.route-" + name + "-");
     }

@@ -60,11 +60,14 @@ public final class StateStores {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
     }
 
-    /** A window store of a processor (dedupe identities), cached like {@link #keyValueStore}. */
-    public <K, V> StoreBuilder<WindowStore<K, V>> windowStore(String name, Duration window, Serde<K> keys,
-            Serde<V> values) {
-        WindowBytesStoreSupplier supplier = inMemory ? Stores.inMemoryWindowStore(name, window, window, false)
-                : Stores.persistentWindowStore(name, window, window, false);
+    /**
+     * A window store of a processor (dedupe identities, bucketed by {@code window}), cached like
+     * {@link #keyValueStore}.
+     */
+    public <K, V> StoreBuilder<WindowStore<K, V>> windowStore(String name, Duration retention, Duration window,
+            Serde<K> keys, Serde<V> values) {
+        WindowBytesStoreSupplier supplier = inMemory ? Stores.inMemoryWindowStore(name, retention, window, false)
+                : Stores.persistentWindowStore(name, retention, window, false);
         return Stores.windowStoreBuilder(supplier, keys, values).withCachingEnabled();
     }
 }
