@@ -149,6 +149,18 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a partition leader keeps trying to add a partition to a transaction (transactions v2 adds it on the
+     * first produce request) while the coordinator still completes the producer's previous transaction. The default,
+     * 100 ms, is shorter than completing a Kafka Streams commit over ~100 partitions on a loaded machine: the leader
+     * then answers CONCURRENT_TRANSACTIONS, a later pipelined batch for a partition the producer never wrote reaches
+     * it first and is refused ("OutOfOrderSequenceException … Expected sequence 0 … with no existing state"),
+     * logged as a broker ERROR, until the client's retries sort it out (docs/topology.md). Static: set at start-up,
+     * also in docker-compose.yml and the Strimzi Kafka resource.
+     */
+    public static final String TXN_ADD_PARTITION_WAIT = "add.partitions.to.txn.retry.backoff.max.ms";
+    public static final String TXN_ADD_PARTITION_WAIT_MS = "1000";
+
     private static Properties serverProperties(Path dataDir, int port, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -174,6 +186,7 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("num.partitions", "1");
+        p.put(TXN_ADD_PARTITION_WAIT, TXN_ADD_PARTITION_WAIT_MS);
         return p;
     }
 

@@ -18,12 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,15 @@ class EmbeddedServersIT {
         }
         assertEquals(50, received.size());
         assertTrue(received.stream().allMatch(r -> r.value().equals("v" + r.key().substring(1))));
+    }
+
+    @Test
+    void kafkaWaitsForAProducersPreviousTransactionBeforeAddingPartitions(KafkaBroker kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            assertEquals(KafkaBroker.TXN_ADD_PARTITION_WAIT_MS, config.get(KafkaBroker.TXN_ADD_PARTITION_WAIT).value());
+        }
     }
 
     @Test

@@ -1,15 +1,20 @@
 package dev.sluice.app.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.sluice.embedded.KafkaBroker;
 
 /**
  * docker-compose.yml holds together: dependencies exist and are health-checked, every variable has a value in
@@ -106,6 +111,15 @@ class ComposeFileTest {
             }
         });
         problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void theBrokerWaitsForTheTransactionsBeforeAddingPartitionsAsTheDevelopmentBrokerDoes() {
+        String variable = "KAFKA_" + KafkaBroker.TXN_ADD_PARTITION_WAIT.toUpperCase(Locale.ROOT)
+                .replace('.', '_');
+        assertEquals(KafkaBroker.TXN_ADD_PARTITION_WAIT_MS,
+                Tree.text(Tree.map(SERVICES, "kafka"), "environment", variable),
+                "service kafka: " + variable + " (docs/topology.md, OutOfOrderSequenceException)");
     }
 
     @Test

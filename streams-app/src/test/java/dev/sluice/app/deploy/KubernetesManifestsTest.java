@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.sluice.embedded.KafkaBroker;
+
 /**
  * The Kubernetes manifests, k8s/base and every overlay, hold together: what kustomize builds from them refers only
  * to things that exist, among the built resources (Services, ConfigMaps, Secrets, Strimzi clusters, topics) or in
@@ -156,6 +158,10 @@ class KubernetesManifestsTest {
         for (Map<String, Object> kafka : out.ofKind("Kafka")) {
             problems.check(kafkaVersion.equals(Tree.text(kafka, "spec", "kafka", "version")), Tree.id(kafka),
                     "spec.kafka.version must be the build's Kafka version " + kafkaVersion);
+            problems.check(KafkaBroker.TXN_ADD_PARTITION_WAIT_MS.equals(
+                            Tree.text(kafka, "spec", "kafka", "config", KafkaBroker.TXN_ADD_PARTITION_WAIT)),
+                    Tree.id(kafka), "spec.kafka.config." + KafkaBroker.TXN_ADD_PARTITION_WAIT + " must be "
+                            + KafkaBroker.TXN_ADD_PARTITION_WAIT_MS + ", as in the development broker (KafkaBroker)");
             String name = Tree.text(kafka, "metadata", "name");
             List<Map<String, Object>> pools = out.ofKind("KafkaNodePool").stream()
                     .filter(pool -> name.equals(Tree.text(pool, "metadata", "labels", "strimzi.io/cluster"))).toList();
