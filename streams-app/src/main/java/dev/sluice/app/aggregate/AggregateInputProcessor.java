@@ -8,7 +8,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import dev.sluice.app.dlq.Stage;
-import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
 
 /**
@@ -16,13 +15,13 @@ import dev.sluice.app.metrics.PipelineMetrics;
  * event's own time, which the windows and the lateness check use. Records the aggregate does not count (updates,
  * deletes, tombstones) stop here, counted as {@code outcome=skipped}; they are in silver already.
  */
-public final class AggregateInputProcessor<V> implements FixedKeyProcessor<String, Staged<V>, Staged<V>> {
+public final class AggregateInputProcessor<V> implements FixedKeyProcessor<String, V, V> {
 
     private final String aggregate;
     private final Predicate<V> counts;
     private final ToLongFunction<V> eventTime;
     private final PipelineMetrics metrics;
-    private FixedKeyProcessorContext<String, Staged<V>> context;
+    private FixedKeyProcessorContext<String, V> context;
 
     public AggregateInputProcessor(String aggregate, Predicate<V> counts, ToLongFunction<V> eventTime,
             PipelineMetrics metrics) {
@@ -33,19 +32,14 @@ public final class AggregateInputProcessor<V> implements FixedKeyProcessor<Strin
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Staged<V>> context) {
+    public void init(FixedKeyProcessorContext<String, V> context) {
         this.context = context;
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Staged<V>> record) {
-        Staged<V> staged = record.value();
-        if (staged.failed()) {
-            context.forward(record);
-            return;
-        }
+    public void process(FixedKeyRecord<String, V> record) {
         metrics.in(Stage.AGGREGATE, aggregate);
-        V value = staged.value();
+        V value = record.value();
         if (value == null || !counts.test(value)) {
             metrics.out(Stage.AGGREGATE, aggregate, "skipped");
             return;

@@ -17,10 +17,22 @@ import dev.sluice.app.metrics.PipelineMetrics;
 public final class DeadLetterProcessor<K, T> implements Processor<K, Staged<T>, byte[], byte[]> {
 
     private final PipelineMetrics metrics;
+    private final String handedOverFrom;
     private ProcessorContext<byte[], byte[]> context;
 
+    /** Dead letters of records read from a topic: the source is that topic, partition and offset. */
     public DeadLetterProcessor(PipelineMetrics metrics) {
+        this(metrics, null);
+    }
+
+    /**
+     * Dead letters of records handed over in memory on their way to {@code handedOverFrom} (gold's intake of the
+     * enriched orders and lines): the source is that topic, with partition and offset -1, since the record's offset
+     * there is not known until its transaction commits.
+     */
+    public DeadLetterProcessor(PipelineMetrics metrics, String handedOverFrom) {
         this.metrics = metrics;
+        this.handedOverFrom = handedOverFrom;
     }
 
     @Override
@@ -32,11 +44,11 @@ public final class DeadLetterProcessor<K, T> implements Processor<K, Staged<T>, 
     public void process(Record<K, Staged<T>> record) {
         Staged<T> staged = record.value();
         Failure failure = staged.failure();
-        RecordMetadata source = context.recordMetadata().orElse(null);
+        RecordMetadata source = handedOverFrom == null ? context.recordMetadata().orElse(null) : null;
+        String sourceTopic = handedOverFrom != null ? handedOverFrom : source == null ? null : source.topic();
         metrics.deadLetter(failure.stage(), failure.code());
         context.forward(new Record<>(staged.rawKey(), staged.rawValue(), record.timestamp(),
-                DeadLetters.headers(record.headers(), failure, source == null ? null : source.topic(),
-                        source == null ? -1 : source.partition(), source == null ? -1 : source.offset(),
-                        context.currentSystemTimeMs(), AppVersion.get())));
+                DeadLetters.headers(record.headers(), failure, sourceTopic, source == null ? -1 : source.partition(),
+                        source == null ? -1 : source.offset(), context.currentSystemTimeMs(), AppVersion.get())));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.app.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -81,11 +83,12 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  * <pre>
  * bronze.* (bytes) ─ deserialize ─ validate ─ dedupe ─┬─ enrich: map + PII + lineage ─ silver.customers/products/... ─┐
  *                                                     │                                   (global reference tables) &lt;─┘
- *                                                     ├─ orders + order_items ─ repartition by order ─ enrich (join) ─ silver.orders / silver.order_lines
+ *                                                     ├─ orders + order_items ─ repartition by order ─ enrich (join) ─┬─ silver.orders / silver.order_lines
+ *                                                     │                                     (the same records, in memory) ─┘
  *                                                     └─ failures ─ dlq.&lt;stage&gt;
- * silver.order_lines ─ select ─ dedupe ─ by product ─ late gate ─ hourly windows ─ gold.product_revenue_hourly
- * silver.orders ─ select ─ dedupe ─ by region ─ late gate ─┬─ daily windows ─ gold.region_revenue_daily
- *                                                          └─ by customer ─ running totals ─ gold.customer_totals
+ * enriched lines ─ select ─ dedupe ─ by product ─ late gate ─ hourly windows ─ gold.product_revenue_hourly
+ * enriched orders ─ select ─ dedupe ─ by region ─ late gate ─┬─ daily windows ─ gold.region_revenue_daily
+ *                                                            └─ by customer ─ running totals ─ gold.customer_totals
  * silver.user_events ─ late gate ─ session windows ─ gold.user_sessions
  * </pre>
  *
@@ -141,8 +144,6 @@ public final class SluiceTopology {
         toSilver(stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING), USER_EVENTS, SilverMappings.userEvents(),
                 topics.getSilverUserEvents(), registry.specific(CleanUserEvent.class));
         enrichOrders(builder);
-        aggregateOrderLines(builder);
-        aggregateOrders(builder);
         aggregateSessions(builder);
         return userEvents;
     }
@@ -209,11 +210,21 @@ public final class SluiceTopology {
 
     /** Sends failed records to {@code dlq.<stage>} and returns the others. */
     private <K, T> KStream<K, Staged<T>> divertFailures(KStream<K, Staged<T>> staged, String splitName) {
+        return divertFailures(staged, splitName, null);
+    }
+
+    /**
+     * Sends failed records to {@code dlq.<stage>} and returns the others; {@code handedOverFrom}, when not null, is
+     * the topic named as their source (see {@link DeadLetterProcessor}).
+     */
+    private <K, T> KStream<K, Staged<T>> divertFailures(KStream<K, Staged<T>> staged, String splitName,
+            String handedOverFrom) {
         Map<String, KStream<K, Staged<T>>> branches = staged.split(Named.as(splitName))
                 .branch((key, value) -> value.failed(), Branched.as("failed"))
                 .defaultBranch(Branched.as("ok"));
         branches.get(splitName + "failed")
-                .process(() -> new DeadLetterProcessor<K, T>(metrics), Named.as(splitName + "dead-letter"))
+                .process(() -> new DeadLetterProcessor<K, T>(metrics, handedOverFrom),
+                        Named.as(splitName + "dead-letter"))
                 .to(new DeadLetterTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(splitName + "dlq-sink"));
         return branches.get(splitName + "ok");
@@ -262,44 +273,52 @@ public final class SluiceTopology {
                 InternalSerde.of(PendingEvents.class)));
         Serde<EnrichedOrder> orderSerde = registry.specific(EnrichedOrder.class);
         Serde<EnrichedOrderLine> lineSerde = registry.specific(EnrichedOrderLine.class);
-        orders.merge(items, Named.as("enrich.merge-order-events"))
+        Map<String, KStream<String, EnrichedOutput>> routes = orders
+                .merge(items, Named.as("enrich.merge-order-events"))
                 .repartition(Repartitioned.with(Serdes.String(), InternalSerde.of(OrderEvent.class))
                         .withName("enrich.order-events"))
                 .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))
-                .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.withConsumer(stream -> stream
-                        .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"))
-                        .to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
-                                .withName("enrich.sink-" + topics.getSilverOrders())), "orders"))
-                .defaultBranch(Branched.withConsumer(stream -> stream
-                        .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"))
-                        .to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
-                                .withName("enrich.sink-" + topics.getSilverOrderLines())), "lines"));
+                .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.as("orders"))
+                .defaultBranch(Branched.as("lines"));
+        KStream<String, EnrichedOrder> enrichedOrders = routes.get("enrich.route-orders")
+                .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"));
+        enrichedOrders.to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
+                .withName("enrich.sink-" + topics.getSilverOrders()));
+        KStream<String, EnrichedOrderLine> enrichedLines = routes.get("enrich.route-lines")
+                .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"));
+        enrichedLines.to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
+                .withName("enrich.sink-" + topics.getSilverOrderLines()));
+        aggregateOrderLines(builder, enrichedLines);
+        aggregateOrders(builder, enrichedOrders);
     }
 
     // ---- silver to gold ----------------------------------------------------------------------------------------
 
-    /** A silver topic read as bytes, decoded, filtered to what the aggregate counts and put on event time. */
-    private <V> KStream<String, Staged<V>> silverInput(StreamsBuilder builder, String topic, String name,
-            Serde<V> serde, Predicate<V> counts, ToLongFunction<V> eventTime) {
-        return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())
-                        .withName("aggregate.source-" + name))
-                .processValues(() -> new SilverDecodeProcessor<>(name, serde.deserializer(), metrics),
-                        Named.as("aggregate.decode-" + name))
-                .processValues(() -> new AggregateInputProcessor<>(name, counts, eventTime, metrics),
-                        Named.as("aggregate.select-" + name));
-    }
-
-    /** Remembers aggregated ids for the dedupe window, so that a replayed order or line never counts twice. */
-    private <V> KStream<String, Staged<V>> dedupeForGold(StreamsBuilder builder, KStream<String, Staged<V>> input,
-            String name, Function<V, String> id) {
+    /**
+     * Gold's intake of the enriched orders or lines as they go to silver, in memory (reading silver back cost a hop,
+     * a decode and a sub-topology per record): what the aggregate counts, on event time, each id counted once within
+     * the dedupe window. A replay turned away here is a dead letter with its silver key and value (encoded then)
+     * and {@code silverTopic} as its source.
+     */
+    private <V> KStream<String, V> goldIntake(StreamsBuilder builder, KStream<String, V> enriched, String name,
+            String silverTopic, Serde<V> silverSerde, Predicate<V> counts, ToLongFunction<V> eventTime,
+            Function<V, String> id) {
+        Serializer<V> silver = silverSerde.serializer();
         String store = StoreNames.dedupe(name);
         Duration window = settings.aggregate().getDedupeWindow();
         builder.addStateStore(stores.windowStore(store, DedupeProcessor.retention(window), window, Serdes.String(),
                 Serdes.Long()));
-        return divertFailures(input.processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics),
-                Named.as("dedupe." + name), store), "dedupe.route-" + name + "-");
+        KStream<String, Staged<V>> deduped = enriched
+                .processValues(() -> new AggregateInputProcessor<>(name, counts, eventTime, metrics),
+                        Named.as("aggregate.select-" + name))
+                .mapValues((key, value) -> Staged.inMemory(key.getBytes(StandardCharsets.UTF_8), value,
+                        () -> silver.serialize(silverTopic, value)), Named.as("aggregate.intake-" + name))
+                .processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics), Named.as("dedupe." + name),
+                        store);
+        return divertFailures(deduped, "dedupe.route-" + name + "-", silverTopic)
+                .mapValues(Staged::value, Named.as("aggregate.unique-" + name));
     }
 
     /** The late-event gate in front of an aggregate: late events to dlq.late, the others on as plain values. */
@@ -313,19 +332,18 @@ public final class SluiceTopology {
                 .mapValues(Staged::value, Named.as("aggregate.on-time-" + aggregate));
     }
 
-    private void aggregateOrderLines(StreamsBuilder builder) {
+    private void aggregateOrderLines(StreamsBuilder builder, KStream<String, EnrichedOrderLine> enrichedLines) {
         String name = "silver_order_lines";
         Serde<EnrichedOrderLine> silverSerde = registry.specific(EnrichedOrderLine.class);
         InternalSerde<EnrichedOrderLine> internal = InternalSerde.of(EnrichedOrderLine.class);
         AggregateSettings aggregate = settings.aggregate();
         String store = StoreNames.PRODUCT_REVENUE_HOURLY;
-        KStream<String, Staged<EnrichedOrderLine>> lines = dedupeForGold(builder, silverInput(builder,
-                topics.getSilverOrderLines(), name, silverSerde,
-                line -> Aggregations.counts(line.getOp(), line.getDeleted()), Aggregations::eventTime), name,
+        KStream<String, EnrichedOrderLine> lines = goldIntake(builder, enrichedLines, name,
+                topics.getSilverOrderLines(), silverSerde,
+                line -> Aggregations.counts(line.getOp(), line.getDeleted()), Aggregations::eventTime,
                 line -> OrderEnricher.lineKey(line.getOrderId(), line.getLineNo()));
         KStream<Long, EnrichedOrderLine> byProduct = lines
-                .map((key, staged) -> KeyValue.pair(staged.value().getProductId(), staged.value()),
-                        Named.as("aggregate.by-product"))
+                .map((key, line) -> KeyValue.pair(line.getProductId(), line), Named.as("aggregate.by-product"))
                 .repartition(Repartitioned.with(Serdes.Long(), internal).withName("aggregate.order-lines-by-product"));
         KTable<Windowed<Long>, ProductRevenueHourly> hours = gate(builder, byProduct, store,
                 Lateness.tumbling(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
@@ -342,20 +360,18 @@ public final class SluiceTopology {
                 topics.getGoldProductRevenueHourly(), ProductRevenueHourly.class);
     }
 
-    private void aggregateOrders(StreamsBuilder builder) {
+    private void aggregateOrders(StreamsBuilder builder, KStream<String, EnrichedOrder> enrichedOrders) {
         String name = "silver_orders";
         Serde<EnrichedOrder> silverSerde = registry.specific(EnrichedOrder.class);
         InternalSerde<EnrichedOrder> internal = InternalSerde.of(EnrichedOrder.class);
         AggregateSettings aggregate = settings.aggregate();
         String regionStore = StoreNames.REGION_REVENUE_DAILY;
         String customerStore = StoreNames.CUSTOMER_TOTALS;
-        KStream<String, Staged<EnrichedOrder>> orders = dedupeForGold(builder, silverInput(builder,
-                topics.getSilverOrders(), name, silverSerde,
-                order -> Aggregations.counts(order.getOp(), order.getDeleted()),
-                order -> order.getOrderedAt().toEpochMilli()), name, order -> Long.toString(order.getOrderId()));
+        KStream<String, EnrichedOrder> orders = goldIntake(builder, enrichedOrders, name, topics.getSilverOrders(),
+                silverSerde, order -> Aggregations.counts(order.getOp(), order.getDeleted()),
+                order -> order.getOrderedAt().toEpochMilli(), order -> Long.toString(order.getOrderId()));
         KStream<String, EnrichedOrder> byRegion = orders
-                .map((key, staged) -> KeyValue.pair(Aggregations.region(staged.value()), staged.value()),
-                        Named.as("aggregate.by-region"))
+                .map((key, order) -> KeyValue.pair(Aggregations.region(order), order), Named.as("aggregate.by-region"))
                 .repartition(Repartitioned.with(Serdes.String(), internal).withName("aggregate.orders-by-region"));
         // Customer totals count exactly the orders the daily revenue counted: both sit behind the same gate.
         KStream<String, EnrichedOrder> onTime = gate(builder, byRegion, regionStore,
@@ -386,10 +402,15 @@ public final class SluiceTopology {
         Serde<CleanUserEvent> silverSerde = registry.specific(CleanUserEvent.class);
         AggregateSettings aggregate = settings.aggregate();
         String store = StoreNames.USER_SESSIONS;
-        KStream<String, CleanUserEvent> events = divertFailures(silverInput(builder, topics.getSilverUserEvents(),
-                name, silverSerde, event -> true, event -> event.getOccurredAt().toEpochMilli()),
-                "aggregate.route-" + name + "-")
-                .mapValues(Staged::value, Named.as("aggregate.unwrap-" + name));
+        // Sessions still read silver back: their store is keyed by the user id as a String, and taking the events
+        // in memory would need the bronze byte[] key kept (no repartition) and the queryable store keyed by bytes.
+        KStream<String, CleanUserEvent> events = divertFailures(builder.stream(topics.getSilverUserEvents(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("aggregate.source-" + name))
+                .processValues(() -> new SilverDecodeProcessor<>(name, silverSerde.deserializer(), metrics),
+                        Named.as("aggregate.decode-" + name)), "aggregate.route-" + name + "-")
+                .mapValues(Staged::value, Named.as("aggregate.unwrap-" + name))
+                .processValues(() -> new AggregateInputProcessor<>(name, event -> true,
+                        event -> event.getOccurredAt().toEpochMilli(), metrics), Named.as("aggregate.select-" + name));
         Duration gap = aggregate.getSessionGap();
         Duration grace = aggregate.getSessionGrace();
         KTable<Windowed<String>, UserSession> sessions = gate(builder, events, store, Lateness.session(grace),

@@ -29,6 +29,7 @@ import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
+import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
@@ -157,11 +158,23 @@ class AggregationTopologyTest {
         pipeline.item(snapshot);
         pipeline.item(Rows.updated(Rows.item(order, 1, 7, 4, "10.00")));
 
-        assertEquals(3, pipeline.read(pipeline.topics().getSilverOrderLines(), EnrichedOrderLine.class).size(),
-                "silver has every change: create, snapshot read, update");
+        List<Out<String, EnrichedOrderLine>> silver = pipeline.read(pipeline.topics().getSilverOrderLines(),
+                EnrichedOrderLine.class);
+        assertEquals(3, silver.size(), "silver has every change: create, snapshot read, update");
         List<Out<byte[], byte[]>> replays = pipeline.deadLetters(Stage.DEDUPE);
         assertEquals(1, replays.size(), "the snapshot read of a counted line is a replay for gold");
-        assertEquals(order + ":1", new String(replays.get(0).key()));
+        Out<byte[], byte[]> replay = replays.get(0);
+        assertEquals(order + ":1", new String(replay.key()));
+        Out<String, EnrichedOrderLine> silverSnapshot = silver.get(1);
+        EnrichedOrderLine replayed = new RegistrySerdes(new RegistrySettings(registry.registryV2Url()))
+                .specific(EnrichedOrderLine.class).deserializer().deserialize("t", replay.value());
+        assertEquals(silverSnapshot.value(), replayed, "the dead letter holds the silver record gold turned away");
+        assertEquals("r", replayed.getOp());
+        assertEquals(pipeline.topics().getSilverOrderLines(), replay.header(DeadLetterHeaders.SOURCE_TOPIC),
+                "gold took it in memory on its way to silver");
+        assertEquals("-1", replay.header(DeadLetterHeaders.SOURCE_OFFSET));
+        assertEquals(new String(silverSnapshot.headers().lastHeader(Lineage.SOURCE).value()),
+                replay.header(Lineage.SOURCE), "traceable to its bronze record");
         WindowStore<Long, ProductRevenueHourly> store = pipeline.driver().getWindowStore(
                 StoreNames.PRODUCT_REVENUE_HOURLY);
         ProductRevenueHourly hour = store.fetch(7L, NINE.toEpochMilli());

@@ -1,6 +1,7 @@
 package dev.sluice.app.query;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,31 +10,35 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.testing.BronzeRecords;
+import dev.sluice.app.testing.BronzeSchemas;
+import dev.sluice.app.testing.Rows;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.schemas.silver.CleanUserEvent;
-import dev.sluice.schemas.silver.EnrichedOrder;
-import dev.sluice.schemas.silver.EnrichedOrderLine;
 
 /**
- * Silver input for the gold aggregates, written straight to the silver topics the aggregates read (Avro through
- * the real registry, as the enrichment writes them), and what gold must then hold. Event times are a few minutes
- * apart at most, in order, so that nothing is late whichever instance processes what first.
+ * Input for the gold aggregates and what gold must then hold. Orders and their lines go to the bronze topics, with
+ * their customers and products (Debezium-shaped rows, Avro through the real registry), since gold takes orders and
+ * lines from the enrichment in memory; user events go straight to {@code silver.user_events}, which the sessions
+ * read. Event times are a few minutes apart at most, in order, so that nothing is late whichever instance processes
+ * what first.
  */
 public final class GoldData {
 
-    private static final String[] REGIONS = {"EMEA", "AMER", "APAC", null};
+    private static final String[] REGIONS = {"EMEA", "AMER", "APAC"};
     private static final String[] EVENT_TYPES = {"page_view", "search", "add_to_cart", "page_view", "checkout"};
-    private static final BigDecimal UNIT_PRICE = new BigDecimal("5.25");
+    private static final String UNIT_PRICE = "5.25";
 
     /** Per key of each gold store: what the aggregates must add up to (over all windows and sessions). */
     public static final class Expected {
@@ -52,22 +57,31 @@ public final class GoldData {
     }
 
     /**
-     * Writes {@code orders} orders of {@code customers} customers with one to three lines of {@code products}
-     * products, and five events for each of {@code users} users, all from {@code base} on.
+     * Writes {@code customers} customers, {@code products} products, {@code orders} orders with one to three lines
+     * each, and five events for each of {@code users} users, all from {@code base} on.
      */
     public static Expected produce(KafkaBroker kafka, String registryUrl, PipelineTopics topics, int customers,
             int products, int orders, int users, Instant base) throws Exception {
         RegistrySerdes serdes = new RegistrySerdes(new RegistrySettings(registryUrl));
-        Serializer<EnrichedOrder> orderValues = serdes.specific(EnrichedOrder.class).serializer();
-        Serializer<EnrichedOrderLine> lineValues = serdes.specific(EnrichedOrderLine.class).serializer();
         Serializer<CleanUserEvent> eventValues = serdes.specific(CleanUserEvent.class).serializer();
+        BronzeRecords bronze = new BronzeRecords(registryUrl + "/apis/registry/v2");
         Expected expected = new Expected();
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                (topic, bytes) -> bytes)) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (long customer = 1; customer <= customers; customer++) {
+                Map<String, Object> row = Rows.customer(customer);
+                row.put("region", REGIONS[(int) (customer % REGIONS.length)]);
+                sends.add(send(producer, bronze, topics.getCustomers(), BronzeSchemas.CUSTOMER_KEY,
+                        BronzeSchemas.CUSTOMER, row, base, customer));
+            }
+            for (long product = 1; product <= products; product++) {
+                sends.add(send(producer, bronze, topics.getProducts(), BronzeSchemas.PRODUCT_KEY,
+                        BronzeSchemas.PRODUCT, Rows.product(product, UNIT_PRICE, "EUR"), base, product));
+            }
             for (int i = 1; i <= orders; i++) {
                 long orderId = 10_000 + i;
                 long customer = 1 + i % customers;
@@ -78,32 +92,21 @@ public final class GoldData {
                 for (int line = 1; line <= lines; line++) {
                     long product = 1 + (i * 7L + line) % products;
                     int quantity = line;
-                    BigDecimal amount = UNIT_PRICE.multiply(BigDecimal.valueOf(quantity)).setScale(2);
+                    BigDecimal amount = new BigDecimal(UNIT_PRICE).multiply(BigDecimal.valueOf(quantity)).setScale(2);
                     total = total.add(amount);
-                    EnrichedOrderLine value = EnrichedOrderLine.newBuilder().setOrderId(orderId).setLineNo(line)
-                            .setProductId(product).setProductName("Product " + product).setQuantity(quantity)
-                            .setUnitPrice(UNIT_PRICE).setLineAmount(amount).setCurrency("EUR")
-                            .setReportingCurrency("EUR").setLineAmountReporting(amount).setCustomerId(customer)
-                            .setOrderedAt(at).setOp("c").setSourceTs(at).build();
-                    String topic = topics.getSilverOrderLines();
-                    sends.add(producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(),
-                            orderId + ":" + line, lineValues.serialize(topic, value))));
+                    sends.add(send(producer, bronze, topics.getOrderItems(), BronzeSchemas.ORDER_ITEM_KEY,
+                            BronzeSchemas.ORDER_ITEM, Rows.item(orderId, line, product, quantity, UNIT_PRICE), at,
+                            orderId, line));
                     expected.productLines.merge(product, 1L, Long::sum);
                     expected.productQuantity.merge(product, (long) quantity, Long::sum);
                     expected.productRevenue.merge(product, amount, BigDecimal::add);
                 }
-                EnrichedOrder value = EnrichedOrder.newBuilder().setOrderId(orderId).setCustomerId(customer)
-                        .setStatus("NEW").setCurrency("EUR").setTotalAmount(total).setReportingCurrency("EUR")
-                        .setTotalAmountReporting(total).setOrderedAt(at).setUpdatedAt(at).setCustomerRegion(region)
-                        .setOp("c").setSourceLsn((long) i).setSourceTs(at).build();
-                String topic = topics.getSilverOrders();
-                sends.add(producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), Long.toString(orderId),
-                        orderValues.serialize(topic, value))));
+                sends.add(send(producer, bronze, topics.getOrders(), BronzeSchemas.ORDER_KEY, BronzeSchemas.ORDER,
+                        Rows.order(orderId, customer, "EUR", total.toPlainString(), at), at, orderId));
                 expected.customerOrders.merge(customer, 1L, Long::sum);
                 expected.customerRevenue.merge(customer, total, BigDecimal::add);
-                String regionKey = region == null ? "UNKNOWN" : region;
-                expected.regionOrders.merge(regionKey, 1L, Long::sum);
-                expected.regionRevenue.merge(regionKey, total, BigDecimal::add);
+                expected.regionOrders.merge(region, 1L, Long::sum);
+                expected.regionRevenue.merge(region, total, BigDecimal::add);
             }
             for (int u = 1; u <= users; u++) {
                 String user = "user-" + u;
@@ -113,8 +116,8 @@ public final class GoldData {
                             .setEventType(EVENT_TYPES[k]).setUserId(user).setPage("/p/" + k).setOccurredAt(at)
                             .setReceivedAt(at).build();
                     String topic = topics.getSilverUserEvents();
-                    sends.add(producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), user,
-                            eventValues.serialize(topic, value))));
+                    sends.add(producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(),
+                            user.getBytes(StandardCharsets.UTF_8), eventValues.serialize(topic, value))));
                     expected.userEvents.merge(user, 1L, Long::sum);
                 }
             }
@@ -124,5 +127,11 @@ public final class GoldData {
         }
         expected.records = sends.size();
         return expected;
+    }
+
+    private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, BronzeRecords bronze,
+            String topic, Schema keySchema, Schema valueSchema, Map<String, Object> row, Instant at, Object... key) {
+        return producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(), bronze.key(topic, keySchema, key),
+                bronze.value(topic, valueSchema, row)));
     }
 }

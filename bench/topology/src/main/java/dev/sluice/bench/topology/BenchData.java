@@ -28,7 +28,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
  * shop's mix: half user events, the rest orders with one to three lines; about 2% replays and 2% bad records.
  * Reference data (customers, products, rates) comes first so that orders find it.
  */
-final class BenchData {
+public final class BenchData {
 
     private static final Schema ID_KEY = key("id");
     private static final Schema ITEM_KEY = itemKey();
@@ -51,6 +51,7 @@ final class BenchData {
             millis("updated_at")));
     private static final int CUSTOMERS = 200;
     private static final int PRODUCTS = 50;
+    private static final List<String> CURRENCIES = List.of("EUR", "USD", "GBP");
     private static final List<String> TYPES = List.of("page_view", "page_view", "search", "add_to_cart", "checkout");
 
     private final PipelineTopics topics;
@@ -60,9 +61,20 @@ final class BenchData {
     private final Instant now = Instant.now();
     private long lsn = 1;
 
+    private final int customers;
+    private final int products;
+    private long order = 1;
+
     BenchData(String registryV2Url, PipelineTopics topics, long seed) {
+        this(registryV2Url, topics, seed, CUSTOMERS, PRODUCTS);
+    }
+
+    /** Input of a shop of {@code customers} customers and {@code products} products (for other benchmarks). */
+    public BenchData(String registryV2Url, PipelineTopics topics, long seed, int customers, int products) {
         this.topics = topics;
         this.random = new Random(seed);
+        this.customers = customers;
+        this.products = products;
         Map<String, Object> config = Map.of("apicurio.registry.url", registryV2Url,
                 "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
                 "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false");
@@ -70,7 +82,8 @@ final class BenchData {
         values.configure(config, false);
     }
 
-    List<ProducerRecord<byte[], byte[]>> reference() {
+    /** Exchange rates, customers and products. */
+    public List<ProducerRecord<byte[], byte[]>> reference() {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         String[] currencies = {"USD", "GBP", "CHF"};
         String[] rates = {"0.92", "1.17", "1.05"};
@@ -79,13 +92,13 @@ final class BenchData {
                     currencies[i], "rate_to_eur", new BigDecimal(rates[i]), "valid_from", now.minusSeconds(86_400),
                     "updated_at", now.minusSeconds(86_400)), (long) i + 1));
         }
-        for (long id = 1; id <= CUSTOMERS; id++) {
+        for (long id = 1; id <= customers; id++) {
             out.add(cdc(topics.getCustomers(), ID_KEY, CUSTOMER, change(Map.of("id", id, "email", "c" + id
                     + "@example.com", "full_name", "Customer " + id, "region", List.of("EMEA", "AMER", "APAC")
                     .get((int) (id % 3)), "country", "DE", "created_at", iso(now.minusSeconds(7200)), "updated_at",
                     iso(now.minusSeconds(7200)))), id));
         }
-        for (long id = 1; id <= PRODUCTS; id++) {
+        for (long id = 1; id <= products; id++) {
             out.add(cdc(topics.getProducts(), ID_KEY, PRODUCT, change(Map.of("id", id, "sku", "SKU-" + id, "name",
                     "Product " + id, "category", "kitchen", "price", new BigDecimal("19.90"), "currency", "EUR",
                     "updated_at", iso(now.minusSeconds(7200)))), id));
@@ -101,7 +114,6 @@ final class BenchData {
      */
     List<ProducerRecord<byte[], byte[]>> bulk(int count) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(count + 3);
-        long order = 1;
         Instant start = now.minusSeconds(360);
         while (out.size() < count) {
             Instant at = start.plusMillis(300_000L * out.size() / count - random.nextInt(3_000));
@@ -113,21 +125,35 @@ final class BenchData {
             } else if (dice < 54) {
                 out.add(userEvent(at));
             } else {
-                long id = order++;
-                int lines = 1 + random.nextInt(3);
-                String currency = List.of("EUR", "USD", "GBP").get(random.nextInt(3));
-                out.add(cdc(topics.getOrders(), ID_KEY, ORDER, change(Map.of("id", id, "customer_id",
-                        1L + random.nextInt(CUSTOMERS), "status", "NEW", "currency", currency, "total_amount",
-                        new BigDecimal("19.90").multiply(BigDecimal.valueOf(lines)), "ordered_at", iso(at),
-                        "updated_at", iso(at))), id));
-                for (int line = 1; line <= lines; line++) {
-                    out.add(cdc(topics.getOrderItems(), ITEM_KEY, ITEM, change(Map.of("order_id", id, "line_no", line,
-                            "product_id", 1L + random.nextInt(PRODUCTS), "quantity", 1, "unit_price",
-                            new BigDecimal("19.90"))), id, line));
-                }
+                addOrder(out, at);
             }
         }
         return out;
+    }
+
+    /** {@code count} orders of one to three lines, nothing else, ordered over the five minutes before now. */
+    public List<ProducerRecord<byte[], byte[]>> orders(int count) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(count * 3);
+        Instant start = now.minusSeconds(360);
+        for (int i = 0; i < count; i++) {
+            addOrder(out, start.plusMillis(300_000L * i / count));
+        }
+        return out;
+    }
+
+    private void addOrder(List<ProducerRecord<byte[], byte[]>> out, Instant at) {
+        long id = order++;
+        int lines = 1 + random.nextInt(3);
+        String currency = CURRENCIES.get(random.nextInt(CURRENCIES.size()));
+        out.add(cdc(topics.getOrders(), ID_KEY, ORDER, change(Map.of("id", id, "customer_id",
+                1L + random.nextInt(customers), "status", "NEW", "currency", currency, "total_amount",
+                new BigDecimal("19.90").multiply(BigDecimal.valueOf(lines)), "ordered_at", iso(at),
+                "updated_at", iso(at))), id));
+        for (int line = 1; line <= lines; line++) {
+            out.add(cdc(topics.getOrderItems(), ITEM_KEY, ITEM, change(Map.of("order_id", id, "line_no", line,
+                    "product_id", 1L + random.nextInt(products), "quantity", 1, "unit_price",
+                    new BigDecimal("19.90"))), id, line));
+        }
     }
 
     private ProducerRecord<byte[], byte[]> userEvent(Instant at) {
