@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.slf4j.Logger;
@@ -214,7 +216,7 @@ public final class TopologyBench {
     }
 
     private Set<String> compacted() {
-        Set<String> out = new java.util.HashSet<>(topics.silverCompacted());
+        Set<String> out = new HashSet<>(topics.silverCompacted());
         out.addAll(topics.gold());
         return out;
     }
@@ -330,6 +332,18 @@ public final class TopologyBench {
         return topology;
     }
 
+    /** The silver topics the topology's sub-topologies read back (a global store's topic is read by no group). */
+    private List<String> readBack(Topology topology) {
+        Set<String> silver = new HashSet<>(topics.silverLogs());
+        silver.addAll(topics.silverCompacted());
+        return topology.describe().subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream())
+                .filter(node -> node instanceof TopologyDescription.Source)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream())
+                .filter(silver::contains)
+                .distinct().sorted().toList();
+    }
+
     private Properties streamsProps(String appId, PipelineMetrics metrics) {
         Properties props = kafka.clientProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -381,8 +395,7 @@ public final class TopologyBench {
                 long end = System.nanoTime();
                 if (drain && stopAt >= input) {
                     DrainProbe probe = new DrainProbe(admin, appId);
-                    List<String> silverInputs = List.of(topics.getSilverOrders(), topics.getSilverOrderLines(),
-                            topics.getSilverUserEvents());
+                    List<String> silverInputs = readBack(topology);
                     while (!probe.drained(topics.bronze(), silverInputs)) {
                         check(streams, deadline, variant);
                         Thread.sleep(50);
