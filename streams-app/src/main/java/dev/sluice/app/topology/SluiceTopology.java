@@ -38,6 +38,7 @@ import dev.sluice.app.aggregate.GoldKeys;
 import dev.sluice.app.aggregate.GoldLineageProcessor;
 import dev.sluice.app.aggregate.LateEventGate;
 import dev.sluice.app.aggregate.Lateness;
+import dev.sluice.app.aggregate.SessionRetractions;
 import dev.sluice.app.aggregate.SilverDecodeProcessor;
 import dev.sluice.app.enrich.EnrichedOutput;
 import dev.sluice.app.enrich.OrderEnricher;
@@ -421,8 +422,11 @@ public final class SluiceTopology {
                         Named.as("aggregate." + store),
                         Materialized.<String, UserSession>as(stores.session(store, aggregate.retentionFor(gap, grace)))
                                 .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)));
-        publishGold(sessions, store, SluiceTopology::windowKey, topics.getSilverUserEvents(),
-                topics.getGoldUserSessions(), UserSession.class);
+        publishGold(sessions.toStream(Named.as("aggregate." + store + "-changes"))
+                        .processValues(() -> new SessionRetractions<String, UserSession>(store),
+                                Named.as("aggregate." + store + "-retractions"), store),
+                store, SluiceTopology::windowKey, topics.getSilverUserEvents(), topics.getGoldUserSessions(),
+                UserSession.class);
     }
 
     /**
@@ -431,8 +435,13 @@ public final class SluiceTopology {
      */
     private <K, V extends SpecificRecord> void publishGold(KTable<K, V> table, String store, Function<K, String> key,
             String silverTopic, String goldTopic, Class<V> type) {
-        table.toStream(Named.as("aggregate." + store + "-changes"))
-                .map((k, value) -> KeyValue.pair(key.apply(k), value), Named.as("aggregate." + store + "-keys"))
+        publishGold(table.toStream(Named.as("aggregate." + store + "-changes")), store, key, silverTopic, goldTopic,
+                type);
+    }
+
+    private <K, V extends SpecificRecord> void publishGold(KStream<K, V> changes, String store, Function<K, String> key,
+            String silverTopic, String goldTopic, Class<V> type) {
+        changes.map((k, value) -> KeyValue.pair(key.apply(k), value), Named.as("aggregate." + store + "-keys"))
                 .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics),
                         Named.as("aggregate." + store + "-lineage"))
                 .to(goldTopic, Produced.with(Serdes.String(), registry.specific(type))

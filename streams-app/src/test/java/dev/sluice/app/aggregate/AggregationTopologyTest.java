@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,6 +209,26 @@ class AggregationTopologyTest {
         }
         assertEquals(1, user1.size());
         assertEquals(0.0, droppedByKafkaStreams());
+    }
+
+    @Test
+    void aSessionExtendedByLaterEventsIsUpdatedInPlaceWithoutRetractions() {
+        // With the stores' cache, as in the service: a change is forwarded at the commit, once it is complete.
+        pipeline.close();
+        pipeline = PipelineDriver.start(registry, options -> options.cacheMaxBytes = 10 * 1024 * 1024);
+        event("user-3", "page_view", NINE);
+        event("user-3", "search", NINE.plus(Duration.ofMinutes(4)));
+        event("user-3", "page_view", NINE.minus(Duration.ofMinutes(4)));
+        event("user-3", "checkout", NINE.plus(Duration.ofMinutes(10)));
+
+        List<Out<String, UserSession>> gold = pipeline.read(pipeline.topics().getGoldUserSessions(), UserSession.class);
+        assertEquals(List.of("user-3@2026-11-22T09:00:00Z", "user-3@2026-11-22T09:00:00Z",
+                "user-3@2026-11-22T09:00:00Z", "user-3@2026-11-22T08:56:00Z", "user-3@2026-11-22T08:56:00Z"),
+                gold.stream().map(Out::key).toList());
+        assertEquals(Arrays.asList(1L, 2L, null, 3L, 4L), gold.stream()
+                        .map(o -> o.value() == null ? null : o.value().getEventCount()).toList(),
+                "an extension replaces the session under its key without retracting the shorter one; a session that "
+                        + "now starts earlier retracts the old key");
     }
 
     /** An order of one line; returns the order id. */

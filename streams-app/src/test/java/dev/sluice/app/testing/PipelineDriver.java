@@ -80,6 +80,11 @@ public final class PipelineDriver implements AutoCloseable {
         public final AggregateSettings aggregate = new AggregateSettings();
         /** Registry the topology uses; null for the test registry (inputs are always serialized with that). */
         public String topologyRegistryUrl;
+        /**
+         * Record cache of the stores; 0 (the default here) forwards every change at once, as the service's caches do
+         * only at a commit, which the driver makes after every record.
+         */
+        public long cacheMaxBytes;
 
         Options() {
             pii.setHashKey(HASH_KEY);
@@ -107,7 +112,7 @@ public final class PipelineDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sluice-test-" + INSTANCES.incrementAndGet());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, options.cacheMaxBytes);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.putAll(StreamsErrorHandling.config(metrics));
         this.driver = new TopologyTestDriver(topology, props, NOW);
