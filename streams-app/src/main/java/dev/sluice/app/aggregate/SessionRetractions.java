@@ -13,6 +13,10 @@ import org.apache.kafka.streams.state.SessionStore;
  * same gold key ({@code <user>@<start>}) and the new value replaces the old one anyway. Such a retraction was one gold
  * record per user event (half of {@code gold.user_sessions}), and a delete for the lake to write. A session merged
  * into one that starts earlier is a real retraction and is kept: no session with its start is left in the store.
+ *
+ * <p>It relies on the store's record cache, which forwards the retraction and the new session together at the commit.
+ * Without a cache, or when a full cache flushes between the two, the retraction arrives before the new session is
+ * stored and passes: never a wrong result, only the record this saves.
  */
 public final class SessionRetractions<K, V> implements FixedKeyProcessor<Windowed<K>, V, V> {
 

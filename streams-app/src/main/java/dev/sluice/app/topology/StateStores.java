@@ -61,13 +61,15 @@ public final class StateStores {
     }
 
     /**
-     * A window store of a processor (dedupe identities, bucketed by {@code window}), cached like
-     * {@link #keyValueStore}.
+     * A window store of a processor (dedupe identities, bucketed by {@code window}). Not cached: an identity is
+     * written once and read again only for a replay, so the record cache would only fill up with it. The cache is
+     * shared by every store of a stream thread; full of identities, it evicted the gold aggregates' entries and
+     * flushed their dirty entries record by record, defeating the coalescing the aggregates rely on.
      */
     public <K, V> StoreBuilder<WindowStore<K, V>> windowStore(String name, Duration retention, Duration window,
             Serde<K> keys, Serde<V> values) {
         WindowBytesStoreSupplier supplier = inMemory ? Stores.inMemoryWindowStore(name, retention, window, false)
                 : Stores.persistentWindowStore(name, retention, window, false);
-        return Stores.windowStoreBuilder(supplier, keys, values).withCachingEnabled();
+        return Stores.windowStoreBuilder(supplier, keys, values);
     }
 }

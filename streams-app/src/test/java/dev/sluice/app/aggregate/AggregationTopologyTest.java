@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.dlq.ErrorCode;
@@ -211,11 +213,15 @@ class AggregationTopologyTest {
         assertEquals(0.0, droppedByKafkaStreams());
     }
 
-    @Test
-    void aSessionExtendedByLaterEventsIsUpdatedInPlaceWithoutRetractions() {
+    @ParameterizedTest(name = "in-memory stores: {0}")
+    @ValueSource(booleans = {true, false})
+    void aSessionExtendedByLaterEventsIsUpdatedInPlaceWithoutRetractions(boolean inMemory) {
         // With the stores' cache, as in the service: a change is forwarded at the commit, once it is complete.
         pipeline.close();
-        pipeline = PipelineDriver.start(registry, options -> options.cacheMaxBytes = 10 * 1024 * 1024);
+        pipeline = PipelineDriver.start(registry, options -> {
+            options.cacheMaxBytes = 10 * 1024 * 1024;
+            options.inMemoryStores = inMemory;
+        });
         event("user-3", "page_view", NINE);
         event("user-3", "search", NINE.plus(Duration.ofMinutes(4)));
         event("user-3", "page_view", NINE.minus(Duration.ofMinutes(4)));

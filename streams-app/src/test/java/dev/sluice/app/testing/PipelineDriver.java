@@ -85,6 +85,8 @@ public final class PipelineDriver implements AutoCloseable {
          * only at a commit, which the driver makes after every record.
          */
         public long cacheMaxBytes;
+        /** In-memory stores (the default here) or RocksDB, as in the service. */
+        public boolean inMemoryStores = true;
 
         Options() {
             pii.setHashKey(HASH_KEY);
@@ -101,7 +103,7 @@ public final class PipelineDriver implements AutoCloseable {
         this.bronze = new BronzeRecords(registry.registryV2Url());
         StreamsBuilder builder = new StreamsBuilder();
         TopologySettings settings = new TopologySettings(topics, options.rules, options.pii, options.enrich,
-                options.aggregate, true);
+                options.aggregate, options.inMemoryStores);
         new SluiceTopology(settings, serdes, metrics).build(builder);
         this.topology = builder.build();
         try {
