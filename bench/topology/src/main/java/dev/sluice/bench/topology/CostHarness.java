@@ -89,7 +89,6 @@ final class CostHarness {
 
     /** The topology with RocksDB stores (as the app), with in-memory stores, and the byte copy of its hops. */
     void run(PrintStream out) throws IOException {
-        Files.createDirectories(stateDir);
         double topology = run(out, "topology", false);
         run(out, "topology", true);
         double copy = run(out, "byte-copy", false);
@@ -103,7 +102,9 @@ final class CostHarness {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-harness-" + what + "-" + inMemory);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(stateDir, "ttd").toString());
+        // created here: the profile mode calls this method directly
+        props.put(StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory(Files.createDirectories(stateDir), "ttd").toString());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, Timing.class);
         PipelineMetrics metrics = PipelineMetrics.inMemory();
