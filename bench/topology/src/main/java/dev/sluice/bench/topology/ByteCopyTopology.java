@@ -132,12 +132,16 @@ final class ByteCopyTopology {
             }
         }
         List<String> puts = new ArrayList<>();
+        Set<String> putInto = new HashSet<>();
         List<TopologyDescription.Node> nodes = new ArrayList<>(sub.nodes());
         nodes.sort((a, b) -> Integer.compare(depth(a), depth(b)));
         for (TopologyDescription.Node node : nodes) {
             if (node instanceof TopologyDescription.Processor p && !p.stores().isEmpty()) {
                 String store = p.stores().size() == 1 ? p.stores().iterator().next()
                         : p.stores().contains(p.name()) ? p.name() : p.stores().iterator().next();
+                if (!putInto.add(store)) {
+                    continue; // another processor of the store (a reader, e.g. SessionRetractions): one put is the copy
+                }
                 StoreShape shape = stores.get(store);
                 builder.addStateStore(kv(store, shape == null || shape.logging(), shape != null && shape.caching()));
                 Set<String> from = new HashSet<>();
