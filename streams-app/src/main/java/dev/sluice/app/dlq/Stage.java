@@ -26,9 +26,11 @@ public enum Stage {
     /** Prefix of every dead-letter topic. */
     public static final String TOPIC_PREFIX = "dlq.";
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** Lower-case name, used in processor names, topic names, headers and metric tags. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The dead-letter topic of this stage, {@code dlq.<stage>}. */

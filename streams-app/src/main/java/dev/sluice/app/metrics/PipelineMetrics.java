@@ -35,7 +35,14 @@ public final class PipelineMetrics {
     public static final String REGISTRY = "sluice.registry.events";
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /**
+     * Counters by name and tag values. Looked up several times per record, so the key is a plain record rather than a
+     * string built per call (that, with the tag arrays, was 4% of the stream thread's CPU).
+     */
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+
+    private record Key(String name, Object first, String second, String third) {
+    }
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,19 +54,19 @@ public final class PipelineMetrics {
     }
 
     public void in(Stage stage, String entity) {
-        counter(IN, "stage", stage.id(), "entity", entity).increment();
+        increment(new Key(IN, stage, entity, null));
     }
 
     public void out(Stage stage, String entity, String outcome) {
-        counter(OUT, "stage", stage.id(), "entity", entity, "outcome", outcome).increment();
+        increment(new Key(OUT, stage, entity, outcome));
     }
 
     public void invalid(String entity, String rule) {
-        counter(INVALID, "entity", entity, "rule", rule).increment();
+        increment(new Key(INVALID, entity, rule, null));
     }
 
     public void deadLetter(Stage stage, ErrorCode code) {
-        counter(DLQ, "stage", stage.id(), "code", code.name()).increment();
+        increment(new Key(DLQ, stage, code.name(), null));
     }
 
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
@@ -84,8 +91,22 @@ public final class PipelineMetrics {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    private Counter counter(String name, String... tags) {
-        String key = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
+    private void increment(Key key) {
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, this::register);
+        }
+        counter.increment();
+    }
+
+    private Counter register(Key key) {
+        String[] tags = switch (key.name()) {
+            case IN -> new String[] {"stage", ((Stage) key.first()).id(), "entity", key.second()};
+            case OUT -> new String[] {"stage", ((Stage) key.first()).id(), "entity", key.second(), "outcome",
+                    key.third()};
+            case INVALID -> new String[] {"entity", (String) key.first(), "rule", key.second()};
+            default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
+        };
+        return Counter.builder(key.name()).tags(tags).register(registry);
     }
 }
