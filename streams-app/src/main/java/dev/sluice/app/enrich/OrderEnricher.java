@@ -30,7 +30,6 @@ import dev.sluice.schemas.internal.PendingHeader;
 import dev.sluice.schemas.silver.Customer;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
-import dev.sluice.schemas.silver.ExchangeRate;
 import dev.sluice.schemas.silver.Product;
 
 /**
@@ -59,9 +58,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private KeyValueStore<String, PendingEvents> pendingOrders;
     private KeyValueStore<String, PendingEvents> pendingLines;
     private final WaitingLines waitingLines = new WaitingLines();
-    private KeyValueStore<Long, Customer> customers;
-    private KeyValueStore<Long, Product> products;
-    private KeyValueStore<String, ExchangeRate> rates;
+    private ReferenceLookups lookups;
     private final ReferenceChanges references;
     /** The reference version the last full retry saw; none yet after a start (the stores may hold waiting events). */
     private long retriedAtVersion = -1;
@@ -87,9 +84,9 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         this.pendingOrders = context.getStateStore(StoreNames.PENDING_ORDERS);
         this.pendingLines = context.getStateStore(StoreNames.PENDING_LINES);
         waitingLines.rebuild(pendingLines);
-        this.customers = context.getStateStore(StoreNames.CUSTOMERS_TABLE);
-        this.products = context.getStateStore(StoreNames.PRODUCTS_TABLE);
-        this.rates = context.getStateStore(StoreNames.RATES_TABLE);
+        this.lookups = new ReferenceLookups(references, context.getStateStore(StoreNames.CUSTOMERS_TABLE),
+                context.getStateStore(StoreNames.PRODUCTS_TABLE), context.getStateStore(StoreNames.RATES_TABLE),
+                converter);
         context.schedule(retryInterval, PunctuationType.WALL_CLOCK_TIME, this::retryAll);
     }
 
@@ -225,8 +222,8 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
                     headers));
         }
         Order order = event.getOrder();
-        Customer customer = customers.get(order.getCustomerId());
-        BigDecimal rate = converter.rate(order.getCurrency(), rates);
+        Customer customer = lookups.customer(order.getCustomerId());
+        BigDecimal rate = lookups.rate(order.getCurrency());
         boolean complete = customer != null && rate != null;
         if (!complete && !expired && !order.getDeleted()) {
             return Optional.empty();
@@ -273,8 +270,8 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         }
         OrderItem item = event.getItem();
         Order order = orders.get(Long.toString(item.getOrderId()));
-        Product product = products.get(item.getProductId());
-        BigDecimal rate = order == null ? null : converter.rate(order.getCurrency(), rates);
+        Product product = lookups.product(item.getProductId());
+        BigDecimal rate = order == null ? null : lookups.rate(order.getCurrency());
         boolean complete = order != null && product != null && rate != null;
         if (!complete && !expired && !item.getDeleted()) {
             return Optional.empty();
