@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code kill -9} of the whole launcher ({@code ./sluice up}) under generated load, twice: its PostgreSQL outlives
- * it (a native process), and the next start recognises it by its {@code postmaster.pid}, stops it and resumes on
- * the same state and ports. At the end every bronze record is in exactly one silver or dead-letter record and the
+ * it (a native process); after the first crash the next start, after the second {@code ./sluice down}, recognises
+ * it by its {@code postmaster.pid} and stops it; the platform resumes on the same state and ports. At the end every bronze record is in exactly one silver or dead-letter record and the
  * lake holds each committed silver record exactly once.
  */
 class LauncherCrashIT {
@@ -73,9 +73,18 @@ class LauncherCrashIT {
                         "PostgreSQL outlives a launcher killed with SIGKILL (that is the problem under test)");
             }
 
+            // After the second crash, ./sluice down cleans up instead of the next start.
+            long leftover = postmasterPid(state);
+            String down = Launcher.down(state);
+            assertTrue(down.contains("stopped postgres (pid " + leftover + ")"), down);
+            assertFalse(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL stopped");
+            assertFalse(Files.exists(state.resolve("postgres/data/postmaster.pid")), "PostgreSQL stopped cleanly");
+            assertTrue(Launcher.down(state).contains("no platform running"), "a second down finds nothing left");
+
             Launcher last = Launcher.start(state, ports, 3, false);
             launcher = last;
-            assertTrue(last.output().contains("stopped postgres (pid"), last.output());
+            assertFalse(last.output().contains("stopped postgres (pid"), "nothing left for the start:\n"
+                    + last.output());
             Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka, SETTLE, QUIET);
             PipelineCounts.Landing landing = PipelineCounts.landing(kafka, bronze, false, SETTLE,
                     last.process::isAlive);
@@ -113,14 +122,8 @@ class LauncherCrashIT {
     private record Launcher(Process process, Path log) {
 
         static Launcher start(Path state, Map<String, Integer> ports, int run, boolean generator) throws IOException {
-            Path target = HOME.resolve("devstack/launcher/target");
-            List<String> classpath = new ArrayList<>();
-            classpath.add(target.resolve("classes").toString());
-            classpath.add(Files.readString(target.resolve("runtime-classpath.txt")).trim());
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx1536m", "-Dsluice.home=" + HOME, "-cp", String.join(File.pathSeparator,
-                    classpath), SluiceUp.class.getName(), "--state-dir", state.toString(),
-                    "--shop-ops-per-second", "20", "--events-per-second", "40", "--lake-idle-flush-ms", "3000"));
+            List<String> command = java(SluiceUp.class, "--state-dir", state.toString(),
+                    "--shop-ops-per-second", "20", "--events-per-second", "40", "--lake-idle-flush-ms", "3000");
             ports.forEach((option, port) -> command.addAll(List.of("--" + option, Integer.toString(port))));
             if (!generator) {
                 command.add("--no-generator");
@@ -136,6 +139,27 @@ class LauncherCrashIT {
 
         String output() throws IOException {
             return Files.readString(log);
+        }
+
+        /** {@code ./sluice down} with no launcher running: its output, after it exited with 0. */
+        static String down(Path state) throws IOException, InterruptedException {
+            Process process = new ProcessBuilder(java(SluiceDown.class, "--state-dir", state.toString()))
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertEquals(0, process.waitFor(), output);
+            return output;
+        }
+
+        private static List<String> java(Class<?> main, String... args) throws IOException {
+            Path target = HOME.resolve("devstack/launcher/target");
+            List<String> classpath = new ArrayList<>();
+            classpath.add(target.resolve("classes").toString());
+            classpath.add(Files.readString(target.resolve("runtime-classpath.txt")).trim());
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx1536m", "-Dsluice.home=" + HOME, "-cp", String.join(File.pathSeparator,
+                    classpath), main.getName()));
+            command.addAll(List.of(args));
+            return command;
         }
     }
 
