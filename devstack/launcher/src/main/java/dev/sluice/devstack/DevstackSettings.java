@@ -2,6 +2,7 @@ package dev.sluice.devstack;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,21 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
         OPTIONS.put("lake-idle-flush-ms", new String[] {"60000",
                 "upload a lake file once its partition got no record for this long"});
+    }
+
+    /**
+     * The settings of a {@code ./sluice} command line: the home from {@code -Dsluice.home}, the environment's
+     * {@code SLUICE_*} variables. A usage error is printed as one line and exits the JVM with 2.
+     */
+    static DevstackSettings ofCommandLine(String[] args) {
+        try {
+            Path home = Path.of(System.getProperty("sluice.home", ".")).toAbsolutePath().normalize();
+            return parse(home, Arrays.asList(args), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("sluice: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
     }
 
     /**

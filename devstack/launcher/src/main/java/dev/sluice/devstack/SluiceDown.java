@@ -1,7 +1,6 @@
 package dev.sluice.devstack;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.sluice.devstack.supervise.LeftoverProcesses;
@@ -18,17 +17,9 @@ public final class SluiceDown {
     }
 
     public static void main(String[] args) {
-        DevstackSettings settings;
-        try {
-            Path home = Path.of(System.getProperty("sluice.home", ".")).toAbsolutePath().normalize();
-            settings = DevstackSettings.parse(home, Arrays.asList(args), System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("sluice: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        System.setProperty("sluice.log.dir", settings.stateDir().toString());
+        DevstackSettings settings = DevstackSettings.ofCommandLine(args);
         Path state = settings.stateDir();
+        System.setProperty("sluice.log.dir", state.toString());
         List<String> stopped = new LeftoverProcesses(state.resolve("run"), state.resolve("postgres")).stopAll();
         if (stopped.isEmpty()) {
             System.out.println("sluice: no platform running on " + state);

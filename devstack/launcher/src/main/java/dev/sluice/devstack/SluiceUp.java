@@ -1,6 +1,5 @@
 package dev.sluice.devstack;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,15 +22,7 @@ public final class SluiceUp {
             System.out.print(DevstackSettings.help());
             return;
         }
-        DevstackSettings settings;
-        try {
-            Path home = Path.of(System.getProperty("sluice.home", ".")).toAbsolutePath().normalize();
-            settings = DevstackSettings.parse(home, Arrays.asList(args), System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("sluice: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        DevstackSettings settings = DevstackSettings.ofCommandLine(args);
         // Before the first logger exists: logback.xml writes platform.log there.
         System.setProperty("sluice.log.dir", settings.stateDir().toString());
         Instant begin = Instant.now();
