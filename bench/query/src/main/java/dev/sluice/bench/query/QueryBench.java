@@ -64,7 +64,7 @@ public final class QueryBench {
                 EmbeddedServer b = instance(kafka, registry, dir.resolve("b"))) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String base = a.getURL().toString();
-            SilverData.produce(kafka, registry.url(), new PipelineTopics(), CUSTOMERS, PRODUCTS, ORDERS, USERS);
+            GoldInput.produce(kafka, registry.url(), new PipelineTopics(), CUSTOMERS, PRODUCTS, ORDERS, USERS);
             awaitGold(http, base);
             Map<Boolean, List<String>> byOwner = customersByOwner(http, base, authority(b));
             List<String> local = byOwner.get(false);

@@ -22,9 +22,9 @@ import dev.sluice.schemas.silver.CleanUserEvent;
  * input, {@link BenchData}), since gold takes orders and lines from the enrichment; user events straight to
  * {@code silver.user_events}, which the sessions read. Event times are within the last few minutes, so none is late.
  */
-final class SilverData {
+final class GoldInput {
 
-    private SilverData() {
+    private GoldInput() {
     }
 
     /** Writes {@code customers} customers, {@code products} products, {@code orders} orders and 4 events per user. */
