@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
+import dev.sluice.app.enrich.OrderPlacement;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
@@ -105,6 +106,10 @@ class StreamsAppIT {
             assertTrue(metrics.contains("sluice_records_invalid_total{entity=\"user_events\","
                     + "rule=\"user_events.event_type.allowed\"}"), "invalid by rule");
             assertTrue(metrics.contains("sluice_records_dlq_total"), "dead letters counted");
+            for (String bronzeTopic : List.of(topics.getOrders(), topics.getOrderItems())) {
+                assertTrue(metrics.contains("sluice_enrich_rerouted_total{topic=\"" + bronzeTopic + "\"}"),
+                        "events off their order's partition rerouted: " + bronzeTopic);
+            }
 
             String subjects = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     URI.create(registry.ccompatUrl() + "/subjects")).build(),
@@ -155,13 +160,19 @@ class StreamsAppIT {
             String items = topics.getOrderItems();
             for (long id = 1; id <= 6; id++) {
                 long customer = id == 6 ? 404 : 1 + id % 3;
-                sends.add(producer.send(new ProducerRecord<>(orders, bronze.key(orders, BronzeSchemas.ORDER_KEY, id),
+                // Orders 1-3 and their items on their order's partition, as the CDC connector places them; 4-6 off
+                // it, as a producer without placement would: those are rerouted by the topology.
+                int home = OrderPlacement.partitionOf(Long.toString(id), topics.getPartitions());
+                Integer partition = id <= 3 ? home : (home + 1) % topics.getPartitions();
+                sends.add(producer.send(new ProducerRecord<>(orders, partition,
+                        bronze.key(orders, BronzeSchemas.ORDER_KEY, id),
                         bronze.value(orders, BronzeSchemas.ORDER, cdc(now, "id", id, "customer_id", customer,
                                 "status", "NEW", "currency", id % 2 == 0 ? "USD" : "EUR", "total_amount",
                                 new java.math.BigDecimal("20.00"), "ordered_at", now.minusSeconds(60), "updated_at",
                                 now.minusSeconds(60))))));
-                sends.add(producer.send(new ProducerRecord<>(items, bronze.key(items, BronzeSchemas.ORDER_ITEM_KEY, id,
-                        1), bronze.value(items, BronzeSchemas.ORDER_ITEM, cdc(now, "order_id", id, "line_no", 1,
+                sends.add(producer.send(new ProducerRecord<>(items, partition,
+                        bronze.key(items, BronzeSchemas.ORDER_ITEM_KEY, id, 1),
+                        bronze.value(items, BronzeSchemas.ORDER_ITEM, cdc(now, "order_id", id, "line_no", 1,
                                 "product_id", 1 + id % 2, "quantity", 2, "unit_price",
                                 new java.math.BigDecimal("10.00"))))));
             }

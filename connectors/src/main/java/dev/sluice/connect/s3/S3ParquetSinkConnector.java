@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.connect.PluginVersion;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public class S3ParquetSinkConnector extends SinkConnector {
 
     @Override
     public String version() {
-        return SinkVersion.get();
+        return PluginVersion.get();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.connect.PluginVersion;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
 import java.util.Collection;
@@ -45,7 +46,7 @@ public class S3ParquetSinkTask extends SinkTask {
 
     @Override
     public String version() {
-        return SinkVersion.get();
+        return PluginVersion.get();
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.transforms.Transformation;
+import org.apache.kafka.connect.transforms.predicates.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -110,6 +111,9 @@ class TemplateKeysTest {
             String type = config.get(prefix + "type");
             Set<String> defined = new HashSet<>();
             defined.add(prefix + "type");
+            // The framework's keys of every transform: which predicate applies it, and whether negated.
+            defined.add(prefix + "predicate");
+            defined.add(prefix + "negate");
             if (type != null) {
                 Transformation<?> transform = (Transformation<?>) Class.forName(type).getDeclaredConstructor()
                         .newInstance();
@@ -118,6 +122,24 @@ class TemplateKeysTest {
             keys.put(alias, defined);
         }
         keys.put("transforms", Set.of("transforms"));
+        keys.put("predicates", predicateKeys(config));
         return keys;
+    }
+
+    /** {@code predicates} and, for each alias in it, the keys {@code predicates.<alias>.*} its class defines. */
+    private static Set<String> predicateKeys(Map<String, String> config) throws Exception {
+        Set<String> defined = new HashSet<>();
+        defined.add("predicates");
+        String aliases = config.getOrDefault("predicates", "");
+        for (String alias : Arrays.stream(aliases.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList()) {
+            String prefix = "predicates." + alias + ".";
+            defined.add(prefix + "type");
+            String type = config.get(prefix + "type");
+            if (type != null) {
+                Predicate<?> predicate = (Predicate<?>) Class.forName(type).getDeclaredConstructor().newInstance();
+                predicate.config().names().forEach(n -> defined.add(prefix + n));
+            }
+        }
+        return defined;
     }
 }

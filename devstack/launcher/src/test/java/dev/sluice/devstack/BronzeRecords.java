@@ -57,6 +57,38 @@ final class BronzeRecords {
         return found.get(0);
     }
 
+    /** A decoded record and the partition it was read from. */
+    record Placed(int partition, GenericRecord value) {
+    }
+
+    /** Polls {@code topic} from the beginning until {@code count} decoded values match, or the timeout passes. */
+    static List<Placed> awaitAll(String bootstrapServers, String ccompatUrl, String topic, Duration timeout,
+            Predicate<GenericRecord> match, int count) {
+        List<Placed> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+            consumer.subscribe(List.of(topic));
+            Await.until(count + " matching records in " + topic, timeout, () -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null) {
+                        GenericRecord value = decode(ccompatUrl, record.value());
+                        if (match.test(value)) {
+                            found.add(new Placed(record.partition(), value));
+                        }
+                    }
+                }
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+
+    /** Number of partitions of {@code topic}. */
+    static int partitions(String bootstrapServers, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+            return consumer.partitionsFor(topic).size();
+        }
+    }
+
     /** Number of records in {@code topic} (end offsets summed; the topic is never compacted in tests). */
     static long count(String bootstrapServers, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {

@@ -60,7 +60,8 @@ class PipelineEndToEndIT {
         new DemoConnectors(connect.restUrl(), registry, postgres, s3, secretsFile).registerAll();
         kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
-        try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), kafka, registry)) {
+        int port = Ports.orFree(0);
+        try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), port, kafka, registry)) {
             try (DataGenerator generator = DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB),
                     kafka.bootstrapServers(), registry.registryV2Url(), DemoConnectors.USER_EVENTS_TOPIC, 25, 25,
                     0.1)) {
@@ -87,12 +88,20 @@ class PipelineEndToEndIT {
                 assertTrue(silver * 2 > total, topic + ": " + silver + " of " + total + " in silver; routes " + routes);
             }
             assertTrue(gold.keySet().containsAll(PipelineCounts.GOLD), "gold topics filled: " + gold);
+            // The CDC connector puts an order's items on its order's partition: the enricher reroutes none of them.
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + Ports.HOST
+                    + ":" + port + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("sluice_records_in_total{entity=\"order_items\",stage=\"validate\"}"),
+                    "the app's metrics are read");
+            List<String> rerouted = metrics.lines().filter(line -> line.startsWith("sluice_enrich_rerouted_total"))
+                    .toList();
+            assertEquals(List.of(), rerouted, "order events the enricher had to reroute");
         }
     }
 
     /** streams-app from its build, with a short early-arrival wait so that waiting orders settle quickly. */
-    private static ChildJvm startStreamsApp(Path dir, KafkaBroker kafka, RegistryServer registry) throws IOException {
-        int port = Ports.orFree(0);
+    private static ChildJvm startStreamsApp(Path dir, int port, KafkaBroker kafka, RegistryServer registry)
+            throws IOException {
         Path target = HOME.resolve("streams-app/target");
         List<Path> classpath = new ArrayList<>();
         classpath.add(target.resolve("classes"));

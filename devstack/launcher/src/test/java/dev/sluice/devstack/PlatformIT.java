@@ -9,11 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +73,55 @@ class PlatformIT {
         assertEquals("c", row.get("__op").toString());
         assertEquals("false", row.get("__deleted").toString());
         assertEquals("customers", row.get("__table").toString());
+    }
+
+    @Test
+    void anOrderAndItsItemsArriveOnTheOrdersPartitionWhereTheEnricherKeepsIt(KafkaBroker kafka,
+            PostgresServer postgres, RegistryServer registry) throws Exception {
+        Set<Long> ids = new TreeSet<>();
+        try (Connection shop = postgres.connect(PostgresServer.SHOP_DB);
+                PreparedStatement order = shop.prepareStatement("INSERT INTO orders (customer_id, status, currency, "
+                        + "total_amount) VALUES (1, 'NEW', 'EUR', 20.00) RETURNING id");
+                PreparedStatement item = shop.prepareStatement("INSERT INTO order_items (order_id, line_no, "
+                        + "product_id, quantity, unit_price) VALUES (?, ?, 1, 1, 10.00)")) {
+            for (int i = 0; i < 12; i++) {
+                long id;
+                try (ResultSet created = order.executeQuery()) {
+                    created.next();
+                    id = created.getLong(1);
+                }
+                ids.add(id);
+                for (int line = 1; line <= 2; line++) {
+                    item.setLong(1, id);
+                    item.setInt(2, line);
+                    item.executeUpdate();
+                }
+            }
+        }
+        String orders = "bronze.pg.orders";
+        String items = "bronze.pg.order_items";
+        List<BronzeRecords.Placed> orderRecords = BronzeRecords.awaitAll(kafka.bootstrapServers(),
+                registry.ccompatUrl(), orders, Duration.ofSeconds(60), r -> ids.contains((Long) r.get("id")), 12);
+        List<BronzeRecords.Placed> itemRecords = BronzeRecords.awaitAll(kafka.bootstrapServers(),
+                registry.ccompatUrl(), items, Duration.ofSeconds(60), r -> ids.contains((Long) r.get("order_id")),
+                24);
+        int partitions = BronzeRecords.partitions(kafka.bootstrapServers(), orders);
+        assertEquals(partitions, BronzeRecords.partitions(kafka.bootstrapServers(), items));
+        // Where Kafka's default partitioner puts the order id's text: the enricher's partition for that order.
+        StringSerializer text = new StringSerializer();
+        Set<Integer> homes = new TreeSet<>();
+        for (BronzeRecords.Placed record : orderRecords) {
+            int home = BuiltInPartitioner.partitionForKey(text.serialize(orders, record.value().get("id").toString()),
+                    partitions);
+            assertEquals(home, record.partition(), "order " + record.value().get("id"));
+            homes.add(home);
+        }
+        for (BronzeRecords.Placed record : itemRecords) {
+            assertEquals(BuiltInPartitioner.partitionForKey(text.serialize(items,
+                    record.value().get("order_id").toString()), partitions), record.partition(),
+                    "item of order " + record.value().get("order_id"));
+        }
+        assertTrue(homes.size() > 1, "the orders span partitions: " + homes);
     }
 
     @Test

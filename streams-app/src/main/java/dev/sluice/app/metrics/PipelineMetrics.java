@@ -33,6 +33,7 @@ public final class PipelineMetrics {
     public static final String INVALID = "sluice.records.invalid";
     public static final String DLQ = "sluice.records.dlq";
     public static final String REGISTRY = "sluice.registry.events";
+    public static final String REROUTED = "sluice.enrich.rerouted";
 
     private final MeterRegistry registry;
     /**
@@ -67,6 +68,11 @@ public final class PipelineMetrics {
 
     public void deadLetter(Stage stage, ErrorCode code) {
         increment(new Key(DLQ, stage, code.name(), null));
+    }
+
+    /** An order event that arrived off its order's partition and takes the reroute hop; by bronze topic. */
+    public void rerouted(String topic) {
+        increment(new Key(REROUTED, topic, null, null));
     }
 
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
@@ -105,6 +111,7 @@ public final class PipelineMetrics {
             case OUT -> new String[] {"stage", ((Stage) key.first()).id(), "entity", key.second(), "outcome",
                     key.third()};
             case INVALID -> new String[] {"entity", (String) key.first(), "rule", key.second()};
+            case REROUTED -> new String[] {"topic", (String) key.first()};
             default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
         };
         return Counter.builder(key.name()).tags(tags).register(registry);

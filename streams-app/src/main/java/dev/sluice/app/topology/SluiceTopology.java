@@ -42,6 +42,8 @@ import dev.sluice.app.aggregate.SessionRetractions;
 import dev.sluice.app.aggregate.SilverDecodeProcessor;
 import dev.sluice.app.enrich.EnrichedOutput;
 import dev.sluice.app.enrich.OrderEnricher;
+import dev.sluice.app.enrich.OrderPlacement;
+import dev.sluice.app.enrich.OrderPlacementCheck;
 import dev.sluice.app.enrich.ReferenceChanges;
 import dev.sluice.app.enrich.ReferenceTableLoader;
 import dev.sluice.app.enrich.ReferenceTables;
@@ -84,8 +86,9 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  * <pre>
  * bronze.* (bytes) ─ deserialize ─ validate ─ dedupe ─┬─ enrich: map + PII + lineage ─ silver.customers/products/... ─┐
  *                                                     │                                   (global reference tables) &lt;─┘
- *                                                     ├─ orders + order_items ─ repartition by order ─ enrich (join) ─┬─ silver.orders / silver.order_lines
- *                                                     │                                     (the same records, in memory) ─┘
+ *                                                     ├─ orders + order_items ─ enrich (join) ─┬─ silver.orders / silver.order_lines
+ *                                                     │   (on the order's partition, else     │
+ *                                                     │    rerouted there)  (the same records, in memory) ─┘
  *                                                     └─ failures ─ dlq.&lt;stage&gt;
  * enriched lines ─ select ─ dedupe ─ by product ─ late gate ─ hourly windows ─ gold.product_revenue_hourly
  * enriched orders ─ select ─ dedupe ─ by region ─ late gate ─┬─ daily windows ─ gold.region_revenue_daily
@@ -274,10 +277,21 @@ public final class SluiceTopology {
                 InternalSerde.of(PendingEvents.class)));
         Serde<EnrichedOrder> orderSerde = registry.specific(EnrichedOrder.class);
         Serde<EnrichedOrderLine> lineSerde = registry.specific(EnrichedOrderLine.class);
-        Map<String, KStream<String, EnrichedOutput>> routes = orders
+        Map<String, KStream<String, OrderPlacement.Checked>> placement = orders
                 .merge(items, Named.as("enrich.merge-order-events"))
+                .processValues(() -> new OrderPlacementCheck(topics.getPartitions(), metrics),
+                        Named.as("enrich.place-order-events"))
+                .split(Named.as("enrich.placed-"))
+                .branch((key, checked) -> checked.here(), Branched.as("here"))
+                .defaultBranch(Branched.as("elsewhere"));
+        // Keyed by the order id's text, the default partitioner puts a rerouted event on its order's partition.
+        KStream<String, OrderEvent> rerouted = placement.get("enrich.placed-elsewhere")
+                .mapValues(OrderPlacement.Checked::event, Named.as("enrich.as-rerouted"))
                 .repartition(Repartitioned.with(Serdes.String(), InternalSerde.of(OrderEvent.class))
-                        .withName("enrich.order-events"))
+                        .withName("enrich.order-events").withNumberOfPartitions(topics.getPartitions()));
+        Map<String, KStream<String, EnrichedOutput>> routes = placement.get("enrich.placed-here")
+                .mapValues(OrderPlacement.Checked::event, Named.as("enrich.as-placed"))
+                .merge(rerouted, Named.as("enrich.merge-placed-order-events"))
                 .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))

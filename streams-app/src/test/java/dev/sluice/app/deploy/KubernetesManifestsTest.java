@@ -32,6 +32,8 @@ import dev.sluice.embedded.KafkaBroker;
  */
 class KubernetesManifestsTest {
 
+    private static final String PARTITION_BY_FIELD = "dev.sluice.connect.transforms.PartitionByField";
+
     private static final StreamsApp APP = new StreamsApp();
     private static final Map<String, Templates.Template> TEMPLATES = Templates.load();
     private static final Map<String, Kustomize.Output> BUILT = new ConcurrentHashMap<>();
@@ -328,6 +330,21 @@ class KubernetesManifestsTest {
                 problems.check(declared == null || creation == null || creation.equals(Tree.text(declared, "spec",
                         "partitions")), Tree.id(connector), "topic.creation.default.partitions " + creation
                         + " differs from the " + Tree.text(declared, "spec", "partitions") + " partitions of " + topic);
+            }
+            for (Map.Entry<String, String> transform : config.entrySet()) {
+                if (!transform.getKey().startsWith("transforms.") || !transform.getKey().endsWith(".type")
+                        || !PARTITION_BY_FIELD.equals(transform.getValue())) {
+                    continue;
+                }
+                String alias = transform.getKey().substring(0, transform.getKey().length() - ".type".length());
+                String placed = config.get(alias + ".partitions");
+                for (String topic : Templates.sourceTopics(config)) {
+                    Map<String, Object> declared = topics.get(topic);
+                    problems.check(declared == null || String.valueOf(placed).equals(Tree.text(declared, "spec",
+                            "partitions")), Tree.id(connector), alias + ".partitions " + placed + " differs from the "
+                            + (declared == null ? "?" : Tree.text(declared, "spec", "partitions")) + " partitions of "
+                            + topic + ": orders and their items would not share a partition");
+                }
             }
             Set<String> written = APP.outputTopics(Map.of());
             for (String topic : Templates.sinkTopics(config)) {

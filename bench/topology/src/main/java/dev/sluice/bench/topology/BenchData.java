@@ -18,6 +18,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import dev.sluice.app.enrich.OrderPlacement;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.schemas.events.UserEvent;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -145,15 +146,21 @@ public final class BenchData {
         long id = order++;
         int lines = 1 + random.nextInt(3);
         String currency = CURRENCIES.get(random.nextInt(CURRENCIES.size()));
-        out.add(cdc(topics.getOrders(), ID_KEY, ORDER, change(Map.of("id", id, "customer_id",
+        // On the order's partition, as the CDC connector's PartitionByField puts an order and its items.
+        int home = OrderPlacement.partitionOf(Long.toString(id), topics.getPartitions());
+        out.add(placed(home, cdc(topics.getOrders(), ID_KEY, ORDER, change(Map.of("id", id, "customer_id",
                 1L + random.nextInt(customers), "status", "NEW", "currency", currency, "total_amount",
                 new BigDecimal("19.90").multiply(BigDecimal.valueOf(lines)), "ordered_at", iso(at),
-                "updated_at", iso(at))), id));
+                "updated_at", iso(at))), id)));
         for (int line = 1; line <= lines; line++) {
-            out.add(cdc(topics.getOrderItems(), ITEM_KEY, ITEM, change(Map.of("order_id", id, "line_no", line,
-                    "product_id", 1L + random.nextInt(products), "quantity", 1, "unit_price",
-                    new BigDecimal("19.90"))), id, line));
+            out.add(placed(home, cdc(topics.getOrderItems(), ITEM_KEY, ITEM, change(Map.of("order_id", id,
+                    "line_no", line, "product_id", 1L + random.nextInt(products), "quantity", 1, "unit_price",
+                    new BigDecimal("19.90"))), id, line)));
         }
+    }
+
+    private static ProducerRecord<byte[], byte[]> placed(int partition, ProducerRecord<byte[], byte[]> record) {
+        return new ProducerRecord<>(record.topic(), partition, record.key(), record.value());
     }
 
     private ProducerRecord<byte[], byte[]> userEvent(Instant at) {

@@ -1,24 +1,24 @@
-package dev.sluice.connect.s3;
+package dev.sluice.connect;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of the connectors artifact, from the pom.properties Maven puts into every jar. */
-final class SinkVersion {
+/** The version of the connectors artifact (sink and transforms), from the pom.properties Maven puts into every jar. */
+public final class PluginVersion {
 
     private static final String POM_PROPERTIES = "/META-INF/maven/dev.sluice/sluice-connectors/pom.properties";
     private static final String VERSION = load();
 
-    private SinkVersion() {
+    private PluginVersion() {
     }
 
-    static String get() {
+    public static String get() {
         return VERSION;
     }
 
     private static String load() {
-        try (InputStream in = SinkVersion.class.getResourceAsStream(POM_PROPERTIES)) {
+        try (InputStream in = PluginVersion.class.getResourceAsStream(POM_PROPERTIES)) {
             if (in == null) {
                 return "unknown";
             }
