@@ -1,6 +1,7 @@
 package dev.sluice.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.enrich.OrderPlacement;
+import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
@@ -107,9 +108,11 @@ class StreamsAppIT {
                     + "rule=\"user_events.event_type.allowed\"}"), "invalid by rule");
             assertTrue(metrics.contains("sluice_records_dlq_total"), "dead letters counted");
             for (String bronzeTopic : List.of(topics.getOrders(), topics.getOrderItems())) {
-                assertTrue(metrics.contains("sluice_enrich_rerouted_total{topic=\"" + bronzeTopic + "\"}"),
+                assertTrue(metrics.contains("sluice_records_rerouted_total{topic=\"" + bronzeTopic + "\"}"),
                         "events off their order's partition rerouted: " + bronzeTopic);
             }
+            assertFalse(metrics.contains("sluice_records_rerouted_total{topic=\"" + topics.getUserEvents() + "\"}"),
+                    "user events keyed by user id with the default partitioner are on their user's partition");
 
             String subjects = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     URI.create(registry.ccompatUrl() + "/subjects")).build(),
@@ -162,7 +165,7 @@ class StreamsAppIT {
                 long customer = id == 6 ? 404 : 1 + id % 3;
                 // Orders 1-3 and their items on their order's partition, as the CDC connector places them; 4-6 off
                 // it, as a producer without placement would: those are rerouted by the topology.
-                int home = OrderPlacement.partitionOf(Long.toString(id), topics.getPartitions());
+                int home = KeyPlacement.partitionOf(Long.toString(id), topics.getPartitions());
                 Integer partition = id <= 3 ? home : (home + 1) % topics.getPartitions();
                 sends.add(producer.send(new ProducerRecord<>(orders, partition,
                         bronze.key(orders, BronzeSchemas.ORDER_KEY, id),

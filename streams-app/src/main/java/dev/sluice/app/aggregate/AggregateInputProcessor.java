@@ -15,13 +15,13 @@ import dev.sluice.app.metrics.PipelineMetrics;
  * event's own time, which the windows and the lateness check use. Records the aggregate does not count (updates,
  * deletes, tombstones) stop here, counted as {@code outcome=skipped}; they are in silver already.
  */
-public final class AggregateInputProcessor<V> implements FixedKeyProcessor<String, V, V> {
+public final class AggregateInputProcessor<K, V> implements FixedKeyProcessor<K, V, V> {
 
     private final String aggregate;
     private final Predicate<V> counts;
     private final ToLongFunction<V> eventTime;
     private final PipelineMetrics metrics;
-    private FixedKeyProcessorContext<String, V> context;
+    private FixedKeyProcessorContext<K, V> context;
 
     public AggregateInputProcessor(String aggregate, Predicate<V> counts, ToLongFunction<V> eventTime,
             PipelineMetrics metrics) {
@@ -32,12 +32,12 @@ public final class AggregateInputProcessor<V> implements FixedKeyProcessor<Strin
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, V> context) {
+    public void init(FixedKeyProcessorContext<K, V> context) {
         this.context = context;
     }
 
     @Override
-    public void process(FixedKeyRecord<String, V> record) {
+    public void process(FixedKeyRecord<K, V> record) {
         metrics.in(Stage.AGGREGATE, aggregate);
         V value = record.value();
         if (value == null || !counts.test(value)) {

@@ -33,7 +33,7 @@ public final class PipelineMetrics {
     public static final String INVALID = "sluice.records.invalid";
     public static final String DLQ = "sluice.records.dlq";
     public static final String REGISTRY = "sluice.registry.events";
-    public static final String REROUTED = "sluice.enrich.rerouted";
+    public static final String REROUTED = "sluice.records.rerouted";
 
     private final MeterRegistry registry;
     /**
@@ -70,7 +70,7 @@ public final class PipelineMetrics {
         increment(new Key(DLQ, stage, code.name(), null));
     }
 
-    /** An order event that arrived off its order's partition and takes the reroute hop; by bronze topic. */
+    /** A record that arrived off its key's partition and takes the reroute hop to a keyed stage; by source topic. */
     public void rerouted(String topic) {
         increment(new Key(REROUTED, topic, null, null));
     }

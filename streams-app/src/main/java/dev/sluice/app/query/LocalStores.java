@@ -56,7 +56,7 @@ public class LocalStores {
     }
 
     public <R> R userSessions(int partition, boolean stale,
-            Function<ReadOnlySessionStore<String, UserSession>, R> read) {
+            Function<ReadOnlySessionStore<byte[], UserSession>, R> read) {
         return read(GoldStore.USER_SESSIONS, QueryableStoreTypes.sessionStore(), partition, stale, read);
     }
 

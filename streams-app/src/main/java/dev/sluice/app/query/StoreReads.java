@@ -1,6 +1,7 @@
 package dev.sluice.app.query;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -167,36 +168,44 @@ final class StoreReads {
 
     // ---- user-sessions ---------------------------------------------------------------------------------------
 
-    static List<SessionView> sessions(ReadOnlySessionStore<String, UserSession> store, String userId,
+    // The sessions store is keyed by the user id's UTF-8 bytes (the topology keeps the bronze key bytes), which is
+    // what a String key serializes to: same order, same partition.
+
+    static List<SessionView> sessions(ReadOnlySessionStore<byte[], UserSession> store, String userId,
             TimeRange range) {
         Smallest<SessionView> sessions = new Smallest<>(Integer.MAX_VALUE, SESSION_ORDER);
-        try (KeyValueIterator<Windowed<String>, UserSession> it = store.findSessions(userId, range.from(),
+        try (KeyValueIterator<Windowed<byte[]>, UserSession> it = store.findSessions(utf8(userId), range.from(),
                 range.last())) {
             while (it.hasNext()) {
-                KeyValue<Windowed<String>, UserSession> entry = it.next();
+                KeyValue<Windowed<byte[]>, UserSession> entry = it.next();
                 sessions.offer(GoldViews.session(userId, entry.key.window(), entry.value));
             }
         }
         return sessions.sorted();
     }
 
-    static List<SessionView> sessionPage(ReadOnlySessionStore<String, UserSession> store, KeyRange keys,
+    static List<SessionView> sessionPage(ReadOnlySessionStore<byte[], UserSession> store, KeyRange keys,
             TimeRange range, @Nullable Cursor after, int max) {
         if (keys.exhaustedAfter(after, KeyType.STRING)) {
             return List.of();
         }
         Smallest<SessionView> page = new Smallest<>(max, SESSION_ORDER);
-        try (KeyValueIterator<Windowed<String>, UserSession> it = store.findSessions(
-                (String) keys.startAfter(after, KeyType.STRING), (String) keys.to(), range.from(), range.last())) {
+        try (KeyValueIterator<Windowed<byte[]>, UserSession> it = store.findSessions(
+                utf8((String) keys.startAfter(after, KeyType.STRING)), utf8((String) keys.to()), range.from(),
+                range.last())) {
             while (it.hasNext()) {
-                KeyValue<Windowed<String>, UserSession> entry = it.next();
-                Windowed<String> key = entry.key;
-                if (isAfter(key.key(), key.window().start(), after, KeyType.STRING)) {
-                    page.offer(GoldViews.session(key.key(), key.window(), entry.value));
+                KeyValue<Windowed<byte[]>, UserSession> entry = it.next();
+                String user = new String(entry.key.key(), StandardCharsets.UTF_8);
+                if (isAfter(user, entry.key.window().start(), after, KeyType.STRING)) {
+                    page.offer(GoldViews.session(user, entry.key.window(), entry.value));
                 }
             }
         }
         return page.sorted();
+    }
+
+    private static byte @Nullable [] utf8(@Nullable String key) {
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- paging ----------------------------------------------------------------------------------------------

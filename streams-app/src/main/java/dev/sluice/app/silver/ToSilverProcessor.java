@@ -1,10 +1,14 @@
 package dev.sluice.app.silver;
 
+import java.util.Optional;
 import java.util.function.Function;
+
+import org.apache.kafka.common.header.Headers;
 
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import dev.sluice.app.dlq.AppVersion;
 import dev.sluice.app.dlq.Stage;
@@ -46,11 +50,14 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
         Decoded decoded = record.value().value();
         String key = mapping.key(decoded);
         V value = decoded.tombstone() ? tombstone.apply(decoded) : mapping.value(decoded, record.timestamp());
-        String source = context.recordMetadata()
-                .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset())
-                .orElse(entity);
         metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
-        context.forward(new Record<>(key, value, record.timestamp(),
-                Lineage.stamp(record.headers(), source, context.currentSystemTimeMs(), AppVersion.get())));
+        context.forward(new Record<>(key, value, record.timestamp(), lineage(context.recordMetadata(), entity,
+                record.headers(), context.currentSystemTimeMs())));
+    }
+
+    /** The record's headers with the lineage of the bronze record at {@code source} stamped on. */
+    static Headers lineage(Optional<RecordMetadata> source, String entity, Headers headers, long now) {
+        String from = source.map(m -> m.topic() + "/" + m.partition() + "/" + m.offset()).orElse(entity);
+        return Lineage.stamp(headers, from, now, AppVersion.get());
     }
 }

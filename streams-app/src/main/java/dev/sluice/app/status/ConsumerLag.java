@@ -34,8 +34,8 @@ import jakarta.inject.Singleton;
 /**
  * Consumer lag of the application's consumer group per input topic: the end offsets (read_committed: what a
  * transactional reader can see) minus the offsets the group committed. The input topics are every topic a
- * sub-topology reads: the bronze topics, the silver topics gold aggregates read back, and the internal repartition
- * topics. The global reference tables are read without a group and have no lag here.
+ * sub-topology reads: the bronze topics and the internal repartition topics (gold takes silver records in memory
+ * and reads no silver topic back). The global reference tables are read without a group and have no lag here.
  */
 @Requires(property = "kafka.enabled", notEquals = "false")
 @Singleton
@@ -55,7 +55,7 @@ public class ConsumerLag {
      * Lag of one input topic.
      *
      * @param topic      the topic
-     * @param kind       bronze, silver or internal
+     * @param kind       bronze or internal
      * @param partitions its partitions
      * @param committed  sum of the committed offsets (records processed, transaction markers included)
      * @param end        sum of the end offsets
@@ -150,9 +150,6 @@ public class ConsumerLag {
     }
 
     private String kind(String topic) {
-        if (topics.bronze().contains(topic)) {
-            return "bronze";
-        }
-        return topics.all().contains(topic) ? "silver" : "internal";
+        return topics.bronze().contains(topic) ? "bronze" : "internal";
     }
 }

@@ -39,11 +39,8 @@ import dev.sluice.app.aggregate.GoldLineageProcessor;
 import dev.sluice.app.aggregate.LateEventGate;
 import dev.sluice.app.aggregate.Lateness;
 import dev.sluice.app.aggregate.SessionRetractions;
-import dev.sluice.app.aggregate.SilverDecodeProcessor;
 import dev.sluice.app.enrich.EnrichedOutput;
 import dev.sluice.app.enrich.OrderEnricher;
-import dev.sluice.app.enrich.OrderPlacement;
-import dev.sluice.app.enrich.OrderPlacementCheck;
 import dev.sluice.app.enrich.ReferenceChanges;
 import dev.sluice.app.enrich.ReferenceTableLoader;
 import dev.sluice.app.enrich.ReferenceTables;
@@ -56,12 +53,15 @@ import dev.sluice.app.ingest.KeyFormat;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.ingest.ValidateProcessor;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.placement.KeyPlacement;
+import dev.sluice.app.placement.KeyPlacementCheck;
 import dev.sluice.app.serde.InternalSerde;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.SilverMapping;
 import dev.sluice.app.silver.SilverMappings;
 import dev.sluice.app.silver.ToSilverProcessor;
+import dev.sluice.app.silver.ToSilverValueProcessor;
 import dev.sluice.app.validate.EntityRules;
 import dev.sluice.app.validate.FieldValues;
 import dev.sluice.schemas.gold.CustomerTotals;
@@ -93,7 +93,7 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  * enriched lines ─ select ─ dedupe ─ by product ─ late gate ─ hourly windows ─ gold.product_revenue_hourly
  * enriched orders ─ select ─ dedupe ─ by region ─ late gate ─┬─ daily windows ─ gold.region_revenue_daily
  *                                                            └─ by customer ─ running totals ─ gold.customer_totals
- * silver.user_events ─ late gate ─ session windows ─ gold.user_sessions
+ * clean user events (in memory, on the user's partition) ─ late gate ─ session windows ─ gold.user_sessions
  * </pre>
  *
  * Every processor is named {@code <stage>.<what>} so that Kafka Streams' exception handlers can attribute a failure
@@ -145,10 +145,15 @@ public final class SluiceTopology {
                 registry.specific(ProductCatalogEntry.class));
         KStream<byte[], byte[]> userEvents = builder.stream(topics.getUserEvents(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("deserialize.source-" + USER_EVENTS));
-        toSilver(stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING), USER_EVENTS, SilverMappings.userEvents(),
-                topics.getSilverUserEvents(), registry.specific(CleanUserEvent.class));
+        // Keyed by the user id's bytes as they came, which are the silver key's bytes: the sessions behind need no
+        // repartition (a key-changing step would make Kafka Streams insert one).
+        KStream<byte[], CleanUserEvent> cleanEvents = stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING)
+                .processValues(() -> new ToSilverValueProcessor<>(USER_EVENTS, SilverMappings.userEvents(), metrics),
+                        Named.as("enrich.silver-" + USER_EVENTS));
+        cleanEvents.to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(),
+                registry.specific(CleanUserEvent.class)).withName("enrich.sink-" + topics.getSilverUserEvents()));
         enrichOrders(builder);
-        aggregateSessions(builder);
+        aggregateSessions(builder, cleanEvents);
         return userEvents;
     }
 
@@ -277,21 +282,11 @@ public final class SluiceTopology {
                 InternalSerde.of(PendingEvents.class)));
         Serde<EnrichedOrder> orderSerde = registry.specific(EnrichedOrder.class);
         Serde<EnrichedOrderLine> lineSerde = registry.specific(EnrichedOrderLine.class);
-        Map<String, KStream<String, OrderPlacement.Checked>> placement = orders
-                .merge(items, Named.as("enrich.merge-order-events"))
-                .processValues(() -> new OrderPlacementCheck(topics.getPartitions(), metrics),
-                        Named.as("enrich.place-order-events"))
-                .split(Named.as("enrich.placed-"))
-                .branch((key, checked) -> checked.here(), Branched.as("here"))
-                .defaultBranch(Branched.as("elsewhere"));
-        // Keyed by the order id's text, the default partitioner puts a rerouted event on its order's partition.
-        KStream<String, OrderEvent> rerouted = placement.get("enrich.placed-elsewhere")
-                .mapValues(OrderPlacement.Checked::event, Named.as("enrich.as-rerouted"))
-                .repartition(Repartitioned.with(Serdes.String(), InternalSerde.of(OrderEvent.class))
-                        .withName("enrich.order-events").withNumberOfPartitions(topics.getPartitions()));
-        Map<String, KStream<String, EnrichedOutput>> routes = placement.get("enrich.placed-here")
-                .mapValues(OrderPlacement.Checked::event, Named.as("enrich.as-placed"))
-                .merge(rerouted, Named.as("enrich.merge-placed-order-events"))
+        Map<String, KStream<String, EnrichedOutput>> routes = onKeyPartition(orders
+                        .merge(items, Named.as("enrich.merge-order-events")), "enrich", "order-events",
+                "order events", Serdes.String(), key -> key.getBytes(StandardCharsets.UTF_8),
+                InternalSerde.of(OrderEvent.class), "Place them at the source: PartitionByField with "
+                        + "partitions=" + topics.getPartitions() + " in the CDC connector (docs/topology.md)")
                 .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))
@@ -307,6 +302,29 @@ public final class SluiceTopology {
                 .withName("enrich.sink-" + topics.getSilverOrderLines()));
         aggregateOrderLines(builder, enrichedLines);
         aggregateOrders(builder, enrichedOrders);
+    }
+
+    /**
+     * {@code stream} on its key's partition ({@link KeyPlacement}), for a keyed stage of {@code stage}: records that
+     * arrived there go on as they are, the others are rerouted there through the internal topic {@code name} (and
+     * counted); a key's records all take the same path, so their order is kept.
+     */
+    private <K, V> KStream<K, V> onKeyPartition(KStream<K, V> stream, String stage, String name, String what,
+            Serde<K> keySerde, Function<K, byte[]> keyBytes, Serde<V> internal, String remedy) {
+        Map<String, KStream<K, KeyPlacement.Checked<V>>> placement = stream
+                .processValues(() -> new KeyPlacementCheck<K, V>(what, keyBytes, topics.getPartitions(), remedy,
+                        metrics), Named.as(stage + ".place-" + name))
+                .split(Named.as(stage + ".placed-" + name + "-"))
+                .branch((key, checked) -> checked.here(), Branched.as("here"))
+                .defaultBranch(Branched.as("elsewhere"));
+        // Keyed by the stage's key, the default partitioner puts a rerouted record on its key's partition.
+        KStream<K, V> rerouted = placement.get(stage + ".placed-" + name + "-elsewhere")
+                .mapValues(KeyPlacement.Checked::value, Named.as(stage + ".as-rerouted-" + name))
+                .repartition(Repartitioned.with(keySerde, internal).withName(stage + "." + name)
+                        .withNumberOfPartitions(topics.getPartitions()));
+        return placement.get(stage + ".placed-" + name + "-here")
+                .mapValues(KeyPlacement.Checked::value, Named.as(stage + ".as-placed-" + name))
+                .merge(rerouted, Named.as(stage + ".merge-placed-" + name));
     }
 
     // ---- silver to gold ----------------------------------------------------------------------------------------
@@ -338,12 +356,12 @@ public final class SluiceTopology {
 
     /** The late-event gate in front of an aggregate: late events to dlq.late, the others on as plain values. */
     private <K, V> KStream<K, V> gate(StreamsBuilder builder, KStream<K, V> input, String aggregate, Lateness lateness,
-            String silverTopic, Function<V, String> silverKey, Serde<V> silverSerde) {
+            String silverTopic, Function<V, String> silverKey, Serde<V> silverSerde, String handedOverFrom) {
         String store = StoreNames.lateClock(aggregate);
         builder.addStateStore(stores.keyValueStore(store, Serdes.String(), Serdes.Long()));
         KStream<K, Staged<V>> gated = input.processValues(() -> new LateEventGate<K, V>(aggregate, store, lateness,
                 silverTopic, silverKey, silverSerde.serializer(), metrics), Named.as("late." + aggregate), store);
-        return divertFailures(gated, "late.route-" + aggregate + "-")
+        return divertFailures(gated, "late.route-" + aggregate + "-", handedOverFrom)
                 .mapValues(Staged::value, Named.as("aggregate.on-time-" + aggregate));
     }
 
@@ -363,7 +381,7 @@ public final class SluiceTopology {
         KTable<Windowed<Long>, ProductRevenueHourly> hours = gate(builder, byProduct, store,
                 Lateness.tumbling(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()),
                 topics.getSilverOrderLines(), line -> OrderEnricher.lineKey(line.getOrderId(), line.getLineNo()),
-                silverSerde)
+                silverSerde, null)
                 .groupByKey(Grouped.with(Serdes.Long(), internal))
                 .windowedBy(TimeWindows.ofSizeAndGrace(AggregateSettings.HOUR, aggregate.getProductHourlyGrace()))
                 .aggregate(Aggregations::emptyProductHour, Aggregations::addLine, Named.as("aggregate." + store),
@@ -391,7 +409,7 @@ public final class SluiceTopology {
         // Customer totals count exactly the orders the daily revenue counted: both sit behind the same gate.
         KStream<String, EnrichedOrder> onTime = gate(builder, byRegion, regionStore,
                 Lateness.tumbling(AggregateSettings.DAY, aggregate.getRegionDailyGrace()), topics.getSilverOrders(),
-                order -> Long.toString(order.getOrderId()), silverSerde);
+                order -> Long.toString(order.getOrderId()), silverSerde, null);
         KTable<Windowed<String>, RegionRevenueDaily> days = onTime.groupByKey(Grouped.with(Serdes.String(), internal))
                 .windowedBy(TimeWindows.ofSizeAndGrace(AggregateSettings.DAY, aggregate.getRegionDailyGrace()))
                 .aggregate(Aggregations::emptyRegionDay, Aggregations::addOrder, Named.as("aggregate." + regionStore),
@@ -412,34 +430,44 @@ public final class SluiceTopology {
                 topics.getGoldCustomerTotals(), CustomerTotals.class);
     }
 
-    private void aggregateSessions(StreamsBuilder builder) {
+    /**
+     * Sessions of the clean user events as they go to silver, in memory (reading {@code silver.user_events} back cost
+     * a hop and a decode per event), on their key's partition: the silver key is the bronze key, the user id, so
+     * events that an application produces keyed by user id with the default partitioner are there already, the
+     * others are rerouted. A late event is a dead letter with its silver key and value and {@code silver.user_events}
+     * as its source.
+     */
+    private void aggregateSessions(StreamsBuilder builder, KStream<byte[], CleanUserEvent> cleanEvents) {
         String name = "silver_user_events";
         Serde<CleanUserEvent> silverSerde = registry.specific(CleanUserEvent.class);
         AggregateSettings aggregate = settings.aggregate();
         String store = StoreNames.USER_SESSIONS;
-        // Sessions still read silver back: their store is keyed by the user id as a String, and taking the events
-        // in memory would need the bronze byte[] key kept (no repartition) and the queryable store keyed by bytes.
-        KStream<String, CleanUserEvent> events = divertFailures(builder.stream(topics.getSilverUserEvents(),
-                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("aggregate.source-" + name))
-                .processValues(() -> new SilverDecodeProcessor<>(name, silverSerde.deserializer(), metrics),
-                        Named.as("aggregate.decode-" + name)), "aggregate.route-" + name + "-")
-                .mapValues(Staged::value, Named.as("aggregate.unwrap-" + name))
-                .processValues(() -> new AggregateInputProcessor<>(name, event -> true,
-                        event -> event.getOccurredAt().toEpochMilli(), metrics), Named.as("aggregate.select-" + name));
+        KStream<byte[], CleanUserEvent> events = onKeyPartition(cleanEvents
+                        .processValues(() -> new AggregateInputProcessor<>(name, event -> true,
+                                event -> event.getOccurredAt().toEpochMilli(), metrics),
+                                Named.as("aggregate.select-" + name)),
+                "aggregate", "user-events-by-key", "user events", Serdes.ByteArray(), key -> key,
+                InternalSerde.of(CleanUserEvent.class),
+                "Produce them keyed by user id with the default partitioner, to topics of " + topics.getPartitions()
+                        + " partitions (sluice.topics.partitions)");
         Duration gap = aggregate.getSessionGap();
         Duration grace = aggregate.getSessionGrace();
-        KTable<Windowed<String>, UserSession> sessions = gate(builder, events, store, Lateness.session(grace),
-                topics.getSilverUserEvents(), CleanUserEvent::getUserId, silverSerde)
-                .groupByKey(Grouped.with(Serdes.String(), InternalSerde.of(CleanUserEvent.class)))
+        // The store keeps the key bytes, which are what a String key serializes to: its changelog, its placement and
+        // the queries (GoldStore.USER_SESSIONS) are those of a String-keyed store.
+        KTable<Windowed<byte[]>, UserSession> sessions = gate(builder, events, store, Lateness.session(grace),
+                topics.getSilverUserEvents(), CleanUserEvent::getUserId, silverSerde, topics.getSilverUserEvents())
+                .groupByKey(Grouped.with(Serdes.ByteArray(), InternalSerde.of(CleanUserEvent.class)))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(gap, grace))
-                .aggregate(Aggregations::emptySession, Aggregations::addEvent, Aggregations::mergeSessions,
+                .aggregate(Aggregations::emptySession,
+                        (key, event, session) -> Aggregations.addEvent(userId(key), event, session),
+                        (key, a, b) -> Aggregations.mergeSessions(userId(key), a, b),
                         Named.as("aggregate." + store),
-                        Materialized.<String, UserSession>as(stores.session(store, aggregate.retentionFor(gap, grace)))
-                                .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)));
+                        Materialized.<byte[], UserSession>as(stores.session(store, aggregate.retentionFor(gap, grace)))
+                                .withKeySerde(Serdes.ByteArray()).withValueSerde(InternalSerde.of(UserSession.class)));
         publishGold(sessions.toStream(Named.as("aggregate." + store + "-changes"))
-                        .processValues(() -> new SessionRetractions<String, UserSession>(store),
+                        .processValues(() -> new SessionRetractions<byte[], UserSession>(store),
                                 Named.as("aggregate." + store + "-retractions"), store),
-                store, SluiceTopology::windowKey, topics.getSilverUserEvents(), topics.getGoldUserSessions(),
+                store, SluiceTopology::sessionKey, topics.getSilverUserEvents(), topics.getGoldUserSessions(),
                 UserSession.class);
     }
 
@@ -464,5 +492,14 @@ public final class SluiceTopology {
 
     private static String windowKey(Windowed<?> window) {
         return GoldKeys.windowed(window.key(), window.window().start());
+    }
+
+    private static String sessionKey(Windowed<byte[]> session) {
+        return GoldKeys.windowed(userId(session.key()), session.window().start());
+    }
+
+    /** The user id whose UTF-8 bytes key the sessions (validated as UTF-8 when decoded). */
+    private static String userId(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
     }
 }

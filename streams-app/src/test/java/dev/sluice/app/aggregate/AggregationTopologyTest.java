@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.gold.RegionRevenueDaily;
 import dev.sluice.schemas.gold.UserSession;
+import dev.sluice.schemas.silver.CleanUserEvent;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 
 /**
@@ -203,10 +205,25 @@ class AggregationTopologyTest {
         assertEquals(1L, merged.getCheckouts());
         assertNull(sessions.get("user-1@2026-11-22T09:35:00Z"), "the merged-away session is retracted");
         assertTrue(gold.stream().anyMatch(o -> o.key().equals("user-1@2026-11-22T09:35:00Z") && o.value() == null));
-        assertEquals(1, pipeline.deadLetters(Stage.LATE).size());
-        SessionStore<String, UserSession> store = pipeline.driver().getSessionStore(StoreNames.USER_SESSIONS);
+        List<Out<byte[], byte[]>> late = pipeline.deadLetters(Stage.LATE);
+        assertEquals(1, late.size());
+        Out<String, CleanUserEvent> lateSilver = pipeline.read(pipeline.topics().getSilverUserEvents(),
+                CleanUserEvent.class).stream().filter(o -> o.value().getOccurredAt()
+                        .equals(NINE.plus(Duration.ofMinutes(40)))).findFirst().orElseThrow();
+        CleanUserEvent lateEvent = new RegistrySerdes(new RegistrySettings(registry.registryV2Url()))
+                .specific(CleanUserEvent.class).deserializer().deserialize("t", late.get(0).value());
+        assertEquals(lateSilver.value(), lateEvent, "the dead letter holds the silver event the sessions turned away");
+        assertEquals("user-1", new String(late.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals(pipeline.topics().getSilverUserEvents(), late.get(0).header(DeadLetterHeaders.SOURCE_TOPIC),
+                "the sessions took it in memory on its way to silver");
+        assertEquals("-1", late.get(0).header(DeadLetterHeaders.SOURCE_PARTITION));
+        assertEquals("-1", late.get(0).header(DeadLetterHeaders.SOURCE_OFFSET));
+        assertEquals(new String(lateSilver.headers().lastHeader(Lineage.SOURCE).value()),
+                late.get(0).header(Lineage.SOURCE), "traceable to its bronze record");
+        // The sessions store is keyed by the user id's UTF-8 bytes.
+        SessionStore<byte[], UserSession> store = pipeline.driver().getSessionStore(StoreNames.USER_SESSIONS);
         List<UserSession> user1 = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, UserSession> it = store.fetch("user-1")) {
+        try (KeyValueIterator<Windowed<byte[]>, UserSession> it = store.fetch("user-1".getBytes(StandardCharsets.UTF_8))) {
             it.forEachRemaining(kv -> user1.add(kv.value));
         }
         assertEquals(1, user1.size());

@@ -16,22 +16,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 
-import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.embedded.KafkaBroker;
-import dev.sluice.schemas.silver.CleanUserEvent;
 
 /**
  * Input for the gold aggregates and what gold must then hold. Orders and their lines go to the bronze topics, with
  * their customers and products (Debezium-shaped rows, Avro through the real registry), since gold takes orders and
- * lines from the enrichment in memory; user events go straight to {@code silver.user_events}, which the sessions
- * read. Event times are a few minutes apart at most, in order, so that nothing is late whichever instance processes
+ * lines from the enrichment in memory; so do user events (keyed by user id, as applications produce them), since
+ * the sessions take them from the cleaning in memory too. Event times are a few minutes apart at most, in order, so that nothing is late whichever instance processes
  * what first.
  */
 public final class GoldData {
@@ -62,8 +58,6 @@ public final class GoldData {
      */
     public static Expected produce(KafkaBroker kafka, String registryUrl, PipelineTopics topics, int customers,
             int products, int orders, int users, Instant base) throws Exception {
-        RegistrySerdes serdes = new RegistrySerdes(new RegistrySettings(registryUrl));
-        Serializer<CleanUserEvent> eventValues = serdes.specific(CleanUserEvent.class).serializer();
         BronzeRecords bronze = new BronzeRecords(registryUrl + "/apis/registry/v2");
         Expected expected = new Expected();
         List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -112,12 +106,10 @@ public final class GoldData {
                 String user = "user-" + u;
                 for (int k = 0; k < EVENT_TYPES.length; k++) {
                     Instant at = base.plusSeconds(k * 10L + u);
-                    CleanUserEvent value = CleanUserEvent.newBuilder().setEventId(user + "-" + k)
-                            .setEventType(EVENT_TYPES[k]).setUserId(user).setPage("/p/" + k).setOccurredAt(at)
-                            .setReceivedAt(at).build();
-                    String topic = topics.getSilverUserEvents();
+                    String topic = topics.getUserEvents();
                     sends.add(producer.send(new ProducerRecord<>(topic, null, at.toEpochMilli(),
-                            user.getBytes(StandardCharsets.UTF_8), eventValues.serialize(topic, value))));
+                            user.getBytes(StandardCharsets.UTF_8), bronze.value(topic, BronzeSchemas.USER_EVENT,
+                                    event(user, k, at)))));
                     expected.userEvents.merge(user, 1L, Long::sum);
                 }
             }
@@ -127,6 +119,12 @@ public final class GoldData {
         }
         expected.records = sends.size();
         return expected;
+    }
+
+    private static Map<String, Object> event(String user, int k, Instant at) {
+        Map<String, Object> row = Rows.userEvent(user, EVENT_TYPES[k], at);
+        row.put("event_id", user + "-" + k);
+        return row;
     }
 
     private static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, BronzeRecords bronze,

@@ -72,12 +72,13 @@ class StoreReadsTest {
                 .reduce((a, b) -> b, Materialized.<String, RegionRevenueDaily>as(
                         Stores.persistentTimestampedWindowStore("r", Duration.ofDays(7), AggregateSettings.DAY, false))
                         .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(RegionRevenueDaily.class)));
-        builder.stream("events", Consumed.with(Serdes.String(), InternalSerde.of(UserSession.class)))
-                .groupByKey(Grouped.with(Serdes.String(), InternalSerde.of(UserSession.class)))
+        // Keyed by the user id's UTF-8 bytes, as the topology's sessions store is (written here as String keys).
+        builder.stream("events", Consumed.with(Serdes.ByteArray(), InternalSerde.of(UserSession.class)))
+                .groupByKey(Grouped.with(Serdes.ByteArray(), InternalSerde.of(UserSession.class)))
                 .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMinutes(30), Duration.ofDays(2)))
-                .reduce(StoreReadsTest::merge, Materialized.<String, UserSession>as(
+                .reduce(StoreReadsTest::merge, Materialized.<byte[], UserSession>as(
                         Stores.persistentSessionStore("s", Duration.ofDays(7)))
-                        .withKeySerde(Serdes.String()).withValueSerde(InternalSerde.of(UserSession.class)));
+                        .withKeySerde(Serdes.ByteArray()).withValueSerde(InternalSerde.of(UserSession.class)));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "store-reads-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -194,7 +195,7 @@ class StoreReadsTest {
         events.pipeInput("u1", session("u1", 1), T0 + 10 * 60_000);
         events.pipeInput("u1", session("u1", 1), T0 + 2 * HOUR);
         events.pipeInput("u2", session("u2", 1), T0 + HOUR);
-        ReadOnlySessionStore<String, UserSession> store = driver.getSessionStore("s");
+        ReadOnlySessionStore<byte[], UserSession> store = driver.getSessionStore("s");
         List<SessionView> u1 = StoreReads.sessions(store, "u1", TimeRange.ALL);
         assertEquals(2, u1.size(), "two sessions: 10 minutes apart merge, 2 hours apart do not");
         assertEquals(new SessionView("u1", "2026-11-20T00:00:00Z", "2026-11-20T00:10:00Z", 2, 2, 0, 0, 0, 0),

@@ -296,9 +296,11 @@ class CountingInvariantTest {
                 }
             }
             long sessionEvents = 0;
-            SessionStore<String, UserSession> sessions = pipeline.driver().getSessionStore(StoreNames.USER_SESSIONS);
+            // The sessions store is keyed by the user id's UTF-8 bytes.
+            SessionStore<byte[], UserSession> sessions = pipeline.driver().getSessionStore(StoreNames.USER_SESSIONS);
             for (String user : List.of("user-1", "user-2", "user-3", "user-4")) {
-                try (KeyValueIterator<Windowed<String>, UserSession> all = sessions.fetch(user)) {
+                try (KeyValueIterator<Windowed<byte[]>, UserSession> all = sessions.fetch(
+                        user.getBytes(StandardCharsets.UTF_8))) {
                     while (all.hasNext()) {
                         sessionEvents += all.next().value.getEventCount();
                     }

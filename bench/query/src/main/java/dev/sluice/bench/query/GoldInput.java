@@ -1,26 +1,20 @@
 package dev.sluice.bench.query;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 
-import dev.sluice.app.serde.RegistrySerdes;
-import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.bench.topology.BenchData;
 import dev.sluice.embedded.KafkaBroker;
-import dev.sluice.schemas.silver.CleanUserEvent;
 
 /**
  * The benchmark's gold input: reference data and orders with their lines written to bronze (the topology's own bench
- * input, {@link BenchData}), since gold takes orders and lines from the enrichment; user events straight to
- * {@code silver.user_events}, which the sessions read. Event times are within the last few minutes, so none is late.
+ * input, {@link BenchData}), since gold takes orders and lines from the enrichment and user events from the cleaning,
+ * in memory. Event times are within the last few minutes, so none is late.
  */
 final class GoldInput {
 
@@ -30,8 +24,6 @@ final class GoldInput {
     /** Writes {@code customers} customers, {@code products} products, {@code orders} orders and 4 events per user. */
     static void produce(KafkaBroker kafka, String registry, PipelineTopics topics, int customers, int products,
             int orders, int users) {
-        RegistrySerdes serdes = new RegistrySerdes(new RegistrySettings(registry));
-        Serializer<CleanUserEvent> eventValues = serdes.specific(CleanUserEvent.class).serializer();
         BenchData shop = new BenchData(registry + "/apis/registry/v2", topics, 7L, customers, products);
         Instant base = Instant.now().minusSeconds(240);
         Properties props = kafka.clientProperties();
@@ -45,11 +37,7 @@ final class GoldInput {
                 String user = "user-" + u;
                 for (int k = 0; k < 4; k++) {
                     Instant at = base.plusSeconds(k * 20L + u % 60);
-                    producer.send(new ProducerRecord<>(topics.getSilverUserEvents(), null, at.toEpochMilli(),
-                            user.getBytes(StandardCharsets.UTF_8), eventValues.serialize(topics.getSilverUserEvents(),
-                                    CleanUserEvent.newBuilder().setEventId(user + "-" + k).setEventType("page_view")
-                                            .setUserId(user).setPage("/p/" + k).setOccurredAt(at).setReceivedAt(at)
-                                            .build())));
+                    producer.send(shop.userEvent(user, user + "-" + k, "page_view", at));
                 }
             }
             producer.flush();

@@ -18,7 +18,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import dev.sluice.app.enrich.OrderPlacement;
+import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.schemas.events.UserEvent;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -147,7 +147,7 @@ public final class BenchData {
         int lines = 1 + random.nextInt(3);
         String currency = CURRENCIES.get(random.nextInt(CURRENCIES.size()));
         // On the order's partition, as the CDC connector's PartitionByField puts an order and its items.
-        int home = OrderPlacement.partitionOf(Long.toString(id), topics.getPartitions());
+        int home = KeyPlacement.partitionOf(Long.toString(id), topics.getPartitions());
         out.add(placed(home, cdc(topics.getOrders(), ID_KEY, ORDER, change(Map.of("id", id, "customer_id",
                 1L + random.nextInt(customers), "status", "NEW", "currency", currency, "total_amount",
                 new BigDecimal("19.90").multiply(BigDecimal.valueOf(lines)), "ordered_at", iso(at),
@@ -164,9 +164,13 @@ public final class BenchData {
     }
 
     private ProducerRecord<byte[], byte[]> userEvent(Instant at) {
-        String user = "user-" + random.nextInt(500);
-        String type = TYPES.get(random.nextInt(TYPES.size()));
-        UserEvent event = UserEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setEventType(type)
+        return userEvent("user-" + random.nextInt(500), UUID.randomUUID().toString(),
+                TYPES.get(random.nextInt(TYPES.size())), at);
+    }
+
+    /** A user event keyed by its user id, as applications produce them (so it is on its user's partition). */
+    public ProducerRecord<byte[], byte[]> userEvent(String user, String eventId, String type, Instant at) {
+        UserEvent event = UserEvent.newBuilder().setEventId(eventId).setEventType(type)
                 .setUserId(user).setSessionId("s-" + user).setProductId(type.equals("add_to_cart") ? 1L : null)
                 .setQuantity(type.equals("add_to_cart") ? 1 : null).setPage(type.equals("page_view") ? "/p" : null)
                 .setOccurredAt(at).build();

@@ -1,4 +1,4 @@
-package dev.sluice.app.enrich;
+package dev.sluice.app.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The enricher's idea of an order's partition is the repartition's (Kafka's default partitioner on the id's text,
  * as it was before placement was checked, so existing state stays put) and the CDC connector's transform.
  */
-class OrderPlacementTest {
+class KeyPlacementTest {
 
     private static final Schema ORDER = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
     private static final Schema ITEM = SchemaBuilder.struct().field("order_id", Schema.INT64_SCHEMA)
@@ -29,7 +29,7 @@ class OrderPlacementTest {
             for (long id = 0; id < 1_000; id++) {
                 String key = Long.toString(id);
                 assertEquals(BuiltInPartitioner.partitionForKey(keys.serialize("enrich.order-events", key),
-                        partitions), OrderPlacement.partitionOf(key, partitions), key + " of " + partitions);
+                        partitions), KeyPlacement.partitionOf(key, partitions), key + " of " + partitions);
             }
         }
     }
@@ -40,7 +40,7 @@ class OrderPlacementTest {
             PartitionByField<SourceRecord> orders = transform("id", partitions);
             PartitionByField<SourceRecord> items = transform("order_id", partitions);
             for (long id = 1; id <= 1_000; id++) {
-                int home = OrderPlacement.partitionOf(Long.toString(id), partitions);
+                int home = KeyPlacement.partitionOf(Long.toString(id), partitions);
                 assertEquals(home, orders.apply(record("bronze.pg.orders", ORDER, new Struct(ORDER).put("id", id)))
                         .kafkaPartition(), "order " + id);
                 assertEquals(home, items.apply(record("bronze.pg.order_items", ITEM,

@@ -1,4 +1,4 @@
-package dev.sluice.app.enrich;
+package dev.sluice.app.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,12 +9,14 @@ import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.RegistryServer;
+import dev.sluice.schemas.gold.UserSession;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -22,15 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Order events that arrive on their order's partition go straight to the enricher; the others are rerouted there
- * first and counted. Either way the silver output is the same. (The test driver delivers every record on partition 0,
- * so with one partition every event is at home, and with three those of orders homed on 1 or 2 are rerouted.)
+ * Records that arrive on their key's partition go straight to the keyed stage (the enricher for order events, the
+ * sessions for user events); the others are rerouted there first and counted. Either way the output is the same.
+ * (The test driver delivers every record on partition 0, so with one partition every record is at home, and with
+ * three those whose key is homed on 1 or 2 are rerouted.)
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
-class OrderPlacementTopologyTest {
+class KeyPlacementTopologyTest {
 
     private static final Instant ORDERED = PipelineDriver.NOW.minusSeconds(120);
     private static final int ORDERS = 30;
+    private static final int USERS = 30;
 
     @Test
     void reroutedOrderEventsAreEnrichedExactlyLikeThoseAlreadyOnTheirPartition(RegistryServer registry) {
@@ -40,7 +44,7 @@ class OrderPlacementTopologyTest {
         assertEquals(0.0, placed.rerouted(), "with one partition every event is on its order's partition");
         long offHome = 0;
         for (long id = 1; id <= ORDERS; id++) {
-            offHome += OrderPlacement.partitionOf(Long.toString(id), 3) != 0 ? 3 : 0;
+            offHome += KeyPlacement.partitionOf(Long.toString(id), 3) != 0 ? 3 : 0;
         }
         assertTrue(offHome > 0 && offHome < 3 * ORDERS, "the ids span every partition: " + offHome);
         assertEquals(offHome, mixed.rerouted(), "each order and its two lines homed off partition 0, rerouted once");
@@ -49,6 +53,41 @@ class OrderPlacementTopologyTest {
         assertEquals(2 * ORDERS, placed.lines().size());
         assertEquals(placed.orders(), mixed.orders());
         assertEquals(placed.lines(), mixed.lines());
+    }
+
+    @Test
+    void reroutedUserEventsMakeTheSameSessionsAsThoseAlreadyOnTheirPartition(RegistryServer registry) {
+        Map<String, UserSession> placed = new TreeMap<>();
+        double placedRerouted = sessions(registry, 1, placed);
+        Map<String, UserSession> mixed = new TreeMap<>();
+        double mixedRerouted = sessions(registry, 3, mixed);
+
+        assertEquals(0.0, placedRerouted);
+        long offHome = 0;
+        for (int u = 1; u <= USERS; u++) {
+            offHome += KeyPlacement.partitionOf("user-" + u, 3) != 0 ? 3 : 0;
+        }
+        assertTrue(offHome > 0 && offHome < 3 * USERS, "the users span every partition: " + offHome);
+        assertEquals(offHome, mixedRerouted, "each event of a user homed off partition 0, rerouted once");
+        assertEquals(USERS, placed.size(), "one session per user");
+        placed.values().forEach(session -> assertEquals(3L, session.getEventCount(), session.getUserId()));
+        assertEquals(placed, mixed);
+    }
+
+    /** Three events for each user, a minute apart; the latest gold record per session key into {@code gold}. */
+    private static double sessions(RegistryServer registry, int partitions, Map<String, UserSession> gold) {
+        try (PipelineDriver pipeline = PipelineDriver.start(registry,
+                options -> options.topics.setPartitions(partitions))) {
+            for (int minute = 0; minute < 3; minute++) {
+                for (int u = 1; u <= USERS; u++) {
+                    pipeline.userEvent(Rows.userEvent("user-" + u, "page_view", ORDERED.plusSeconds(60L * minute)));
+                }
+            }
+            pipeline.read(pipeline.topics().getGoldUserSessions(), UserSession.class)
+                    .forEach(out -> gold.put(out.key(), out.value()));
+            gold.values().removeIf(Objects::isNull);
+            return pipeline.metrics().sum(PipelineMetrics.REROUTED);
+        }
     }
 
     private record Result(double rerouted, Map<String, EnrichedOrder> orders, Map<String, EnrichedOrderLine> lines) {
