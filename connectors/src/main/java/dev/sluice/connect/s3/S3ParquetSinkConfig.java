@@ -46,6 +46,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     public static final String PARTITION_FIELDS = "partition.fields";
     public static final String KAFKA_METADATA_COLUMNS = "kafka.metadata.columns";
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
+    public static final String VALUE_REGISTRY_URL = "value.registry.url";
 
     /** Values of {@link #BEHAVIOR_ON_NULL_VALUES}. */
     public enum NullValueBehavior { FAIL, IGNORE }
@@ -66,7 +67,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
             .define(S3_REGION, Type.STRING, "us-east-1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "AWS region of the bucket (S3-compatible servers usually accept any).",
                     GROUP_S3, 2, Width.SHORT, "Region")
-            .define(S3_ENDPOINT, Type.STRING, "", S3ParquetSinkConfig::validateEndpoint, Importance.MEDIUM,
+            .define(S3_ENDPOINT, Type.STRING, "", S3ParquetSinkConfig::validateOptionalUrl, Importance.MEDIUM,
                     "Endpoint URL of an S3-compatible server, e.g. http://127.0.0.1:9000. Empty for AWS S3.",
                     GROUP_S3, 3, Width.LONG, "Endpoint")
             .define(S3_PATH_STYLE_ACCESS, Type.BOOLEAN, false, Importance.LOW,
@@ -116,6 +117,15 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                             + "errant record reporter (dead letter queue), 'ignore' skips them (counted in the "
                             + "task's debug log).",
                     GROUP_LAYOUT, 6, Width.SHORT, "Null values")
+            .define(VALUE_REGISTRY_URL, Type.STRING, "", S3ParquetSinkConfig::validateOptionalUrl, Importance.MEDIUM,
+                    "Apicurio registry API v2 URL (e.g. http://127.0.0.1:8081/apis/registry/v2). When set, the "
+                            + "task decodes the values itself - Avro in the Confluent wire format, schema ids being "
+                            + "registry content ids - and they must arrive as bytes (value.converter=org.apache."
+                            + "kafka.connect.converters.ByteArrayConverter). Then a registry outage pauses the task "
+                            + "until the registry answers instead of dead-lettering good records, and an "
+                            + "undecodable value is dead-lettered once, with the records it arrived with, not again "
+                            + "after a restart. Empty: the values come decoded by the worker's value.converter.",
+                    GROUP_LAYOUT, 7, Width.LONG, "Registry for values")
             .define(FLUSH_SIZE, Type.LONG, 500_000L, Range.atLeast(1), Importance.HIGH,
                     "Rotate when a file holds this many records. Any rotation uploads every open file of "
                             + "that Kafka partition, which is what keeps retries exactly-once.",
@@ -257,6 +267,11 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     }
 
     /** Whether the framework's {@code errors.tolerance} is {@code all}. */
+    public Optional<String> valueRegistryUrl() {
+        String url = getString(VALUE_REGISTRY_URL);
+        return url.isBlank() ? Optional.empty() : Optional.of(url);
+    }
+
     public boolean toleratesErrors() {
         Object tolerance = originals().get("errors.tolerance");
         return tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());
@@ -275,7 +290,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
         }
     }
 
-    private static void validateEndpoint(String name, Object value) {
+    private static void validateOptionalUrl(String name, Object value) {
         String endpoint = value == null ? "" : value.toString().trim();
         if (endpoint.isEmpty()) {
             return;

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -24,6 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class S3ParquetSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(S3ParquetSinkTask.class);
+    /** How long Connect waits before delivering the records again while the registry cannot be reached. */
+    static final long REGISTRY_RETRY_MS = 2_000;
 
     private final LongSupplier clock;
     private S3ParquetSinkConfig config;
@@ -31,6 +34,8 @@ public class S3ParquetSinkTask extends SinkTask {
     private RecordRouter router;
     private PartitionWriters writers;
     private ErrantRecordReporter reporter;
+    private RegistryValueDecoder decoder;
+    private boolean registryUnreachable;
     private boolean ignoreNullValues;
     private boolean toleratesErrors;
     private long ignoredNullValues;
@@ -62,6 +67,7 @@ public class S3ParquetSinkTask extends SinkTask {
         RotationPolicy policy = RotationPolicy.from(config);
         S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer);
         reporter = errantRecordReporter();
+        decoder = config.valueRegistryUrl().map(RegistryValueDecoder::new).orElse(null);
         writers = new PartitionWriters(config.maxOpenFiles(), context, budget -> new WriterContext(s3,
                 config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
         log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
@@ -86,6 +92,25 @@ public class S3ParquetSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        try {
+            putAll(records);
+        } catch (RetriableException e) {
+            // Connect keeps the batch, pauses the partitions and delivers it again; records already written from it
+            // are recognised as redeliveries.
+            context.timeout(REGISTRY_RETRY_MS);
+            if (!registryUnreachable) {
+                registryUnreachable = true;
+                log.warn("Paused: {}", e.getMessage());
+            }
+            throw e;
+        }
+        if (registryUnreachable) {
+            registryUnreachable = false;
+            log.info("The schema registry answers again; writing resumed");
+        }
+    }
+
+    private void putAll(Collection<SinkRecord> records) {
         writers.startBatch();
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
@@ -122,11 +147,12 @@ public class S3ParquetSinkTask extends SinkTask {
                 throw new DataException("Null value (tombstone); set " + S3ParquetSinkConfig.BEHAVIOR_ON_NULL_VALUES
                         + "=ignore to skip these");
             }
-            if (record.valueSchema() == null) {
+            SinkRecord decoded = decoder == null ? record : decoder.decode(record);
+            if (decoded.valueSchema() == null) {
                 throw new DataException("Schemaless value; use a converter that provides schemas (Avro, or JSON "
                         + "with schemas.enable=true)");
             }
-            writer.write(record, router.route(record));
+            writer.write(decoded, router.route(decoded));
         } catch (DataException e) {
             handleErrant(writer, record, e);
         }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.connect.admin.ConnectAwait;
 import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.testing.TcpProxy;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;

@@ -7,17 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.sluice.connect.admin.ConnectAwait;
 import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.testing.TcpProxy;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
+
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +38,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -54,7 +64,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
 /**
  * The connector in a real Connect worker, from a real Kafka topic (JSON with schemas) into a real S3
  * server: every good record in exactly one row, every bad one in the dead letter queue with the
@@ -157,18 +166,7 @@ class S3ParquetSinkConnectIT {
                      new ByteArraySerializer())) {
             serializer.configure(serde, false);
             for (long id = 0; id < 300; id++) {
-                org.apache.avro.Schema schema = id % 2 == 0 ? v1 : v2;
-                GenericData.Record order = new GenericData.Record(schema);
-                order.put("id", id);
-                order.put("region", REGIONS[(int) (id % 3)]);
-                order.put("amount", ByteBuffer.wrap(BigInteger.valueOf(id * 1001 + 7).toByteArray()));
-                order.put("created_at", TEN.plusSeconds(id).toEpochMilli());
-                GenericData.Record item = new GenericData.Record(schema.getField("items").schema().getElementType());
-                item.put("sku", "sku-" + id);
-                order.put("items", List.of(item));
-                if (schema == v2) {
-                    order.put("coupon", "SAVE" + id);
-                }
+                GenericData.Record order = avroOrderRecord(id % 2 == 0 ? v1 : v2, id);
                 producer.send(new ProducerRecord<>(topic, "order-" + id, serializer.serialize(topic, order))).get();
             }
         }
@@ -206,6 +204,22 @@ class S3ParquetSinkConnectIT {
         ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
     }
 
+    /** Order {@code id} of {@code schema} (v1 or v2 of {@link #avroOrder}); v2 has a coupon. */
+    private static GenericData.Record avroOrderRecord(org.apache.avro.Schema schema, long id) {
+        GenericData.Record order = new GenericData.Record(schema);
+        order.put("id", id);
+        order.put("region", REGIONS[(int) (id % 3)]);
+        order.put("amount", ByteBuffer.wrap(BigInteger.valueOf(id * 1001 + 7).toByteArray()));
+        order.put("created_at", TEN.plusSeconds(id).toEpochMilli());
+        GenericData.Record item = new GenericData.Record(schema.getField("items").schema().getElementType());
+        item.put("sku", "sku-" + id);
+        order.put("items", List.of(item));
+        if (schema.getField("coupon") != null) {
+            order.put("coupon", "SAVE" + id);
+        }
+        return order;
+    }
+
     private static org.apache.avro.Schema avroOrder(boolean withCoupon) {
         org.apache.avro.Schema decimal = LogicalTypes.decimal(12, 2)
                 .addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.BYTES));
@@ -222,6 +236,169 @@ class S3ParquetSinkConnectIT {
             fields = fields.optionalString("coupon");
         }
         return fields.endRecord();
+    }
+
+    @Test
+    void valuesDecodedInTheTaskAreDeadLetteredOnceAcrossRestartsAndARegistryOutageLosesNothing(
+            RegistryServer registry) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "silver.orders-decode-" + suffix;
+        String dlq = "dlq.s3-sink-decode-" + suffix;
+        String name = "s3-sink-decode-" + suffix;
+        String prefix = "e2e-decode-" + suffix;
+        kafka.createTopics(1, topic);
+        kafka.createTopics(1, dlq);
+        URI registryUrl = URI.create(registry.registryV2Url());
+        try (TcpProxy proxy = new TcpProxy(registryUrl.getPort());
+             AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            serializer.configure(Map.of("apicurio.registry.url", registry.registryV2Url(),
+                    "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
+                    "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false"), false);
+            // 60 good orders (schema v1), every 12th followed by a value that is not registry-framed Avro.
+            int bad = 0;
+            for (long id = 0; id < 60; id++) {
+                producer.send(new ProducerRecord<>(topic, "order-" + id, serializer.serialize(topic,
+                        avroOrderRecord(avroOrder(false), id)))).get();
+                if (id % 12 == 11) {
+                    producer.send(new ProducerRecord<>(topic, "bad-" + id,
+                            "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
+                    bad++;
+                }
+            }
+            int read = 60 + bad;
+
+            // Nothing rotates until the end: every restart reads the bad values again from the start.
+            Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
+            config.put("tasks.max", "1");
+            config.put("flush.size", "1000000");
+            config.put("rotate.idle.ms", "-1");
+            config.put("rotate.interval.ms", "-1");
+            config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            config.put("value.registry.url", "http://127.0.0.1:" + proxy.port() + registryUrl.getPath());
+            for (int start = 0; start < 4; start++) {
+                if (start > 0) {
+                    // Deleted and created again: the same consumer group, so it resumes where it committed (nowhere).
+                    ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+                    Await.until("the task stopped", DEADLINE, () -> recordsRead(name) < 0);
+                }
+                rest.putConfig(name, config);
+                ConnectAwait.running(rest, name, 1, DEADLINE);
+                Await.until("the task read every record", DEADLINE, () -> recordsRead(name) >= read);
+            }
+
+            // Files may now rotate: what was read is committed, each bad value dead-lettered once.
+            config.put("rotate.idle.ms", "500");
+            rest.putConfig(name, config);
+            Await.until("everything before the outage committed", DEADLINE,
+                    () -> committedEverything(name, topic, 1));
+            assertEquals(bad, endOffset(dlq), "each bad value dead-lettered once, though read five times");
+
+            // The registry is cut off, and 20 orders of an unseen schema (v2) arrive: the task must wait for it,
+            // retrying, while nothing is dead-lettered or committed past them.
+            long beforeOutage = committedOffset(name, topic);
+            proxy.cutOff();
+            for (long id = 60; id < 80; id++) {
+                producer.send(new ProducerRecord<>(topic, "order-" + id, serializer.serialize(topic,
+                        avroOrderRecord(avroOrder(true), id)))).get();
+            }
+            Await.until("the task retried the registry for a while", DEADLINE,
+                    () -> proxy.refusedConnections() >= 6);
+            assertEquals("RUNNING", rest.status(name).path("tasks").path(0).path("state").asText(),
+                    "an outage pauses the task, it does not fail it");
+            assertEquals(bad, endOffset(dlq), "nothing dead-lettered during the outage");
+            assertEquals(beforeOutage, committedOffset(name, topic), "nothing committed past the outage");
+            proxy.restore();
+
+            Await.until("all offsets committed", DEADLINE, () -> committedEverything(name, topic, 1));
+            LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET,
+                    temp.resolve("download-" + suffix));
+            List<GenericRecord> rows = lake.allRows(prefix + "/");
+            assertEquals(80, rows.size(), "every good order, also those that arrived during the outage");
+            assertEquals(80, rows.stream().map(r -> r.get("id")).distinct().count());
+            assertEquals(bad, endOffset(dlq), "the bad values, once each, and nothing else");
+            for (ConsumerRecord<String, String> letter : readAll(dlq, bad)) {
+                assertTrue(letter.key().startsWith("bad-"), letter.key());
+                assertEquals("{\"not\":\"avro\"}", letter.value(), "the original bytes");
+            }
+        }
+        ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+    }
+
+    @Test
+    void recordsOfAnAbortedTransactionNeverReachTheLake() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "silver.orders-txn-" + suffix;
+        String dlq = "dlq.s3-sink-txn-" + suffix;
+        String name = "s3-sink-txn-" + suffix;
+        String prefix = "e2e-txn-" + suffix;
+        kafka.createTopics(1, topic);
+        kafka.createTopics(1, dlq);
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sink-txn-it-" + suffix);
+        long lastCommitted = -1;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int id = 0; id < 10; id++) {
+                producer.send(new ProducerRecord<>(topic, 0, "order-" + id, orderJson(id)));
+            }
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            for (int id = 100; id < 103; id++) {
+                lastCommitted = producer.send(new ProducerRecord<>(topic, 0, "order-" + id, orderJson(id))).get()
+                        .offset();
+            }
+            producer.commitTransaction();
+        }
+        long next = lastCommitted + 1;
+
+        // The template's setting: without it the consumer reads the aborted records too (read_uncommitted).
+        Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
+        config.put("tasks.max", "1");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "true");
+        config.put("consumer.override.isolation.level", "read_committed");
+        rest.putConfig(name, config);
+        ConnectAwait.running(rest, name, 1, DEADLINE);
+        // The sink commits the offset after the last record it wrote; the commit marker follows it.
+        Await.until("the committed orders committed", DEADLINE, () -> committedOffset(name, topic) >= next);
+
+        List<GenericRecord> rows = new LakeContents(s3.client(), S3Server.LAKE_BUCKET,
+                temp.resolve("download-" + suffix)).allRows(prefix + "/");
+        assertEquals(List.of(100L, 101L, 102L), rows.stream().map(r -> (Long) r.get("id")).sorted().toList(),
+                "exactly the committed orders");
+        assertEquals(0, endOffset(dlq));
+        ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+    }
+
+    /**
+     * Records the connector's task 0 has read from Kafka since it started (its sink-task metrics, in this JVM's
+     * worker); -1 while no such task runs.
+     */
+    private static long recordsRead(String connector) throws Exception {
+        ObjectName task = new ObjectName("kafka.connect:type=sink-task-metrics,connector=" + connector + ",task=0");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        return server.isRegistered(task) ? ((Number) server.getAttribute(task, "sink-record-read-total")).longValue()
+                : -1;
+    }
+
+    private static long committedOffset(String connector, String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets("connect-" + connector)
+                    .partitionsToOffsetAndMetadata().get().get(new TopicPartition(topic, 0));
+            return committed == null ? -1 : committed.offset();
+        }
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest())).all().get()
+                    .values().iterator().next().offset();
+        }
     }
 
     /** The connector's settings: this S3 server, credentials through the file config provider, a DLQ. */

@@ -91,6 +91,16 @@ class ConnectorTemplatesTest {
     }
 
     @Test
+    void sinkTemplateDecodesValuesInTheTaskSoThatARegistryOutageDeadLettersNothing() {
+        Map<String, String> config = new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.of(
+                "topics", "silver.orders", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        assertEquals("org.apache.kafka.connect.converters.ByteArrayConverter", config.get("value.converter"));
+        assertEquals("http://127.0.0.1:8081/apis/registry/v2", config.get("value.registry.url"));
+        assertFalse(config.keySet().stream().anyMatch(k -> k.startsWith("value.converter.")),
+                "no converter-stage decoding: " + config.keySet());
+    }
+
+    @Test
     void everyTemplateDocumentsEveryParameter() {
         for (ConnectorTemplate template : new ConnectorTemplates().all()) {
             assertFalse(template.description().isBlank(), template.name());

@@ -39,8 +39,8 @@ public final class DemoConnectors {
     static final Map<String, List<String>> LAKE_TOPICS = Map.of(
             "bronze", List.of("bronze.pg.customers", "bronze.pg.products", "bronze.pg.orders", "bronze.pg.order_items",
                     "bronze.warehouse.exchange_rates", "bronze.warehouse.product_catalog", USER_EVENTS_TOPIC),
-            "silver", List.of("silver.customers", "silver.products", "silver.orders", "silver.order_lines",
-                    "silver.user_events"),
+            "silver", List.of("silver.customers", "silver.products", "silver.exchange_rates", "silver.product_catalog",
+                    "silver.orders", "silver.order_lines", "silver.user_events"),
             "gold", List.of("gold.product_revenue_hourly", "gold.region_revenue_daily", "gold.customer_totals",
                     "gold.user_sessions"));
 

@@ -164,6 +164,30 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyLakeZoneHasItsSinkAndStreamsAppCompactsThem() {
+        Problems problems = new Problems();
+        Map<String, Templates.Template> templates = Templates.load();
+        Path file = Repository.path("docker/connect-init/connectors.json");
+        Map<String, Set<String>> sinks = new java.util.TreeMap<>();
+        Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
+            if (!"s3-parquet-sink".equals(Tree.text(spec, "template"))) {
+                return;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
+            Map<String, String> config = templates.get("s3-parquet-sink").render(values, problems, name);
+            sinks.put(config.get("topics.dir"), new java.util.TreeSet<>(Templates.sinkTopics(config)));
+        });
+        Map<String, String> env = environment(Tree.map(SERVICES, "streams-app"));
+        APP.lakeZones(env).forEach((zone, topics) -> problems.check(topics.equals(sinks.get(zone)),
+                Repository.relative(file), "zone " + zone + ": its sink writes " + sinks.get(zone) + ", the topology's "
+                        + zone + " topics are " + topics));
+        problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), "service streams-app",
+                "compaction is off: the lake's closed hours are never compacted");
+        problems.assertNone("lake zones");
+    }
+
+    @Test
     void generatorGetsEveryVariableItNeedsAndOnlyOnesItReads() {
         Problems problems = new Problems();
         String where = "service generator";
@@ -227,8 +251,10 @@ class ComposeFileTest {
                     "service connect", problems);
             Templates.sourceTopics(config).forEach(topic -> problems.check(inputs.contains(topic), where,
                     "writes " + topic + ", which the topology does not read " + inputs));
-            Templates.sinkTopics(config).forEach(topic -> problems.check(outputs.contains(topic), where,
-                    "reads " + topic + ", which the topology does not write " + outputs));
+            // A lake sink reads what the topology writes, or, for the bronze zone, what it reads.
+            Templates.sinkTopics(config).forEach(topic -> problems.check(outputs.contains(topic)
+                    || inputs.contains(topic), where, "reads " + topic + ", which the topology neither reads nor "
+                            + "writes " + inputs + " " + outputs));
             config.values().forEach(value -> {
                 Matcher address = ADDRESS.matcher(value);
                 while (address.find()) {

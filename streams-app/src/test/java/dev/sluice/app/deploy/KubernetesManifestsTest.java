@@ -346,11 +346,41 @@ class KubernetesManifestsTest {
                             + topic + ": orders and their items would not share a partition");
                 }
             }
+            // A lake sink reads what the topology writes, or, for the bronze zone, what it reads.
             Set<String> written = APP.outputTopics(Map.of());
+            Set<String> read = APP.inputTopics(Map.of());
             for (String topic : Templates.sinkTopics(config)) {
-                problems.check(written.contains(topic), Tree.id(connector), "reads " + topic + ", which the topology "
-                        + "does not write (its topics: " + written + ")");
+                problems.check(written.contains(topic) || read.contains(topic), Tree.id(connector), "reads " + topic
+                        + ", which the topology neither reads nor writes (its topics: " + read + " " + written + ")");
             }
+        }
+        problems.assertNone(dir);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void everyLakeZoneHasItsSinkAndStreamsAppCompactsThem(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        Map<String, Set<String>> sinks = new TreeMap<>();
+        Map<String, String> buckets = new TreeMap<>();
+        for (Map<String, Object> connector : out.ofKind("KafkaConnector")) {
+            Map<String, String> config = connectorConfig(connector);
+            if ("s3-parquet-sink".equals(Tree.text(connector, "metadata", "annotations", "sluice.dev/template"))) {
+                sinks.put(config.get("topics.dir"), new TreeSet<>(Templates.sinkTopics(config)));
+                buckets.put(config.get("topics.dir"), config.get("s3.bucket.name"));
+            }
+        }
+        for (Map<String, Object> workload : streamsAppWorkloads(out)) {
+            Map<String, String> env = environment(out, streamsAppContainer(workload));
+            APP.lakeZones(env).forEach((zone, topics) -> problems.check(topics.equals(sinks.get(zone)),
+                    Tree.id(workload), "zone " + zone + ": its sink writes " + sinks.get(zone) + ", the topology's "
+                            + zone + " topics are " + topics));
+            problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), Tree.id(workload),
+                    "compaction is off: the lake's closed hours are never compacted");
+            String bucket = env.getOrDefault("SLUICE_LAKE_BUCKET", "lake");
+            buckets.forEach((zone, sinkBucket) -> problems.check(bucket.equals(sinkBucket), Tree.id(workload),
+                    "compacts bucket " + bucket + ", the " + zone + " sink writes " + sinkBucket));
         }
         problems.assertNone(dir);
     }

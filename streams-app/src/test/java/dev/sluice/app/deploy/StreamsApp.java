@@ -271,6 +271,19 @@ final class StreamsApp {
         return new TreeSet<>(topics(variables).values().stream().filter(t -> t.startsWith("bronze.")).toList());
     }
 
+    /**
+     * The lake's zones, each the topics its sink should write under {@code topics.dir=<zone>}: bronze (what the
+     * topology reads), silver and gold (what it writes, dead letters aside).
+     */
+    Map<String, Set<String>> lakeZones(Map<String, String> variables) {
+        Set<String> outputs = outputTopics(variables);
+        Map<String, Set<String>> zones = new TreeMap<>();
+        zones.put("bronze", inputTopics(variables));
+        zones.put("silver", new TreeSet<>(outputs.stream().filter(t -> t.startsWith("silver.")).toList()));
+        zones.put("gold", new TreeSet<>(outputs.stream().filter(t -> t.startsWith("gold.")).toList()));
+        return zones;
+    }
+
     /** The topics the topology writes: silver, gold and dead letters. */
     Set<String> outputTopics(Map<String, String> variables) {
         return new TreeSet<>(topics(variables).values().stream().filter(t -> !t.startsWith("bronze.")).toList());

@@ -1,4 +1,4 @@
-package dev.sluice.connect.jdbc;
+package dev.sluice.connect.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP forwarder on 127.0.0.1 between the connector and the real PostgreSQL, so a test can cut the database
- * off: {@link #cutOff()} drops every open connection and refuses new ones (accepting and closing them at once,
+ * A TCP forwarder on 127.0.0.1 between a connector and a real server (PostgreSQL, the schema registry), so a test
+ * can cut the server off: {@link #cutOff()} drops every open connection and refuses new ones (accepting and closing them at once,
  * counted), {@link #restore()} forwards again.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final ServerSocket server;
@@ -25,7 +25,7 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean forwarding = true;
     private final Thread acceptor;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -34,12 +34,12 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Drops all open connections; new ones are accepted and closed at once. */
-    void cutOff() {
+    public void cutOff() {
         forwarding = false;
         for (Socket socket : open) {
             closeQuietly(socket);
@@ -47,12 +47,12 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         forwarding = true;
     }
 
     /** Connections refused since the proxy was cut off. */
-    int refusedConnections() {
+    public int refusedConnections() {
         return refused.get();
     }
 
