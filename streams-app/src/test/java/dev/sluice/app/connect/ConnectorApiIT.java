@@ -235,6 +235,9 @@ class ConnectorApiIT {
         parameters.put("topics.dir", "it-" + suffix);
         parameters.put("dlq.topic", dlq);
         parameters.put("registry.url", registry.registryV2Url());
+        // The task decodes values itself and dead-letters an undecodable one with its file group, when the group is
+        // committed: here at the first idle rotation (the template's default waits five minutes).
+        parameters.put("rotate.idle.ms", 1000);
 
         HttpResponse<String> created = api.post("/api/connectors",
                 Map.of("template", "s3-parquet-sink", "name", name, "parameters", parameters));
