@@ -93,13 +93,9 @@ class S3ParquetSinkConnectIT {
 
     @Test
     void writesEveryRecordOnceAndDeadLettersTheRestAcrossATaskRestart() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "silver.orders-e2e-" + suffix;
-        String dlq = "dlq.s3-sink-" + suffix;
-        String name = "s3-sink-" + suffix;
-        String prefix = "e2e-" + suffix;
-        kafka.createTopics(2, topic);
-        kafka.createTopics(1, dlq);
+        SinkNames sink = SinkNames.created("json", 2);
+        String suffix = sink.suffix(), topic = sink.topic(), dlq = sink.dlq();
+        String name = sink.name(), prefix = sink.prefix();
 
         Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -147,13 +143,9 @@ class S3ParquetSinkConnectIT {
 
     @Test
     void avroThroughTheRegistryKeepsTypesAndInterleavedVersionsShareFiles(RegistryServer registry) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "silver.orders-avro-" + suffix;
-        String dlq = "dlq.s3-sink-avro-" + suffix;
-        String name = "s3-sink-avro-" + suffix;
-        String prefix = "e2e-avro-" + suffix;
-        kafka.createTopics(1, topic);
-        kafka.createTopics(1, dlq);
+        SinkNames sink = SinkNames.created("avro", 1);
+        String suffix = sink.suffix(), topic = sink.topic(), dlq = sink.dlq();
+        String name = sink.name(), prefix = sink.prefix();
         org.apache.avro.Schema v1 = avroOrder(false);
         org.apache.avro.Schema v2 = avroOrder(true);
         Map<String, Object> serde = Map.of("apicurio.registry.url", registry.registryV2Url(),
@@ -241,13 +233,9 @@ class S3ParquetSinkConnectIT {
     @Test
     void valuesDecodedInTheTaskAreDeadLetteredOnceAcrossRestartsAndARegistryOutageLosesNothing(
             RegistryServer registry) throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "silver.orders-decode-" + suffix;
-        String dlq = "dlq.s3-sink-decode-" + suffix;
-        String name = "s3-sink-decode-" + suffix;
-        String prefix = "e2e-decode-" + suffix;
-        kafka.createTopics(1, topic);
-        kafka.createTopics(1, dlq);
+        SinkNames sink = SinkNames.created("decode", 1);
+        String suffix = sink.suffix(), topic = sink.topic(), dlq = sink.dlq();
+        String name = sink.name(), prefix = sink.prefix();
         URI registryUrl = URI.create(registry.registryV2Url());
         try (TcpProxy proxy = new TcpProxy(registryUrl.getPort());
              AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
@@ -328,13 +316,9 @@ class S3ParquetSinkConnectIT {
 
     @Test
     void recordsOfAnAbortedTransactionNeverReachTheLake() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "silver.orders-txn-" + suffix;
-        String dlq = "dlq.s3-sink-txn-" + suffix;
-        String name = "s3-sink-txn-" + suffix;
-        String prefix = "e2e-txn-" + suffix;
-        kafka.createTopics(1, topic);
-        kafka.createTopics(1, dlq);
+        SinkNames sink = SinkNames.created("txn", 1);
+        String suffix = sink.suffix(), topic = sink.topic(), dlq = sink.dlq();
+        String name = sink.name(), prefix = sink.prefix();
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sink-txn-it-" + suffix);
         long lastCommitted = -1;
@@ -398,6 +382,18 @@ class S3ParquetSinkConnectIT {
         try (Admin admin = kafka.admin()) {
             return admin.listOffsets(Map.of(new TopicPartition(topic, 0), OffsetSpec.latest())).all().get()
                     .values().iterator().next().offset();
+        }
+    }
+
+    /** A test's connector, its topic (with {@code partitions}) and dead letter queue, created, and its lake prefix. */
+    private record SinkNames(String suffix, String topic, String dlq, String name, String prefix) {
+        static SinkNames created(String kind, int partitions) {
+            String suffix = kind + "-" + UUID.randomUUID().toString().substring(0, 8);
+            SinkNames names = new SinkNames(suffix, "silver.orders-" + suffix, "dlq.s3-sink-" + suffix,
+                    "s3-sink-" + suffix, "e2e-" + suffix);
+            kafka.createTopics(partitions, names.topic());
+            kafka.createTopics(1, names.dlq());
+            return names;
         }
     }
 

@@ -81,8 +81,7 @@ class ConnectorTemplatesTest {
 
     @Test
     void sinkTemplateSendsBadRecordsToTheConnectDeadLetterQueueWithContext() {
-        Map<String, String> config = new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.of(
-                "topics", "silver.orders", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        Map<String, String> config = renderedSink();
         assertEquals("all", config.get("errors.tolerance"));
         assertEquals("dlq.sink", config.get("errors.deadletterqueue.topic.name"));
         assertEquals("true", config.get("errors.deadletterqueue.context.headers.enable"));
@@ -92,8 +91,7 @@ class ConnectorTemplatesTest {
 
     @Test
     void sinkTemplateDecodesValuesInTheTaskSoThatARegistryOutageDeadLettersNothing() {
-        Map<String, String> config = new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.of(
-                "topics", "silver.orders", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
+        Map<String, String> config = renderedSink();
         assertEquals("org.apache.kafka.connect.converters.ByteArrayConverter", config.get("value.converter"));
         assertEquals("http://127.0.0.1:8081/apis/registry/v2", config.get("value.registry.url"));
         assertFalse(config.keySet().stream().anyMatch(k -> k.startsWith("value.converter.")),
@@ -114,5 +112,11 @@ class ConnectorTemplatesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ConnectorTemplates().get("nope"));
         assertTrue(e.getMessage().contains(ConnectorTemplates.POSTGRES_CDC));
+    }
+
+    /** The sink template with only its required parameters. */
+    private static Map<String, String> renderedSink() {
+        return new ConnectorTemplates().get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.of(
+                "topics", "silver.orders", "registry.url", "http://127.0.0.1:8081/apis/registry/v2"));
     }
 }
