@@ -3,8 +3,8 @@ package dev.sluice.lake;
 import java.util.List;
 
 /**
- * The columns the S3 sink adds to every row (when its metadata columns are on) to say where the row came from in
- * Kafka. Compaction merges rows in Kafka order by partition and offset.
+ * The columns the S3 sink adds to every row (when its metadata columns are on) to say where the row came from: in
+ * Kafka, and before Kafka (lineage). Compaction merges rows in Kafka order by partition and offset.
  */
 public final class KafkaColumns {
 
@@ -15,11 +15,25 @@ public final class KafkaColumns {
     /** The Kafka timestamp of the record (timestamp-millis). */
     public static final String TIMESTAMP = "__kafka_timestamp";
 
+    // Lineage: where the record came from before Kafka, from the headers streams-app stamps on every silver and gold
+    // record, so that a lake row can be traced after Kafka's retention has deleted its records. Null without them.
+
+    /** The bronze record a silver record was made from, {@code <topic>/<partition>/<offset>} (string). */
+    public static final String LINEAGE_SOURCE = "__lineage_source";
+    /** When streams-app took the bronze record in (timestamp-millis). */
+    public static final String LINEAGE_INGESTED_AT = "__lineage_ingested_at";
+    /** The streams-app version that wrote the record (string). */
+    public static final String LINEAGE_PIPELINE_VERSION = "__lineage_pipeline_version";
+    /** The headers they are read from (streams-app's {@code Lineage}). */
+    public static final String SOURCE_HEADER = "sluice.lineage.source";
+    public static final String INGESTED_AT_HEADER = "sluice.lineage.ingested-at";
+    public static final String PIPELINE_VERSION_HEADER = "sluice.lineage.pipeline-version";
+
     /**
      * Columns whose values (nearly) never repeat within a file: a dictionary there is built for every row group only
      * to be thrown away, so the lake's files do not dictionary-encode them.
      */
-    public static final List<String> NEAR_UNIQUE = List.of(OFFSET, TIMESTAMP);
+    public static final List<String> NEAR_UNIQUE = List.of(OFFSET, TIMESTAMP, LINEAGE_SOURCE, LINEAGE_INGESTED_AT);
 
     private KafkaColumns() {
     }

@@ -4,6 +4,9 @@ import dev.sluice.lake.KafkaColumns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +27,9 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -34,7 +39,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * records, optional schemas {@code ["null", T]} unions, Decimal/Date/Time/Timestamp the matching Avro
  * logical types, maps with string keys Avro maps and other maps arrays of key/value records. A value
  * that is not a struct becomes a record with one field {@code value}. With metadata columns on, every
- * row also gets {@code __kafka_partition}, {@code __kafka_offset} and {@code __kafka_timestamp}.
+ * row also gets {@code __kafka_partition}, {@code __kafka_offset} and {@code __kafka_timestamp}, and the lineage
+ * columns {@code __lineage_source}, {@code __lineage_ingested_at}, {@code __lineage_pipeline_version} from the
+ * record's {@code sluice.lineage.*} headers (null when it has none).
  *
  * <p>{@link #projector} compiles the conversion of one Connect schema into a given Avro file schema.
  * That is how an older record lands in a file opened with a newer schema: fields the record lacks
@@ -52,7 +59,9 @@ final class ConnectToAvroConverter {
 
     private static final String CONNECT_DECIMAL_PRECISION = "connect.decimal.precision";
     private static final int MAX_CACHED_SCHEMAS = 1000;
-    private static final Set<String> METADATA_COLUMNS = Set.of(KafkaColumns.PARTITION, KafkaColumns.OFFSET, KafkaColumns.TIMESTAMP);
+    private static final Set<String> METADATA_COLUMNS = Set.of(KafkaColumns.PARTITION, KafkaColumns.OFFSET,
+            KafkaColumns.TIMESTAMP, KafkaColumns.LINEAGE_SOURCE, KafkaColumns.LINEAGE_INGESTED_AT,
+            KafkaColumns.LINEAGE_PIPELINE_VERSION);
     private static final Object INCOMPATIBLE = new Object();
 
     private final boolean metadataColumns;
@@ -154,7 +163,7 @@ final class ConnectToAvroConverter {
         RecordConverter converter = compileRecord(struct, fileSchema, "", metadataColumns);
         boolean wrapped = struct != valueSchema;
         if (!metadataColumns) {
-            return new RowProjector(converter, wrapped ? struct : null, -1, -1, -1);
+            return new RowProjector(converter, wrapped ? struct : null, -1, -1, -1, null);
         }
         Schema.Field partition = fileSchema.getField(KafkaColumns.PARTITION);
         Schema.Field offset = fileSchema.getField(KafkaColumns.OFFSET);
@@ -162,7 +171,14 @@ final class ConnectToAvroConverter {
         if (partition == null || offset == null || timestamp == null) {
             throw new IncompatibleSchemaException("", "file has no Kafka metadata columns");
         }
-        return new RowProjector(converter, wrapped ? struct : null, partition.pos(), offset.pos(), timestamp.pos());
+        Schema.Field source = fileSchema.getField(KafkaColumns.LINEAGE_SOURCE);
+        Schema.Field ingestedAt = fileSchema.getField(KafkaColumns.LINEAGE_INGESTED_AT);
+        Schema.Field version = fileSchema.getField(KafkaColumns.LINEAGE_PIPELINE_VERSION);
+        if (source == null || ingestedAt == null || version == null) {
+            throw new IncompatibleSchemaException("", "file has no lineage columns");
+        }
+        return new RowProjector(converter, wrapped ? struct : null, partition.pos(), offset.pos(), timestamp.pos(),
+                new int[] {source.pos(), ingestedAt.pos(), version.pos()});
     }
 
     /** The schema itself if it is a struct, else the one-field struct that wraps it. */
@@ -181,14 +197,17 @@ final class ConnectToAvroConverter {
         private final int partitionPos;
         private final int offsetPos;
         private final int timestampPos;
+        /** Positions of the source, ingested-at and pipeline-version columns; null without metadata columns. */
+        private final int[] lineagePos;
 
         private RowProjector(RecordConverter converter, org.apache.kafka.connect.data.Schema wrapper,
-                             int partitionPos, int offsetPos, int timestampPos) {
+                             int partitionPos, int offsetPos, int timestampPos, int[] lineagePos) {
             this.converter = converter;
             this.wrapper = wrapper;
             this.partitionPos = partitionPos;
             this.offsetPos = offsetPos;
             this.timestampPos = timestampPos;
+            this.lineagePos = lineagePos;
         }
 
         /** @throws DataException if a value does not fit (e.g. a decimal too precise) */
@@ -208,7 +227,43 @@ final class ConnectToAvroConverter {
                 row.put(offsetPos, record.kafkaOffset());
                 row.put(timestampPos, record.timestamp());
             }
+            if (lineagePos != null) {
+                row.put(lineagePos[0], headerText(record, KafkaColumns.SOURCE_HEADER));
+                row.put(lineagePos[1], headerMillis(record, KafkaColumns.INGESTED_AT_HEADER));
+                row.put(lineagePos[2], headerText(record, KafkaColumns.PIPELINE_VERSION_HEADER));
+            }
             return row;
+        }
+    }
+
+    /** The last header {@code name} as text: bytes as UTF-8, anything a header converter parsed as its string. */
+    private static String headerText(SinkRecord record, String name) {
+        Header header = record.headers().lastWithName(name);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        return header.value() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+                : Values.convertToString(header.schema(), header.value());
+    }
+
+    /**
+     * The last header {@code name} as epoch milliseconds: streams-app writes an ISO-8601 instant, which the worker's
+     * default header converter hands over as a timestamp when it has milliseconds and as text when it has none.
+     * Null when absent or not an instant.
+     */
+    private static Long headerMillis(SinkRecord record, String name) {
+        Header header = record.headers().lastWithName(name);
+        if (header != null && header.value() instanceof java.util.Date date) {
+            return date.getTime();
+        }
+        String text = headerText(record, name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return null;
         }
     }
 
@@ -244,6 +299,13 @@ final class ConnectToAvroConverter {
                 fields.add(new Schema.Field(KafkaColumns.TIMESTAMP,
                         nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
                         null, JsonProperties.NULL_VALUE));
+                fields.add(new Schema.Field(KafkaColumns.LINEAGE_SOURCE, nullable(Schema.create(Schema.Type.STRING)),
+                        null, JsonProperties.NULL_VALUE));
+                fields.add(new Schema.Field(KafkaColumns.LINEAGE_INGESTED_AT,
+                        nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
+                        null, JsonProperties.NULL_VALUE));
+                fields.add(new Schema.Field(KafkaColumns.LINEAGE_PIPELINE_VERSION,
+                        nullable(Schema.create(Schema.Type.STRING)), null, JsonProperties.NULL_VALUE));
             }
             return Schema.createRecord(name, null, namespace, false, fields);
         }

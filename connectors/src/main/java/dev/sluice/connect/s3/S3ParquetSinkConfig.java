@@ -109,7 +109,10 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                     GROUP_LAYOUT, 4, Width.LONG, "Partition fields")
             .define(KAFKA_METADATA_COLUMNS, Type.BOOLEAN, true, Importance.LOW,
                     "Add the columns __kafka_partition, __kafka_offset and __kafka_timestamp to every row, for "
-                            + "lineage and de-duplication downstream.",
+                            + "lineage and de-duplication downstream, and __lineage_source, __lineage_ingested_at and "
+                            + "__lineage_pipeline_version from the record's sluice.lineage.* headers (null without "
+                            + "them): the bronze record a silver row was made from, traceable after Kafka's "
+                            + "retention.",
                     GROUP_LAYOUT, 5, Width.SHORT, "Kafka metadata columns")
             .define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "fail",
                     ConfigDef.CaseInsensitiveValidString.in("fail", "ignore"), Importance.LOW,

@@ -11,6 +11,7 @@ import dev.sluice.lake.KafkaColumns;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalTypes;
@@ -24,6 +25,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +107,9 @@ class ConnectToAvroConverterTest {
         assertNotNull(schema.getField(KafkaColumns.OFFSET));
         assertNotNull(schema.getField(KafkaColumns.PARTITION));
         assertNotNull(schema.getField(KafkaColumns.TIMESTAMP));
+        assertNotNull(schema.getField(KafkaColumns.LINEAGE_SOURCE));
+        assertNotNull(schema.getField(KafkaColumns.LINEAGE_INGESTED_AT));
+        assertNotNull(schema.getField(KafkaColumns.LINEAGE_PIPELINE_VERSION));
     }
 
     @Test
@@ -134,6 +139,43 @@ class ConnectToAvroConverterTest {
         assertEquals(42L, row.get(KafkaColumns.OFFSET));
         assertEquals(1_700_000_000_000L, row.get(KafkaColumns.TIMESTAMP));
         assertTrue(GenericData.get().validate(schema, row), "row conforms to its schema");
+    }
+
+    @Test
+    void lineageHeadersBecomeColumnsAsTheWorkersHeaderConverterHandsThemOver() {
+        org.apache.kafka.connect.data.Schema order = SchemaBuilder.struct().name("Order")
+                .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA).build();
+        Schema file = converter.avroSchema(order);
+        ConnectToAvroConverter.RowProjector projector = converter.projector(order, file);
+
+        // What SimpleHeaderConverter (the worker's default) makes of streams-app's headers: text, and an instant with
+        // milliseconds parsed as a timestamp; one without milliseconds stays text.
+        ConnectHeaders parsed = new ConnectHeaders();
+        parsed.addString(KafkaColumns.SOURCE_HEADER, "bronze.pg.orders/1/42");
+        parsed.addTimestamp(KafkaColumns.INGESTED_AT_HEADER, new java.util.Date(1_700_000_000_123L));
+        parsed.addString(KafkaColumns.PIPELINE_VERSION_HEADER, "0.1.0");
+        GenericData.Record row = projector.project(withHeaders(order, parsed));
+        assertEquals("bronze.pg.orders/1/42", row.get(KafkaColumns.LINEAGE_SOURCE));
+        assertEquals(1_700_000_000_123L, row.get(KafkaColumns.LINEAGE_INGESTED_AT));
+        assertEquals("0.1.0", row.get(KafkaColumns.LINEAGE_PIPELINE_VERSION));
+        assertTrue(GenericData.get().validate(file, row));
+
+        ConnectHeaders raw = new ConnectHeaders();
+        raw.addBytes(KafkaColumns.SOURCE_HEADER, "bronze.pg.orders/2/7".getBytes(StandardCharsets.UTF_8));
+        raw.addString(KafkaColumns.INGESTED_AT_HEADER, "2023-11-14T22:13:20Z");
+        GenericData.Record rawRow = projector.project(withHeaders(order, raw));
+        assertEquals("bronze.pg.orders/2/7", rawRow.get(KafkaColumns.LINEAGE_SOURCE));
+        assertEquals(1_700_000_000_000L, rawRow.get(KafkaColumns.LINEAGE_INGESTED_AT));
+        assertNull(rawRow.get(KafkaColumns.LINEAGE_PIPELINE_VERSION), "absent header, null column");
+
+        ConnectHeaders bad = new ConnectHeaders();
+        bad.addString(KafkaColumns.INGESTED_AT_HEADER, "yesterday");
+        assertNull(projector.project(withHeaders(order, bad)).get(KafkaColumns.LINEAGE_INGESTED_AT));
+    }
+
+    private static SinkRecord withHeaders(org.apache.kafka.connect.data.Schema schema, ConnectHeaders headers) {
+        return new SinkRecord("t", 3, null, null, schema, new Struct(schema).put("id", 1L), 42, 1_700_000_000_000L,
+                TimestampType.CREATE_TIME, headers);
     }
 
     @Test

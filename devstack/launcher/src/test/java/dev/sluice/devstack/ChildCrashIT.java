@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,12 @@ class ChildCrashIT {
                             >= committed.size());
                     assertEquals(committed, LakeContents.rows(devstack.s3().client(), S3Server.LAKE_BUCKET, layer,
                             topic, scratch), "the lake holds each committed record of " + topic + " once");
+                    // Lineage columns: a silver row names its bronze record, a gold row the silver topic counted.
+                    String from = layer.equals("silver") ? "bronze." : "silver.";
+                    Set<String> sources = LakeContents.lineageSources(devstack.s3().client(), S3Server.LAKE_BUCKET,
+                            layer, topic, scratch);
+                    assertTrue(!sources.isEmpty() && sources.stream().allMatch(s -> s != null && s.startsWith(from)),
+                            topic + " rows trace back to " + from + "*: " + sources.stream().limit(5).toList());
                 }
             }
         }

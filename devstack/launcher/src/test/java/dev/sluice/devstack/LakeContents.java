@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -29,7 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * What the lake holds of a topic, compared with what Kafka committed: each record as {@code partition/offset} from
- * the sink's Kafka columns, counted, so that a duplicate or a record of an aborted transaction shows.
+ * the sink's Kafka columns, counted, so that a duplicate or a record of an aborted transaction shows; and where the
+ * rows came from (the lineage column).
  */
 final class LakeContents {
 
@@ -37,7 +41,8 @@ final class LakeContents {
 
     static {
         AvroReadSupport.setRequestedProjection(KAFKA_COLUMNS_ONLY, SchemaBuilder.record("KafkaColumns").fields()
-                .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET).endRecord());
+                .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
+                .optionalString(KafkaColumns.LINEAGE_SOURCE).endRecord());
     }
 
     private LakeContents() {
@@ -46,6 +51,21 @@ final class LakeContents {
     /** {@code partition/offset → rows} of every Parquet object under {@code <layer>/<topic>/}. */
     static Map<String, Integer> rows(S3Client s3, String bucket, String layer, String topic, Path scratch) {
         Map<String, Integer> rows = new TreeMap<>();
+        read(s3, bucket, layer, topic, scratch, row -> rows.merge(row.get(KafkaColumns.PARTITION) + "/"
+                + row.get(KafkaColumns.OFFSET), 1, Integer::sum));
+        return rows;
+    }
+
+    /** The distinct {@code __lineage_source} values (null included) of the rows under {@code <layer>/<topic>/}. */
+    static Set<String> lineageSources(S3Client s3, String bucket, String layer, String topic, Path scratch) {
+        Set<String> sources = new HashSet<>();
+        read(s3, bucket, layer, topic, scratch, row -> sources.add(row.get(KafkaColumns.LINEAGE_SOURCE) == null
+                ? null : row.get(KafkaColumns.LINEAGE_SOURCE).toString()));
+        return sources;
+    }
+
+    private static void read(S3Client s3, String bucket, String layer, String topic, Path scratch,
+            Consumer<GenericRecord> each) {
         List<String> keys = new ArrayList<>();
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(layer + "/" + topic + "/"))
                 .contents()) {
@@ -59,14 +79,13 @@ final class LakeContents {
                 Path local = Files.createTempFile(scratch, "lake-", ".parquet");
                 Files.delete(local);
                 s3.getObject(b -> b.bucket(bucket).key(key), local);
-                // Generic records of the Kafka columns only: the files' Avro schemas carry the names of the app's
+                // Generic records of the Kafka and lineage columns only: the files' Avro schemas carry the names of the app's
                 // generated classes, which a specific reader would instantiate without the sink's extra columns.
                 try (ParquetReader<GenericRecord> reader = AvroParquetReader
                         .<GenericRecord>builder(new LocalInputFile(local)).withDataModel(GenericData.get())
                         .withConf(KAFKA_COLUMNS_ONLY).build()) {
                     for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
-                        rows.merge(row.get(KafkaColumns.PARTITION) + "/" + row.get(KafkaColumns.OFFSET), 1,
-                                Integer::sum);
+                        each.accept(row);
                     }
                 }
                 Files.delete(local);
@@ -74,7 +93,6 @@ final class LakeContents {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the lake's " + layer + "/" + topic, e);
         }
-        return rows;
     }
 
     /** {@code partition/offset → 1} of every committed record of {@code topic} with a value (tombstones excluded). */

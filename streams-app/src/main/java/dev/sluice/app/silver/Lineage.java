@@ -7,18 +7,22 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import dev.sluice.lake.KafkaColumns;
+
 /**
  * Lineage headers every silver and gold record carries, next to the source record's own headers: where it came
  * from, when the pipeline took it in, and which pipeline version made it.
  */
 public final class Lineage {
 
+    // The names are the lake's (KafkaColumns): the S3 sink turns these headers into __lineage_* columns.
+
     /** {@code <topic>/<partition>/<offset>} of the bronze record (silver) or the source topic (gold). */
-    public static final String SOURCE = "sluice.lineage.source";
+    public static final String SOURCE = KafkaColumns.SOURCE_HEADER;
     /** When the pipeline ingested the bronze record, ISO-8601 UTC. */
-    public static final String INGESTED_AT = "sluice.lineage.ingested-at";
+    public static final String INGESTED_AT = KafkaColumns.INGESTED_AT_HEADER;
     /** Version of streams-app. */
-    public static final String PIPELINE_VERSION = "sluice.lineage.pipeline-version";
+    public static final String PIPELINE_VERSION = KafkaColumns.PIPELINE_VERSION_HEADER;
 
     private Lineage() {
     }
