@@ -1,5 +1,6 @@
 package dev.sluice.connect.jdbc;
 
+import dev.sluice.connect.PluginVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public class JdbcSourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return ConnectorVersion.get();
+        return PluginVersion.get();
     }
 
     @Override

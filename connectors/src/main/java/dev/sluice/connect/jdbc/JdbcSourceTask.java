@@ -1,5 +1,6 @@
 package dev.sluice.connect.jdbc;
 
+import dev.sluice.connect.PluginVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public class JdbcSourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return ConnectorVersion.get();
+        return PluginVersion.get();
     }
 
     @Override
