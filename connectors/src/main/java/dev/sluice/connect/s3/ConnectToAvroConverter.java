@@ -30,6 +30,7 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
@@ -228,17 +229,17 @@ final class ConnectToAvroConverter {
                 row.put(timestampPos, record.timestamp());
             }
             if (lineagePos != null) {
-                row.put(lineagePos[0], headerText(record, KafkaColumns.SOURCE_HEADER));
-                row.put(lineagePos[1], headerMillis(record, KafkaColumns.INGESTED_AT_HEADER));
-                row.put(lineagePos[2], headerText(record, KafkaColumns.PIPELINE_VERSION_HEADER));
+                Headers headers = record.headers();
+                row.put(lineagePos[0], headerText(headers.lastWithName(KafkaColumns.SOURCE_HEADER)));
+                row.put(lineagePos[1], headerMillis(headers.lastWithName(KafkaColumns.INGESTED_AT_HEADER)));
+                row.put(lineagePos[2], headerText(headers.lastWithName(KafkaColumns.PIPELINE_VERSION_HEADER)));
             }
             return row;
         }
     }
 
-    /** The last header {@code name} as text: bytes as UTF-8, anything a header converter parsed as its string. */
-    private static String headerText(SinkRecord record, String name) {
-        Header header = record.headers().lastWithName(name);
+    /** {@code header} as text: bytes as UTF-8, anything a header converter parsed as its string; null if absent. */
+    private static String headerText(Header header) {
         if (header == null || header.value() == null) {
             return null;
         }
@@ -247,16 +248,15 @@ final class ConnectToAvroConverter {
     }
 
     /**
-     * The last header {@code name} as epoch milliseconds: streams-app writes an ISO-8601 instant, which the worker's
-     * default header converter hands over as a timestamp when it has milliseconds and as text when it has none.
-     * Null when absent or not an instant.
+     * {@code header} as epoch milliseconds: streams-app writes an ISO-8601 instant, which the worker's default header
+     * converter hands over as a timestamp when it has milliseconds and as text when it has none. Null when absent or
+     * not an instant.
      */
-    private static Long headerMillis(SinkRecord record, String name) {
-        Header header = record.headers().lastWithName(name);
+    private static Long headerMillis(Header header) {
         if (header != null && header.value() instanceof java.util.Date date) {
             return date.getTime();
         }
-        String text = headerText(record, name);
+        String text = headerText(header);
         if (text == null) {
             return null;
         }
