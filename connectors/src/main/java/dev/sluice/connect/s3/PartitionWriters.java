@@ -3,7 +3,9 @@ package dev.sluice.connect.s3;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -18,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * The partition writers of one task: creates them on assignment (recovering each from its S3
  * checkpoint), enforces the open-file limit, sweeps idle partitions, collects committable offsets
  * and turns S3 failures into a rewind of the failed partition.
+ *
+ * <p>On assignment each partition is claimed ({@link S3OffsetCheckpoints#claim}) and checked against the cluster
+ * ({@link TopicAndGroupLookup}): a checkpoint of a re-created topic, or a committed offset below the checkpoint that
+ * the sink did not commit, fails the task ({@link StaleCheckpointException}). A partition another task has taken
+ * over ({@link PartitionFencedException}) is paused and no longer written until it is assigned again.
  */
 final class PartitionWriters implements OpenFileBudget {
 
@@ -25,17 +32,26 @@ final class PartitionWriters implements OpenFileBudget {
 
     /** S3 failures in a row on one partition, each after the SDK's own retries, before the task gives up. */
     static final int MAX_CONSECUTIVE_FAILURES = 10;
+    /**
+     * Metadata of every offset the sink commits. A committed offset below the checkpoint is normal after a crash
+     * (Kafka's commit lags S3) and then carries it; one without it was set by somebody else, e.g. an offset reset.
+     */
+    static final String COMMIT_MARK = "sluice-s3-sink";
 
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> rewinding = new HashSet<>();
+    private final Set<TopicPartition> fenced = new HashSet<>();
+    private final TopicAndGroupLookup cluster;
     private final int maxOpenFiles;
     private final SinkTaskContext context;
     private final Function<OpenFileBudget, WriterContext> contextFactory;
     private WriterContext writerContext;
     private long sequence;
 
-    PartitionWriters(int maxOpenFiles, SinkTaskContext context, Function<OpenFileBudget, WriterContext> contextFactory) {
+    PartitionWriters(int maxOpenFiles, SinkTaskContext context, TopicAndGroupLookup cluster,
+            Function<OpenFileBudget, WriterContext> contextFactory) {
         this.maxOpenFiles = maxOpenFiles;
+        this.cluster = cluster;
         this.context = context;
         this.contextFactory = contextFactory;
     }
@@ -47,11 +63,28 @@ final class PartitionWriters implements OpenFileBudget {
         return writerContext;
     }
 
-    /** Creates writers for newly assigned partitions, each resuming after its S3 checkpoint. */
+    /**
+     * Creates writers for newly assigned partitions, each resuming after its S3 checkpoint.
+     *
+     * @throws StaleCheckpointException if a checkpoint does not belong to the topic or offsets as they are now
+     */
     void open(Collection<TopicPartition> partitions) {
+        Map<String, String> topicIds = cluster.topicIds(partitions);
+        Map<TopicPartition, OffsetAndMetadata> committed = cluster.committed(partitions);
         for (TopicPartition tp : partitions) {
-            OptionalLong checkpoint = writerContext().checkpoints().read(tp);
-            writers.put(tp, new TopicPartitionWriter(tp, writerContext(), checkpoint.orElse(-1)));
+            if (fenced.remove(tp)) {
+                context.resume(tp);
+            }
+            S3OffsetCheckpoints checkpoints = writerContext().checkpoints();
+            S3OffsetCheckpoints.Claim claim = checkpoints.claim(tp, Optional.ofNullable(topicIds.get(tp.topic())));
+            OptionalLong checkpoint = claim.nextOffset();
+            OffsetAndMetadata commit = committed.get(tp);
+            if (claim.commitsMarked() && checkpoint.isPresent() && commit != null
+                    && commit.offset() < checkpoint.getAsLong() && !COMMIT_MARK.equals(commit.metadata())) {
+                throw StaleCheckpointException.offsetReset(tp, checkpoints.location(tp), commit.offset(),
+                        checkpoint.getAsLong());
+            }
+            writers.put(tp, new TopicPartitionWriter(tp, writerContext(), claim));
             if (checkpoint.isPresent()) {
                 log.info("{}: assigned; records below offset {} are already in S3", tp, checkpoint.getAsLong());
             } else {
@@ -68,6 +101,7 @@ final class PartitionWriters implements OpenFileBudget {
                 writer.discard();
             }
             rewinding.remove(tp);
+            fenced.remove(tp);
         }
     }
 
@@ -89,9 +123,25 @@ final class PartitionWriters implements OpenFileBudget {
         rewinding.clear();
     }
 
-    /** Whether records of {@code tp} in the current batch must be dropped because a rewind is pending. */
+    /**
+     * Whether records of {@code tp} must be dropped: a rewind is pending in the current batch, or another task has
+     * taken the partition over.
+     */
     boolean isRewinding(TopicPartition tp) {
-        return rewinding.contains(tp);
+        return rewinding.contains(tp) || fenced.contains(tp);
+    }
+
+    /**
+     * Stops writing a partition another task has taken over (its writer has discarded its files): pauses it, so
+     * that nothing more is fetched, and leaves its offsets uncommitted. The worker's next rebalance revokes it; if
+     * it is assigned to this task again, {@link #open} claims it anew.
+     */
+    void fence(PartitionFencedException failure) {
+        TopicPartition tp = failure.partition();
+        writers.remove(tp);
+        fenced.add(tp);
+        context.pause(tp);
+        log.error("{}", failure.getMessage());
     }
 
     /**
@@ -115,11 +165,13 @@ final class PartitionWriters implements OpenFileBudget {
 
     /** Rotates partitions idle since the configured time. */
     void rotateIdle(long nowMillis) {
-        for (TopicPartitionWriter writer : writers.values()) {
+        for (TopicPartitionWriter writer : List.copyOf(writers.values())) {
             try {
                 writer.rotateIfIdle(nowMillis);
             } catch (PartitionWriteException e) {
                 recover(e);
+            } catch (PartitionFencedException e) {
+                fence(e);
             }
         }
     }
@@ -130,7 +182,7 @@ final class PartitionWriters implements OpenFileBudget {
         for (TopicPartitionWriter writer : writers.values()) {
             OptionalLong offset = writer.committableOffset();
             if (offset.isPresent()) {
-                offsets.put(writer.partition(), new OffsetAndMetadata(offset.getAsLong()));
+                offsets.put(writer.partition(), new OffsetAndMetadata(offset.getAsLong(), COMMIT_MARK));
             }
         }
         return offsets;
@@ -158,6 +210,8 @@ final class PartitionWriters implements OpenFileBudget {
             oldest.closeGroup("the task reached " + S3ParquetSinkConfig.MAX_OPEN_FILES + "=" + maxOpenFiles);
         } catch (PartitionWriteException e) {
             recover(e);
+        } catch (PartitionFencedException e) {
+            fence(e);
         }
     }
 

@@ -47,6 +47,9 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     public static final String KAFKA_METADATA_COLUMNS = "kafka.metadata.columns";
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
     public static final String VALUE_REGISTRY_URL = "value.registry.url";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Prefix of further admin client settings (security) for {@link #KAFKA_BOOTSTRAP_SERVERS}. */
+    public static final String KAFKA_ADMIN_PREFIX = "kafka.admin.";
 
     /** Values of {@link #BEHAVIOR_ON_NULL_VALUES}. */
     public enum NullValueBehavior { FAIL, IGNORE }
@@ -59,6 +62,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     private static final String GROUP_LAYOUT = "Layout";
     private static final String GROUP_ROTATION = "Rotation";
     private static final String GROUP_PARQUET = "Parquet";
+    private static final String GROUP_KAFKA = "Kafka";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(S3_BUCKET_NAME, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, S3ParquetSinkConfig::validateBucket,
@@ -164,7 +168,15 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
             .define(PARQUET_PAGE_BYTES, Type.INT, ParquetFileSettings.DEFAULT_PAGE_BYTES,
                     Range.between(8 * 1024, 64 * 1024 * 1024), Importance.LOW,
                     "Target page size within a row group.",
-                    GROUP_PARQUET, 3, Width.SHORT, "Page size");
+                    GROUP_PARQUET, 3, Width.SHORT, "Page size")
+            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.MEDIUM,
+                    "Brokers the task asks, when partitions are assigned, for the topics' ids and the connector "
+                            + "group's committed offsets, so that an offset checkpoint of a deleted and re-created "
+                            + "topic, or offsets reset below a checkpoint, stop the partition with an error instead "
+                            + "of silently skipping records. Security settings for this admin client go in "
+                            + KAFKA_ADMIN_PREFIX + "* (e.g. " + KAFKA_ADMIN_PREFIX + "security.protocol). Empty: no "
+                            + "such checks (logged at start).",
+                    GROUP_KAFKA, 1, Width.LONG, "Kafka brokers for checks");
 
     /** Parses and validates {@code props}; throws a {@link ConfigException} naming the offending key. */
     public S3ParquetSinkConfig(Map<?, ?> props) {
@@ -269,12 +281,35 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
         return NullValueBehavior.valueOf(getString(BEHAVIOR_ON_NULL_VALUES).trim().toUpperCase(Locale.ROOT));
     }
 
-    /** Whether the framework's {@code errors.tolerance} is {@code all}. */
     public Optional<String> valueRegistryUrl() {
         String url = getString(VALUE_REGISTRY_URL);
         return url.isBlank() ? Optional.empty() : Optional.of(url);
     }
 
+    /** The brokers for the checkpoint checks, if configured. */
+    public Optional<String> kafkaBootstrapServers() {
+        String servers = getString(KAFKA_BOOTSTRAP_SERVERS).trim();
+        return servers.isEmpty() ? Optional.empty() : Optional.of(servers);
+    }
+
+    /** Admin client settings given as {@value #KAFKA_ADMIN_PREFIX}*, without the prefix. */
+    public Map<String, Object> kafkaAdminProperties() {
+        return originalsWithPrefix(KAFKA_ADMIN_PREFIX);
+    }
+
+    /** The connector's name, as the worker passes it to its tasks. */
+    public String connectorName() {
+        Object name = originals().get("name");
+        return name == null ? "s3-parquet-sink" : name.toString();
+    }
+
+    /** The consumer group the worker runs the connector's tasks in: Connect's default unless overridden. */
+    public String consumerGroupId() {
+        Object override = originals().get("consumer.override.group.id");
+        return override != null ? override.toString() : "connect-" + connectorName();
+    }
+
+    /** Whether the framework's {@code errors.tolerance} is {@code all}. */
     public boolean toleratesErrors() {
         Object tolerance = originals().get("errors.tolerance");
         return tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());

@@ -5,6 +5,7 @@ import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
 import java.util.Collection;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -31,6 +32,7 @@ public class S3ParquetSinkTask extends SinkTask {
     private final LongSupplier clock;
     private S3ParquetSinkConfig config;
     private S3Client s3;
+    private TopicAndGroupLookup cluster;
     private RecordRouter router;
     private PartitionWriters writers;
     private ErrantRecordReporter reporter;
@@ -65,10 +67,12 @@ public class S3ParquetSinkTask extends SinkTask {
                 new PartitionPathFormatter(config.zone(), config.partitionFields()));
         ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns());
         RotationPolicy policy = RotationPolicy.from(config);
-        S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer);
+        S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer,
+                config.connectorName() + "/" + UUID.randomUUID().toString().substring(0, 8));
         reporter = errantRecordReporter();
         decoder = config.valueRegistryUrl().map(RegistryValueDecoder::new).orElse(null);
-        writers = new PartitionWriters(config.maxOpenFiles(), context, budget -> new WriterContext(s3,
+        cluster = TopicAndGroupLookup.create(config);
+        writers = new PartitionWriters(config.maxOpenFiles(), context, cluster, budget -> new WriterContext(s3,
                 config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
         log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
                 config.codec(), reporter != null ? "the errant record reporter"
@@ -129,6 +133,8 @@ public class S3ParquetSinkTask extends SinkTask {
                 write(writer, record);
             } catch (PartitionWriteException e) {
                 writers.recover(e);
+            } catch (PartitionFencedException e) {
+                writers.fence(e);
             }
         }
         writers.rotateIdle(clock.getAsLong());
@@ -205,6 +211,9 @@ public class S3ParquetSinkTask extends SinkTask {
         } finally {
             if (s3 != null) {
                 s3.close();
+            }
+            if (cluster != null) {
+                cluster.close();
             }
         }
     }

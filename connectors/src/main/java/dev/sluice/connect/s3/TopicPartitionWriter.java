@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * replayed after a crash therefore overwrites whatever it had uploaded before, whatever its new
  * rotation points. Within a group a file is rolled early only when a record's schema cannot be
  * projected onto the file's schema, which the same replay reproduces (see the design doc).
+ *
+ * <p>Before it publishes anything (a group's files, a file rolled inside a group) the writer rewrites the checkpoint
+ * conditionally ({@link S3OffsetCheckpoints}): if another task has taken the partition over meanwhile, that fails
+ * and the writer discards its files instead of overwriting the other task's ({@link PartitionFencedException}).
  *
  * <p>Not thread-safe; driven by the task thread.
  */
@@ -55,17 +60,24 @@ final class TopicPartitionWriter {
     private long lastOffset = -1;
     /** Every offset below is durable in S3 or was deliberately not written; -1 if unknown. */
     private long durableNext = -1;
-    private long lastCheckpoint = -1;
+    /** The offset the checkpoint holds, -1 if none. */
+    private long lastCheckpoint;
+    /** The ETag of this task's last checkpoint write: the next write must find it, or the partition was taken. */
+    private String checkpointEtag;
+    private final Optional<String> topicId;
     private long highWaterWindow = RotationPolicy.NO_WINDOW;
     private long lastRecordMillis;
     private int failuresSinceCommit;
     private int rolledInGroup;
     private long groupRecords;
 
-    TopicPartitionWriter(TopicPartition tp, WriterContext ctx, long skipBelow) {
+    TopicPartitionWriter(TopicPartition tp, WriterContext ctx, S3OffsetCheckpoints.Claim claim) {
         this.tp = tp;
         this.ctx = ctx;
-        this.skipBelow = skipBelow;
+        this.skipBelow = claim.nextOffset().orElse(-1);
+        this.lastCheckpoint = skipBelow;
+        this.checkpointEtag = claim.etag();
+        this.topicId = claim.topicId();
         this.lastRecordMillis = ctx.clock().getAsLong();
     }
 
@@ -161,6 +173,7 @@ final class TopicPartitionWriter {
                 log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset,
                         ctx.converter().incompatibility(record.valueSchema(), file.writer().schema()));
             }
+            confirmOwnership();
             commitFile(file);
             openFiles.remove(route.partitionPath());
             rolledInGroup++;
@@ -225,6 +238,7 @@ final class TopicPartitionWriter {
         if (groupStart < 0) {
             return;
         }
+        confirmOwnership();
         for (OpenFile file : openFiles.values()) {
             commitFile(file);
         }
@@ -241,7 +255,10 @@ final class TopicPartitionWriter {
         }
         long next = lastOffset + 1;
         try {
-            ctx.checkpoints().write(tp, next);
+            checkpointEtag = ctx.checkpoints().write(tp, OptionalLong.of(next), topicId, checkpointEtag);
+        } catch (PartitionFencedException e) {
+            discard();
+            throw e;
         } catch (RuntimeException e) {
             throw fail("Checkpointing offset " + next + " failed", e);
         }
@@ -251,6 +268,25 @@ final class TopicPartitionWriter {
         durableNext = next;
         groupStart = -1;
         failuresSinceCommit = 0;
+    }
+
+    /**
+     * Rewrites the checkpoint as it is, conditionally on this task's last write, right before files are published:
+     * a task that lost the partition finds out here, before it could replace its successor's objects.
+     *
+     * @throws PartitionFencedException if another task owns the partition now; the open files are discarded
+     * @throws PartitionWriteException  if S3 failed
+     */
+    private void confirmOwnership() {
+        OptionalLong checkpointed = lastCheckpoint < 0 ? OptionalLong.empty() : OptionalLong.of(lastCheckpoint);
+        try {
+            checkpointEtag = ctx.checkpoints().write(tp, checkpointed, topicId, checkpointEtag);
+        } catch (PartitionFencedException e) {
+            discard();
+            throw e;
+        } catch (RuntimeException e) {
+            throw fail("Confirming ownership of the checkpoint failed", e);
+        }
     }
 
     /** Closes the group if no record arrived for the idle time. */

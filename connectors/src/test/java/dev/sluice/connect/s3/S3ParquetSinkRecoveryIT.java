@@ -309,7 +309,7 @@ class S3ParquetSinkRecoveryIT {
         Map<TopicPartition, Long> kafka = new HashMap<>();
         List<SinkRecord> log0 = log(0);
         SinkHarness sink = SinkHarness.start(config, Set.of(P0), clock, kafka, true);
-        s3.client().deleteBucket(b -> b.bucket(bucket));
+        takeAway(bucket);
 
         sink.put(log0.subList(0, 40));
 
@@ -330,6 +330,16 @@ class S3ParquetSinkRecoveryIT {
         sink.stop();
     }
 
+    /**
+     * An S3 outage of the task's bucket: the bucket disappears. It is not empty, since the task claimed its partitions
+     * by writing their checkpoints when they were assigned; those go with it.
+     */
+    private static void takeAway(String bucket) {
+        s3.client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                .forEach(o -> s3.client().deleteObject(b -> b.bucket(bucket).key(o.key())));
+        s3.client().deleteBucket(b -> b.bucket(bucket));
+    }
+
     @Test
     void aPersistentOutageFailsTheTaskAfterRepeatedRewinds() {
         String bucket = "lake-down-" + UUID.randomUUID().toString().substring(0, 8);
@@ -337,7 +347,7 @@ class S3ParquetSinkRecoveryIT {
         Map<String, String> config = config("down", 5);
         config.put("s3.bucket.name", bucket);
         SinkHarness sink = SinkHarness.start(config, Set.of(P0), clock);
-        s3.client().deleteBucket(b -> b.bucket(bucket));
+        takeAway(bucket);
         List<SinkRecord> log0 = log(0);
 
         for (int attempt = 1; attempt < PartitionWriters.MAX_CONSECUTIVE_FAILURES; attempt++) {

@@ -15,6 +15,7 @@ final class TestSinkTaskContext implements SinkTaskContext {
     private final Map<String, String> configs;
     private final Set<TopicPartition> assignment = new HashSet<>();
     private final Map<TopicPartition, Long> requestedOffsets = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
     private final ErrantRecordReporter reporter;
 
     TestSinkTaskContext(Map<String, String> configs, ErrantRecordReporter reporter) {
@@ -60,10 +61,17 @@ final class TestSinkTaskContext implements SinkTaskContext {
 
     @Override
     public void pause(TopicPartition... partitions) {
+        paused.addAll(Set.of(partitions));
     }
 
     @Override
     public void resume(TopicPartition... partitions) {
+        Set.of(partitions).forEach(paused::remove);
+    }
+
+    /** The partitions the task asked the worker to stop fetching. */
+    Set<TopicPartition> paused() {
+        return Set.copyOf(paused);
     }
 
     @Override

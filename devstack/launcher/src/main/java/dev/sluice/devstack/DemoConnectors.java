@@ -50,6 +50,7 @@ public final class DemoConnectors {
     static final Duration DEFAULT_LAKE_IDLE_FLUSH = Duration.ofMinutes(1);
 
     private final ConnectRestClient connect;
+    private final String kafkaBootstrap;
     private final ConnectorTemplates templates = new ConnectorTemplates();
     private final RegistryServer registry;
     private final PostgresServer postgres;
@@ -61,19 +62,20 @@ public final class DemoConnectors {
      * @param secretsFile properties file with {@code postgres.password}, {@code s3.access.key} and
      *        {@code s3.secret.key}, read by Connect's file config provider
      */
-    public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, S3Server s3,
-            Path secretsFile) {
-        this(connectUrl, registry, postgres, s3, secretsFile, DEFAULT_LAKE_IDLE_FLUSH);
+    public DemoConnectors(String connectUrl, String kafkaBootstrap, RegistryServer registry, PostgresServer postgres,
+            S3Server s3, Path secretsFile) {
+        this(connectUrl, kafkaBootstrap, registry, postgres, s3, secretsFile, DEFAULT_LAKE_IDLE_FLUSH);
     }
 
     /**
      * @param lakeIdleFlush how long a lake file stays open after its partition received its last record (the
      *        sinks' {@code rotate.idle.ms})
      */
-    public DemoConnectors(String connectUrl, RegistryServer registry, PostgresServer postgres, S3Server s3,
-            Path secretsFile, Duration lakeIdleFlush) {
+    public DemoConnectors(String connectUrl, String kafkaBootstrap, RegistryServer registry, PostgresServer postgres,
+            S3Server s3, Path secretsFile, Duration lakeIdleFlush) {
         this.lakeIdleFlush = lakeIdleFlush;
         this.connect = new ConnectRestClient(connectUrl);
+        this.kafkaBootstrap = kafkaBootstrap;
         this.registry = registry;
         this.postgres = postgres;
         this.s3 = s3;
@@ -128,6 +130,7 @@ public final class DemoConnectors {
                 Map.entry("aws.secret.access.key", secret("s3.secret.key")),
                 Map.entry("flush.size", "20000"),
                 Map.entry("rotate.idle.ms", Long.toString(lakeIdleFlush.toMillis())),
+                Map.entry("kafka.bootstrap.servers", kafkaBootstrap),
                 Map.entry("registry.url", registry.registryV2Url())));
     }
 

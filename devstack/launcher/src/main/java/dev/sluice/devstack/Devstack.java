@@ -141,7 +141,8 @@ public final class Devstack implements AutoCloseable {
             Properties secretValues = writeSecrets(secrets);
             connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
             endpoints.put("kafka connect", connect.restUrl());
-            DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry(), postgres(), s3(), secrets,
+            DemoConnectors demo = new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry(), postgres(),
+                    s3(), secrets,
                     Duration.ofMillis(settings.lakeIdleFlushMs()));
             demo.registerAll();
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);

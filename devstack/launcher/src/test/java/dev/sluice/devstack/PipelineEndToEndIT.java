@@ -57,7 +57,7 @@ class PipelineEndToEndIT {
         secrets.setProperty("s3.secret.key", s3.secretKey());
         Path secretsFile = platform.stateDir().resolve("secrets/e2e.properties");
         Secrets.writePrivate(secretsFile, secrets, "end-to-end test secrets");
-        new DemoConnectors(connect.restUrl(), registry, postgres, s3, secretsFile).registerAll();
+        new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry, postgres, s3, secretsFile).registerAll();
         kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
         int port = Ports.orFree(0);

@@ -46,15 +46,15 @@ class PlatformIT {
     private static Path secrets;
 
     @BeforeAll
-    static void registerDemoConnectors(EmbeddedPlatform platform, ConnectWorker connect, RegistryServer registry,
-            PostgresServer postgres, S3Server s3) throws IOException {
+    static void registerDemoConnectors(EmbeddedPlatform platform, KafkaBroker kafka, ConnectWorker connect,
+            RegistryServer registry, PostgresServer postgres, S3Server s3) throws IOException {
         Properties props = new Properties();
         props.setProperty("postgres.password", postgres.password());
         props.setProperty("s3.access.key", s3.accessKey());
         props.setProperty("s3.secret.key", s3.secretKey());
         secrets = platform.stateDir().resolve("secrets/connect.properties");
         Secrets.writePrivate(secrets, props, "test secrets");
-        new DemoConnectors(connect.restUrl(), registry, postgres, s3, secrets).registerAll();
+        new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry, postgres, s3, secrets).registerAll();
     }
 
     @Test

@@ -188,6 +188,21 @@ class ComposeFileTest {
     }
 
     @Test
+    void lakeSinksAskTheWorkersBrokersAboutStaleCheckpoints() {
+        Problems problems = new Problems();
+        String brokers = environment(Tree.map(SERVICES, "connect")).get("CONNECT_BOOTSTRAP_SERVERS");
+        Path file = Repository.path("docker/connect-init/connectors.json");
+        Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
+            if ("s3-parquet-sink".equals(Tree.text(spec, "template"))) {
+                String servers = Tree.text(spec, "parameters", "kafka.bootstrap.servers");
+                problems.check(brokers.equals(servers), name, "kafka.bootstrap.servers is " + servers + ", the "
+                        + "worker's brokers are " + brokers + ": stale checkpoints go unnoticed");
+            }
+        });
+        problems.assertNone("lake sinks");
+    }
+
+    @Test
     void generatorGetsEveryVariableItNeedsAndOnlyOnesItReads() {
         Problems problems = new Problems();
         String where = "service generator";

@@ -387,6 +387,23 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("kustomizations")
+    void lakeSinksAskTheirWorkersBrokersAboutStaleCheckpoints(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        Set<String> brokers = new TreeSet<>();
+        out.ofKind("KafkaConnect").forEach(c -> brokers.add(Tree.text(c, "spec", "bootstrapServers")));
+        for (Map<String, Object> connector : out.ofKind("KafkaConnector")) {
+            if ("s3-parquet-sink".equals(Tree.text(connector, "metadata", "annotations", "sluice.dev/template"))) {
+                String servers = connectorConfig(connector).get("kafka.bootstrap.servers");
+                problems.check(brokers.contains(servers), Tree.id(connector), "kafka.bootstrap.servers is " + servers
+                        + ", not the brokers of a Connect cluster " + brokers + ": stale checkpoints go unnoticed");
+            }
+        }
+        problems.assertNone(dir);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kustomizations")
     void addressesNameServicesThatExist(String dir) {
         Kustomize.Output out = built(dir);
         Problems problems = new Problems();
