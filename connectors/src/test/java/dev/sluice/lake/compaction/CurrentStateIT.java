@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +29,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -166,6 +174,56 @@ class CurrentStateIT {
         assertTrue(again.snapshots().isEmpty(), "nothing new: nothing done " + again);
         assertEquals(snapshotsBefore, objects(CurrentStateSettings.locationOf(lake.fixture().prefix())),
                 "a rerun changes no object");
+    }
+
+    /**
+     * The reader's query of docs/lake/current-state.md: the files the newest manifest lists. {@code ROOT} stands
+     * for {@code s3://lake/gold-current/gold.customer_totals}.
+     */
+    private static final String CURRENT_STATE_QUERY = """
+            SET VARIABLE current_files = (
+              WITH newest AS (
+                SELECT filename, files
+                FROM read_json('ROOT/*/*/*/*/_sluice_manifest.json', filename = true, hive_partitioning = false)
+                ORDER BY filename DESC LIMIT 1)
+              SELECT list(replace(filename, '_sluice_manifest.json', f.name))
+              FROM newest, unnest(newest.files) AS t(f))
+            """;
+
+    @Test
+    void duckDbReadsTheCurrentStateFromTheNewestSnapshot(@TempDir Path temp) throws Exception {
+        Lake lake = lake("duckdb");
+        publisher(lake).publish();
+        String location = CurrentStateSettings.locationOf(lake.fixture().prefix());
+        // DuckDB cannot reach the test's S3 server: the snapshots are read from a copy with the same layout,
+        // unpublished leftovers included (there are none here, but the query would not read them).
+        for (String key : objects(location).keySet()) {
+            Path local = temp.resolve(key);
+            Files.createDirectories(local.getParent());
+            s3.getObject(b -> b.bucket(BUCKET).key(key), local);
+        }
+        String root = temp.resolve(location).resolve(GoldChangelog.TOPIC).toString().replace("'", "''");
+
+        List<String> rows = new ArrayList<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement statement = duck.createStatement()) {
+            statement.execute(CURRENT_STATE_QUERY.replace("ROOT", root));
+            try (ResultSet rs = statement.executeQuery("SELECT __kafka_key, total, orders, __kafka_partition, "
+                    + "__kafka_offset FROM read_parquet(getvariable('current_files'))")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + "|" + rs.getDouble(2) + "|" + rs.getLong(3) + "|" + rs.getInt(4) + "|"
+                            + rs.getLong(5));
+                }
+            }
+        }
+
+        LakePartition last = lake.hours().get(CLOSED_HOURS - 1);
+        List<String> expected = lake.fixture().publishedRows(lake.snapshotOf(last)).stream()
+                .map(r -> r.get(CurrentStateSettings.KAFKA_KEY_FIELD) + "|" + r.get("total") + "|" + r.get("orders")
+                        + "|" + r.get(KafkaColumns.PARTITION) + "|" + r.get(KafkaColumns.OFFSET))
+                .sorted().toList();
+        assertEquals(lake.changelog().expectedState(last.path()).size(), expected.size());
+        assertEquals(expected, rows.stream().sorted().toList(), "the newest closed hour, every key once");
     }
 
     @Test
