@@ -33,7 +33,10 @@ public record CurrentStateResult(String snapshot, Outcome outcome, String detail
         WAITING,
         /** Another run published first; this one published nothing. */
         CONFLICT,
-        /** An error stopped it; nothing was published. The later hours of the topic wait for it. */
+        /**
+         * An error stopped it: it published nothing, or (a failure after the manifest was written) its snapshot
+         * stands and only cleanup is left. The later hours of the topic wait for the next run.
+         */
         FAILED
     }
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -283,34 +285,48 @@ class CurrentStateIT {
         return kept;
     }
 
-    @Test
-    void aRunInterruptedMidWayPublishesNoPartialSnapshotAndTheRerunCompletes() {
-        Lake lake = lake("crash");
+    @ParameterizedTest
+    @EnumSource(value = CompactionStep.class, names = {"PLANNED", "OUTPUT_OPEN", "OUTPUT_WRITTEN", "COMMITTED"})
+    void aRunInterruptedMidWayPublishesNoPartialSnapshotAndTheRerunCompletes(CompactionStep step) {
+        Lake lake = lake("crash-" + step);
         LakePartition crashHour = lake.snapshotOf(lake.hours().get(2));
-        FaultInjector crash = (step, where) -> {
-            if (step == CompactionStep.OUTPUT_WRITTEN && where.equals(crashHour)) {
-                throw new SimulatedCrash(step, where);
+        FaultInjector crash = (at, where) -> {
+            if (at == step && where.equals(crashHour)) {
+                throw new SimulatedCrash(at, where);
             }
         };
 
         CurrentStateReport crashed = publisher(lake, CurrentStateSettings.of(List.of("gold.*")), crash).publish();
 
-        assertEquals(2, crashed.count(CurrentStateResult.Outcome.PUBLISHED), crashed.toString());
         assertEquals(1, crashed.count(CurrentStateResult.Outcome.FAILED), crashed.toString());
-        assertFalse(lake.fixture().directoryNames(crashHour).isEmpty(), "the crash left a written output");
-        assertFalse(published(lake, lake.hours().get(2)), "but no snapshot of the hour is visible");
-        assertTrue(new LakePartitionReader(s3, BUCKET).published(crashHour).files().isEmpty());
+        assertTrue(published(lake, lake.hours().get(1)), "the hours before are published");
+        boolean committed = step == CompactionStep.COMMITTED;
+        assertEquals(committed, published(lake, lake.hours().get(2)),
+                "a crash before the manifest leaves no snapshot of the hour, one after it the whole snapshot");
+        if (committed) {
+            assertEquals(lake.changelog().expectedState(lake.hours().get(2).path()),
+                    snapshotRows(lake, lake.hours().get(2)));
+        } else {
+            assertTrue(new LakePartitionReader(s3, BUCKET).published(crashHour).files().isEmpty());
+        }
+        if (step == CompactionStep.OUTPUT_WRITTEN) {
+            assertFalse(lake.fixture().directoryNames(crashHour).isEmpty(), "the crash left a written output");
+        }
         assertFalse(published(lake, lake.hours().get(3)), "the next hour waits for its predecessor");
 
         CurrentStateReport rerun = publisher(lake).publish();
 
         assertTrue(rerun.succeeded(), rerun.toString());
-        assertEquals(2, rerun.count(CurrentStateResult.Outcome.PUBLISHED), rerun.toString());
+        assertEquals(committed ? 1 : 2, rerun.count(CurrentStateResult.Outcome.PUBLISHED), rerun.toString());
         assertEveryClosedHourIsTheFold(lake);
-        PartitionManifest manifest = new ManifestStore(s3, BUCKET).read(crashHour).orElseThrow().manifest();
-        assertEquals(manifest.fileNames().stream().toList(), lake.fixture().directoryNames(crashHour).stream()
-                .filter(name -> !name.equals(PartitionManifest.FILE_NAME)).toList(),
-                "the rerun wrote the crashed run's names over it: no stray file");
+        for (int h = 0; h < CLOSED_HOURS; h++) {
+            LakePartition snapshot = lake.snapshotOf(lake.hours().get(h));
+            PartitionManifest manifest = new ManifestStore(s3, BUCKET).read(snapshot).orElseThrow().manifest();
+            assertEquals(1, manifest.generation(), "no snapshot was published twice");
+            assertEquals(manifest.fileNames().stream().toList(), lake.fixture().directoryNames(snapshot).stream()
+                    .filter(name -> !name.equals(PartitionManifest.FILE_NAME)).toList(),
+                    "the rerun wrote the crashed run's names over it: no stray file");
+        }
     }
 
     @Test
