@@ -4,12 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,6 +34,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class CurrentStatePublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(CurrentStatePublisher.class);
+    /** Outcomes after which the hour's snapshot is published and up to date. */
+    private static final Set<CurrentStateResult.Outcome> CHAIN_GOES_ON = EnumSet.of(
+            CurrentStateResult.Outcome.PUBLISHED, CurrentStateResult.Outcome.REPLACED,
+            CurrentStateResult.Outcome.UNCHANGED);
 
     private final S3Client s3;
     private final CompactionSettings compaction;
@@ -160,9 +166,8 @@ public final class CurrentStatePublisher {
                 }
                 Optional<CurrentStateResult> result = publishHour(hour.getKey(), hour.getValue());
                 result.ifPresent(report);
-                if (result.isPresent() && result.get().outcome() != CurrentStateResult.Outcome.PUBLISHED
-                        && result.get().outcome() != CurrentStateResult.Outcome.REPLACED
-                        && result.get().outcome() != CurrentStateResult.Outcome.UNCHANGED) {
+                if (result.isPresent() && !CHAIN_GOES_ON.contains(result.get().outcome())) {
+                    // The next hour builds on this one's snapshot, which is missing or may be out of date.
                     break;
                 }
             }

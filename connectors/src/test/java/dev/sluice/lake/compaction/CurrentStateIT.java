@@ -330,6 +330,32 @@ class CurrentStateIT {
     }
 
     @Test
+    void anHourWithFilesTheSinkHasNotCheckpointedWaitsAndSoDoTheLaterOnes() {
+        Lake lake = lake("waiting");
+        long end = lake.changelog().nextOffset(0);
+        // The sink's checkpoint of Kafka partition 0 as if the files of hours 2 and later were still in flight.
+        LakePartition third = lake.hours().get(2);
+        long firstOfThird = lake.fixture().publishedRows(third).stream()
+                .filter(row -> (Integer) row.get(KafkaColumns.PARTITION) == 0)
+                .mapToLong(row -> (Long) row.get(KafkaColumns.OFFSET)).min().orElseThrow();
+        lake.fixture().checkpoint(GoldChangelog.TOPIC, 0, firstOfThird);
+
+        CurrentStateReport waiting = publisher(lake).publish();
+
+        assertEquals(2, waiting.count(CurrentStateResult.Outcome.PUBLISHED), waiting.toString());
+        assertEquals(1, waiting.count(CurrentStateResult.Outcome.WAITING), waiting.toString());
+        assertTrue(waiting.succeeded(), "waiting is not failing");
+        assertFalse(published(lake, third));
+        assertFalse(published(lake, lake.hours().get(3)));
+
+        lake.fixture().checkpoint(GoldChangelog.TOPIC, 0, end);
+        CurrentStateReport later = publisher(lake).publish();
+
+        assertEquals(2, later.count(CurrentStateResult.Outcome.PUBLISHED), later.toString());
+        assertEveryClosedHourIsTheFold(lake);
+    }
+
+    @Test
     void aSnapshotBeyondMaxKeysFailsNamingTheSettingAndPublishesNothing() {
         Lake lake = lake("max-keys");
         CurrentStateSettings small = new CurrentStateSettings(List.of("gold.*"),

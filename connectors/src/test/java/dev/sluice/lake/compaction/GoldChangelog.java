@@ -78,6 +78,11 @@ final class GoldChangelog {
         }
     }
 
+    /** The offset the next row of a Kafka partition gets: what the sink's checkpoint says after the last file. */
+    long nextOffset(int kafkaPartition) {
+        return nextOffset[kafkaPartition];
+    }
+
     private GenericRecord row(String key, int kafkaPartition, boolean tombstone) {
         GenericRecord row = new GenericData.Record(SCHEMA);
         long offset = nextOffset[kafkaPartition]++;
