@@ -49,7 +49,7 @@ public final class CurrentStatePublisher {
     private final LakePartitionReader reader;
     private final ManifestStore manifests;
     private final CurrentStateBuilder builder;
-    private final SnapshotFiles files;
+    private final CurrentStateFiles files;
 
     public CurrentStatePublisher(S3Client s3, CompactionSettings compaction, CurrentStateSettings settings) {
         this(s3, compaction, settings, Clock.systemUTC(), FaultInjector.NONE);
@@ -75,7 +75,7 @@ public final class CurrentStatePublisher {
         this.reader = new LakePartitionReader(s3, compaction.bucket());
         this.manifests = new ManifestStore(s3, compaction.bucket());
         this.builder = new CurrentStateBuilder(s3, compaction, settings, faults);
-        this.files = new SnapshotFiles(s3, compaction.bucket(), faults);
+        this.files = new CurrentStateFiles(s3, compaction.bucket(), faults);
     }
 
     /** The settings. */
@@ -229,7 +229,7 @@ public final class CurrentStatePublisher {
                 List<CurrentStateInput> inputs = new ArrayList<>(previous);
                 inputs.addAll(changes);
                 CurrentStateBuilder.Built built = builder.build(target, hash, inputs);
-                PartitionManifest next = SnapshotFiles.nextManifest(existing, built.outputs(), clock.instant());
+                PartitionManifest next = CurrentStateFiles.nextManifest(existing, built.outputs(), clock.instant());
                 ManifestStore.Versioned committed;
                 try {
                     committed = new ManifestStore.Versioned(next, manifests.replace(target, next, existing));

@@ -90,13 +90,13 @@ class CurrentStatePiecesTest {
         CompactedFile old = new CompactedFile("t+compacted+0000000000000001+0000.snappy.parquet", 10, 3, 0, 1);
         CompactedFile rebuilt = new CompactedFile("t+compacted+0000000000000002+0000.snappy.parquet", 12, 4, 0, 1);
 
-        PartitionManifest created = SnapshotFiles.nextManifest(Optional.empty(), List.of(old), first);
+        PartitionManifest created = CurrentStateFiles.nextManifest(Optional.empty(), List.of(old), first);
         assertEquals(1, created.generation());
         assertTrue(created.garbage().isEmpty());
         assertTrue(created.consumed().isEmpty(), "a snapshot consumes no sink file");
 
         Instant later = first.plus(Duration.ofHours(1));
-        PartitionManifest replaced = SnapshotFiles.nextManifest(
+        PartitionManifest replaced = CurrentStateFiles.nextManifest(
                 Optional.of(new ManifestStore.Versioned(created, "etag")), List.of(rebuilt), later);
         assertEquals(2, replaced.generation());
         assertEquals(List.of(rebuilt), replaced.files());

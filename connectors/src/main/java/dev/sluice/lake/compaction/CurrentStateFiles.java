@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * directory holds only compacted files, its manifest and its delete rows, never sink files, so nothing here
  * touches changelog data.
  */
-final class SnapshotFiles {
+final class CurrentStateFiles {
 
     /** Most keys S3 deletes in one request. */
     private static final int DELETE_BATCH = 1000;
@@ -29,7 +29,7 @@ final class SnapshotFiles {
     private final String bucket;
     private final FaultInjector faults;
 
-    SnapshotFiles(S3Client s3, String bucket, FaultInjector faults) {
+    CurrentStateFiles(S3Client s3, String bucket, FaultInjector faults) {
         this.s3 = s3;
         this.bucket = bucket;
         this.faults = faults;
