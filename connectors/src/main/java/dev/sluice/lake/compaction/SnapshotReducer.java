@@ -18,6 +18,8 @@ final class SnapshotReducer {
 
     private final SnapshotSpec spec;
     private final long maxKeys;
+    /** The setting that bounds {@code maxKeys}, named in the error when a snapshot outgrows it. */
+    private final String maxKeysSetting;
     private final Map<List<Object>, Survivor> latest = new HashMap<>();
     private long sequence;
 
@@ -33,8 +35,13 @@ final class SnapshotReducer {
     }
 
     SnapshotReducer(SnapshotSpec spec, long maxKeys) {
+        this(spec, maxKeys, "snapshot-max-keys");
+    }
+
+    SnapshotReducer(SnapshotSpec spec, long maxKeys, String maxKeysSetting) {
         this.spec = spec;
         this.maxKeys = maxKeys;
+        this.maxKeysSetting = maxKeysSetting;
     }
 
     /** Feeds the next row, tagged with {@code group}; it replaces any earlier row of its key. */
@@ -50,8 +57,8 @@ final class SnapshotReducer {
         }
         latest.put(key, new Survivor(seq, row, position, group));
         if (latest.size() > maxKeys) {
-            throw new IllegalStateException("the snapshot of this partition holds more than " + maxKeys
-                    + " keys (snapshot-max-keys)");
+            throw new IllegalStateException("the snapshot holds more than " + maxKeys + " keys (" + maxKeysSetting
+                    + ")");
         }
     }
 
@@ -67,7 +74,8 @@ final class SnapshotReducer {
         return rows;
     }
 
-    private boolean isDelete(GenericRecord row) {
+    /** Whether {@code row} marks its key deleted. */
+    boolean isDelete(GenericRecord row) {
         Object marker = value(row, spec.deletedField(), false);
         return marker instanceof Boolean b ? b : marker != null && "true".equalsIgnoreCase(marker.toString());
     }

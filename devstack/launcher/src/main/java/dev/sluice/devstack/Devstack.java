@@ -154,6 +154,8 @@ public final class Devstack implements AutoCloseable {
                             Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
                             Map.entry("SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY)),
                             Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
+                            // The current state of the gold aggregates per closed hour (docs/lake/current-state.md).
+                            Map.entry("SLUICE_COMPACTION_CURRENT_STATE_ENABLED", "true"),
                             Map.entry("SLUICE_S3_ENDPOINT", s3().endpoint().toString()),
                             Map.entry("SLUICE_S3_ACCESS_KEY", s3().accessKey()),
                             Map.entry("SLUICE_S3_SECRET_KEY", s3().secretKey()),

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sluice.lake.compaction.CompactionRunReport;
+import dev.sluice.lake.compaction.CurrentStateReport;
+import dev.sluice.lake.compaction.CurrentStateResult;
 import dev.sluice.lake.compaction.PartitionResult;
 
 /** The state of one run, updated by the thread running it and read by the API. */
@@ -15,15 +17,19 @@ final class CompactionRun {
     private final RunView.Trigger trigger;
     private final Instant startedAt;
     private final List<PartitionResult> partitions = new ArrayList<>();
+    /** Null when current-state snapshots are not enabled. */
+    private final List<CurrentStateResult> snapshots;
+    private String snapshotError;
     private RunView.Status status = RunView.Status.RUNNING;
     private Instant finishedAt;
     private int examined;
     private String error;
 
-    CompactionRun(long id, RunView.Trigger trigger, Instant startedAt) {
+    CompactionRun(long id, RunView.Trigger trigger, Instant startedAt, boolean withCurrentState) {
         this.id = id;
         this.trigger = trigger;
         this.startedAt = startedAt;
+        this.snapshots = withCurrentState ? new ArrayList<>() : null;
     }
 
     long id() {
@@ -34,13 +40,27 @@ final class CompactionRun {
         partitions.add(result);
     }
 
-    synchronized void finish(CompactionRunReport report, Instant now) {
+    synchronized void snapshotProgress(CurrentStateResult result) {
+        snapshots.add(result);
+    }
+
+    /** Ends the run; {@code currentState} is null when snapshots are not enabled or the compaction was interrupted. */
+    synchronized void finish(CompactionRunReport report, CurrentStateReport currentState, Instant now) {
         partitions.clear();
         partitions.addAll(report.partitions());
         examined = report.partitionsExamined();
         error = report.error();
-        status = report.interrupted() ? RunView.Status.INTERRUPTED
-                : report.succeeded() ? RunView.Status.SUCCEEDED : RunView.Status.FAILED;
+        boolean interrupted = report.interrupted();
+        boolean succeeded = report.succeeded();
+        if (currentState != null) {
+            snapshots.clear();
+            snapshots.addAll(currentState.snapshots());
+            snapshotError = currentState.error();
+            interrupted |= currentState.interrupted();
+            succeeded &= currentState.succeeded();
+        }
+        status = interrupted ? RunView.Status.INTERRUPTED
+                : succeeded ? RunView.Status.SUCCEEDED : RunView.Status.FAILED;
         finishedAt = now;
     }
 
@@ -63,7 +83,8 @@ final class CompactionRun {
                 partitions.stream().mapToLong(PartitionResult::filesBefore).sum(),
                 partitions.stream().mapToLong(PartitionResult::filesAfter).sum(),
                 partitions.stream().mapToLong(PartitionResult::bytesBefore).sum(),
-                partitions.stream().mapToLong(PartitionResult::bytesAfter).sum(), error, views);
+                partitions.stream().mapToLong(PartitionResult::bytesAfter).sum(), error, views,
+                snapshots == null ? null : CurrentStateView.of(snapshots, snapshotError));
     }
 
     private long count(PartitionResult.Outcome outcome) {

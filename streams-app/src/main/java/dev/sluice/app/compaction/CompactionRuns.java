@@ -15,13 +15,15 @@ import org.slf4j.LoggerFactory;
 
 import dev.sluice.lake.compaction.CompactionEngine;
 import dev.sluice.lake.compaction.CompactionRunReport;
+import dev.sluice.lake.compaction.CurrentStatePublisher;
+import dev.sluice.lake.compaction.CurrentStateReport;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
- * Starts compaction runs, one at a time, on a thread of their own, and remembers the last ones. A trigger while a
- * run is in progress starts nothing (the cron and the API may collide; a second run would only find less to do).
+ * Starts compaction runs, one at a time, on a thread of their own, and remembers the last ones. A run compacts, then
+ * publishes the current-state snapshots when they are enabled. A trigger while a run is in progress starts nothing (the cron and the API may collide; a second run would only find less to do).
  */
 @Singleton
 public class CompactionRuns {
@@ -29,6 +31,7 @@ public class CompactionRuns {
     private static final Logger LOG = LoggerFactory.getLogger(CompactionRuns.class);
 
     private final CompactionEngine engine;
+    private final CurrentStatePublisher currentState;
     private final int historySize;
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -40,8 +43,10 @@ public class CompactionRuns {
     private CompactionRun current;
     private long lastId;
 
-    public CompactionRuns(@Nullable CompactionEngine engine, CompactionConfiguration configuration) {
+    public CompactionRuns(@Nullable CompactionEngine engine, @Nullable CurrentStatePublisher currentState,
+            CompactionConfiguration configuration) {
         this.engine = engine;
+        this.currentState = currentState;
         this.historySize = Math.max(1, configuration.getHistorySize());
     }
 
@@ -64,7 +69,7 @@ public class CompactionRuns {
             LOG.info("compaction trigger ignored trigger={} running={}", trigger, current.id());
             return Optional.empty();
         }
-        CompactionRun run = new CompactionRun(++lastId, trigger, clock.instant());
+        CompactionRun run = new CompactionRun(++lastId, trigger, clock.instant(), currentState != null);
         current = run;
         history.addFirst(run);
         while (history.size() > historySize) {
@@ -78,7 +83,11 @@ public class CompactionRuns {
     private void execute(CompactionRun run) {
         try {
             CompactionRunReport report = engine.run(run::progress);
-            run.finish(report, clock.instant());
+            // Snapshots after compaction: they are built from the hours' compacted files, so a later compaction
+            // does not make them out of date.
+            CurrentStateReport snapshots = currentState == null || report.interrupted() ? null
+                    : currentState.publish(run::snapshotProgress);
+            run.finish(report, snapshots, clock.instant());
         } catch (RuntimeException e) {
             LOG.error("compaction run failed id={}", run.id(), e);
             run.fail("the run failed unexpectedly: " + e.getClass().getSimpleName() + ": " + e.getMessage(),

@@ -27,12 +27,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param bytesAfter         and after
  * @param error              why the run stopped, if it did
  * @param partitions         the partitions where something happened
+ * @param currentState       the current-state snapshots of the run; null when they are not enabled
  */
 @Serdeable
 @Schema(name = "CompactionRun")
 public record RunView(long id, Trigger trigger, Status status, Instant startedAt, @Nullable Instant finishedAt,
         long durationMs, int partitionsExamined, long compacted, long failed, long conflicts, long filesBefore,
-        long filesAfter, long bytesBefore, long bytesAfter, @Nullable String error, List<PartitionView> partitions) {
+        long filesAfter, long bytesBefore, long bytesAfter, @Nullable String error, List<PartitionView> partitions,
+        @Nullable CurrentStateView currentState) {
 
     /** What started a run. */
     public enum Trigger {

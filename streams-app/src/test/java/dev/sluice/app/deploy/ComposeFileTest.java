@@ -184,6 +184,8 @@ class ComposeFileTest {
                         + zone + " topics are " + topics));
         problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), "service streams-app",
                 "compaction is off: the lake's closed hours are never compacted");
+        problems.check("true".equals(env.get("SLUICE_COMPACTION_CURRENT_STATE_ENABLED")), "service streams-app",
+                "current-state snapshots are off: gold has no latest-per-key state in the lake");
         problems.assertNone("lake zones");
     }
 

@@ -378,6 +378,8 @@ class KubernetesManifestsTest {
                             + zone + " topics are " + topics));
             problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), Tree.id(workload),
                     "compaction is off: the lake's closed hours are never compacted");
+            problems.check("true".equals(env.get("SLUICE_COMPACTION_CURRENT_STATE_ENABLED")), Tree.id(workload),
+                    "current-state snapshots are off: gold has no latest-per-key state in the lake");
             String bucket = env.getOrDefault("SLUICE_LAKE_BUCKET", "lake");
             buckets.forEach((zone, sinkBucket) -> problems.check(bucket.equals(sinkBucket), Tree.id(workload),
                     "compacts bucket " + bucket + ", the " + zone + " sink writes " + sinkBucket));
