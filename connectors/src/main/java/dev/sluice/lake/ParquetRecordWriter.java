@@ -25,6 +25,10 @@ public final class ParquetRecordWriter {
     private final ParquetWriter<GenericRecord> writer;
     private long records;
     private boolean finished;
+    /** {@link #hasReached}: the record count at which to ask for the size again, and the last answer. */
+    private long nextSizeCheck;
+    private long checkedRecords;
+    private long checkedSize;
 
     private ParquetRecordWriter(String key, Schema schema, StreamingMultipartOutputFile file,
                                 ParquetWriter<GenericRecord> writer) {
@@ -88,6 +92,29 @@ public final class ParquetRecordWriter {
     /** Bytes the file would have if closed now: written row groups plus the buffered one. */
     public long dataSize() {
         return writer.getDataSize();
+    }
+
+    /**
+     * Whether {@link #dataSize()} has reached {@code bytes}. Parquet computes the size by walking every column's
+     * buffers, which for narrow rows costs as much as writing one, so it is only asked when the file could have got
+     * there: after each answer, the writer skips half the records the remaining space holds at the faster of the
+     * average and the latest growth per record (buffered rows grow uncompressed, faster than the average).
+     */
+    public boolean hasReached(long bytes) {
+        if (records < nextSizeCheck) {
+            return false;
+        }
+        long size = writer.getDataSize();
+        if (size >= bytes) {
+            return true;
+        }
+        long average = size / Math.max(1, records);
+        long latest = records > checkedRecords ? (size - checkedSize) / (records - checkedRecords) : 0;
+        long perRecord = Math.max(average, latest);
+        checkedRecords = records;
+        checkedSize = size;
+        nextSizeCheck = records + (perRecord <= 0 ? 1 : Math.max(1, (bytes - size) / perRecord / 2));
+        return false;
     }
 
     /** Multipart parts already sent to S3. */

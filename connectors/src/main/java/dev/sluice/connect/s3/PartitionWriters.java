@@ -128,7 +128,7 @@ final class PartitionWriters implements OpenFileBudget {
      * taken the partition over.
      */
     boolean isRewinding(TopicPartition tp) {
-        return rewinding.contains(tp) || fenced.contains(tp);
+        return !(rewinding.isEmpty() && fenced.isEmpty()) && (rewinding.contains(tp) || fenced.contains(tp));
     }
 
     /**

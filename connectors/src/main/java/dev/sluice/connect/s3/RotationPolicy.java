@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.lake.ParquetRecordWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -45,6 +46,11 @@ final class RotationPolicy {
     /** Whether a file with this many records and bytes is complete. */
     boolean isFull(long records, long bytes) {
         return records >= maxRecords || bytes >= maxBytes;
+    }
+
+    /** Whether {@code file} holds as many records or bytes as a file may. */
+    boolean isFull(ParquetRecordWriter file) {
+        return file.records() >= maxRecords || file.hasReached(maxBytes);
     }
 
     /** The event-time window of a record, comparable across records; {@link #NO_WINDOW} if disabled. */

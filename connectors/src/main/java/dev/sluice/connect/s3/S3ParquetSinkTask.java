@@ -116,12 +116,20 @@ public class S3ParquetSinkTask extends SinkTask {
 
     private void putAll(Collection<SinkRecord> records) {
         writers.startBatch();
+        // A batch holds runs of records of one partition: look the partition and its writer up once per run.
+        TopicPartition tp = null;
+        TopicPartitionWriter writer = null;
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            if (tp == null || tp.partition() != record.kafkaPartition() || !tp.topic().equals(record.topic())) {
+                tp = new TopicPartition(record.topic(), record.kafkaPartition());
+                writer = null;
+            }
             if (writers.isRewinding(tp)) {
                 continue;
             }
-            TopicPartitionWriter writer = writers.writer(tp);
+            if (writer == null) {
+                writer = writers.writer(tp);
+            }
             if (writer.isRedelivery(record.kafkaOffset())) {
                 continue;
             }

@@ -190,7 +190,7 @@ final class TopicPartitionWriter {
         groupRecords++;
         lastOffset = offset;
         lastRecordMillis = ctx.clock().getAsLong();
-        if (ctx.policy().isFull(file.writer().records(), file.writer().dataSize())) {
+        if (ctx.policy().isFull(file.writer())) {
             closeGroup("file is full");
         }
     }

@@ -53,7 +53,7 @@ final class RollingOutput {
         if (writer.records() == 1) {
             faults.at(CompactionStep.OUTPUT_OPEN, partition);
         }
-        if (writer.dataSize() >= targetBytes) {
+        if (writer.hasReached(targetBytes)) {
             finishFile();
         }
     }
