@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.sluice.lake.compaction.CompactionEngine;
 import dev.sluice.lake.compaction.CompactionRunReport;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -30,6 +31,7 @@ public class CompactionRuns {
 
     private final CompactionEngine engine;
     private final int historySize;
+    private final ApplicationEventPublisher<CompactionRunFinished> finished;
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-compaction");
@@ -40,9 +42,11 @@ public class CompactionRuns {
     private CompactionRun current;
     private long lastId;
 
-    public CompactionRuns(@Nullable CompactionEngine engine, CompactionConfiguration configuration) {
+    public CompactionRuns(@Nullable CompactionEngine engine, CompactionConfiguration configuration,
+            ApplicationEventPublisher<CompactionRunFinished> finished) {
         this.engine = engine;
         this.historySize = Math.max(1, configuration.getHistorySize());
+        this.finished = finished;
     }
 
     /** Whether compaction is configured ({@code sluice.compaction.enabled}). */
@@ -84,6 +88,7 @@ public class CompactionRuns {
             run.fail("the run failed unexpectedly: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     clock.instant());
         }
+        finished.publishEvent(new CompactionRunFinished(run.id()));
     }
 
     /** The run in progress, if any. */
