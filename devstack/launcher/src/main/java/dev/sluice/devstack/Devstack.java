@@ -144,7 +144,8 @@ public final class Devstack implements AutoCloseable {
             DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry(), postgres(), s3(), secrets,
                     Duration.ofMillis(settings.lakeIdleFlushMs()));
             demo.registerAll();
-            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
+            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.BRONZE_TOPIC_CONFIG,
+                    DemoConnectors.USER_EVENTS_TOPIC);
 
             int appPort = Ports.orFree(settings.appPort());
             Map<String, String> appEnvironment = Map.ofEntries(
@@ -153,6 +154,7 @@ public final class Devstack implements AutoCloseable {
                             Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
                             Map.entry("SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY)),
                             Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
+                            Map.entry("SLUICE_RETENTION_ENABLED", "true"),
                             Map.entry("SLUICE_S3_ENDPOINT", s3().endpoint().toString()),
                             Map.entry("SLUICE_S3_ACCESS_KEY", s3().accessKey()),
                             Map.entry("SLUICE_S3_SECRET_KEY", s3().secretKey()),

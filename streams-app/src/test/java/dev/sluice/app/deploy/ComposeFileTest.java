@@ -184,6 +184,9 @@ class ComposeFileTest {
                         + zone + " topics are " + topics));
         problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), "service streams-app",
                 "compaction is off: the lake's closed hours are never compacted");
+        problems.check(APP.retentionZones(env).containsAll(sinks.keySet()), "service streams-app",
+                "retention is off or misses a zone the sinks write: " + sinks.keySet() + ", retention covers "
+                        + APP.retentionZones(env));
         problems.assertNone("lake zones");
     }
 

@@ -378,6 +378,9 @@ class KubernetesManifestsTest {
                             + zone + " topics are " + topics));
             problems.check("true".equals(env.get("SLUICE_COMPACTION_ENABLED")), Tree.id(workload),
                     "compaction is off: the lake's closed hours are never compacted");
+            problems.check(APP.retentionZones(env).containsAll(sinks.keySet()), Tree.id(workload),
+                    "retention is off or misses a zone the sinks write: " + sinks.keySet() + ", retention covers "
+                            + APP.retentionZones(env));
             String bucket = env.getOrDefault("SLUICE_LAKE_BUCKET", "lake");
             buckets.forEach((zone, sinkBucket) -> problems.check(bucket.equals(sinkBucket), Tree.id(workload),
                     "compacts bucket " + bucket + ", the " + zone + " sink writes " + sinkBucket));

@@ -23,6 +23,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sluice.devstack.DemoConnectors;
+
 /**
  * The data generator on its own, as the {@code generator} service of docker-compose.yml runs it: settings from
  * environment variables ({@link GeneratorSettings}), the user events topic created if it does not exist yet
@@ -171,8 +173,10 @@ public final class GeneratorMain implements AutoCloseable {
                 try {
                     // The broker's default replication factor: one on a single broker, more on a cluster.
                     admin.createTopics(List.of(new NewTopic(topic, Optional.of(settings.topicPartitions()),
-                            Optional.empty()))).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info("created topic {} partitions={}", topic, settings.topicPartitions());
+                            Optional.empty()).configs(DemoConnectors.BRONZE_TOPIC_CONFIG)))
+                            .all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("created topic {} partitions={} config={}", topic, settings.topicPartitions(),
+                            DemoConnectors.BRONZE_TOPIC_CONFIG);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e);
