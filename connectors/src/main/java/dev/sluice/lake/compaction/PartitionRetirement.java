@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -38,13 +39,29 @@ public final class PartitionRetirement {
     private final Clock clock;
     private final LakePartitionReader reader;
     private final ManifestStore manifests;
+    private final Consumer<Step> afterStep;
 
     public PartitionRetirement(S3Client s3, String bucket, Clock clock) {
+        this(s3, bucket, clock, step -> {
+        });
+    }
+
+    /** A retirement that calls {@code afterStep} after each step, for tests that look at or crash it there. */
+    PartitionRetirement(S3Client s3, String bucket, Clock clock, Consumer<Step> afterStep) {
         this.s3 = s3;
         this.bucket = bucket;
         this.clock = clock;
         this.reader = new LakePartitionReader(s3, bucket);
         this.manifests = new ManifestStore(s3, bucket);
+        this.afterStep = afterStep;
+    }
+
+    /** The points between the steps of a retirement. */
+    enum Step {
+        /** The manifest that publishes nothing is committed. */
+        UNPUBLISHED,
+        /** One batch of the directory's other objects is deleted. */
+        BATCH_DELETED
     }
 
     /**
@@ -93,6 +110,7 @@ public final class PartitionRetirement {
         } catch (ManifestConflictException e) {
             return new Result(before, Outcome.CONFLICT, 0, 0);
         }
+        afterStep.accept(Step.UNPUBLISHED);
         List<PartitionDirectory.ObjectInfo> others = directory.objects().values().stream()
                 .filter(object -> !object.name().equals(PartitionManifest.FILE_NAME)).toList();
         delete(partition, others.stream().map(PartitionDirectory.ObjectInfo::name).toList());
@@ -102,7 +120,7 @@ public final class PartitionRetirement {
         if (!left.objects().keySet().equals(Set.of(PartitionManifest.FILE_NAME))) {
             return new Result(before, Outcome.INCOMPLETE, deleted, deletedBytes);
         }
-        delete(partition, List.of(PartitionManifest.FILE_NAME));
+        s3.deleteObject(b -> b.bucket(bucket).key(ManifestStore.key(partition)));
         // What the partition held is gone; the unpublishing manifest was ours and is not counted.
         return new Result(before, Outcome.RETIRED, before.objects(), before.bytes());
     }
@@ -144,6 +162,7 @@ public final class PartitionRetirement {
                         + partition + " failed, first " + errors.get(0).key() + ": " + errors.get(0).code() + " "
                         + errors.get(0).message());
             }
+            afterStep.accept(Step.BATCH_DELETED);
         }
     }
 }
