@@ -28,7 +28,7 @@ public class RetentionMetrics {
     public RetentionMetrics(MeterRegistry registry) {
         partitions = registry.counter(PARTITIONS);
         objects = registry.counter(OBJECTS);
-        bytes = Counter.builder(BYTES).baseUnit("bytes").register(registry);
+        bytes = registry.counter(BYTES);
         uploads = registry.counter(UPLOADS);
         failures = registry.counter(FAILURES);
     }

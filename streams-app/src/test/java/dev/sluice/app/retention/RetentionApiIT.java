@@ -259,6 +259,7 @@ class RetentionApiIT {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         assertTrue(partitionsDeleted >= 2, metrics.lines().filter(l -> l.contains("retention"))
                 .collect(Collectors.joining("\n")));
+        assertTrue(metrics.contains("sluice_lake_retention_bytes_deleted_total"), "bytes are counted");
         assertEquals(404, send("GET", "/api/lake/retention/runs/999", null).statusCode());
     }
 
