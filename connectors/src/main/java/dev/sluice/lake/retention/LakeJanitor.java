@@ -46,11 +46,6 @@ public final class LakeJanitor {
         return settings;
     }
 
-    /** The policy the settings give. */
-    public RetentionPolicy policy() {
-        return policy;
-    }
-
     /** Deletes what has expired (or, with {@code dryRun}, only reports it); stops early when interrupted. */
     public JanitorReport run(boolean dryRun) {
         Instant now = clock.instant();
@@ -59,7 +54,11 @@ public final class LakeJanitor {
         String error = null;
         try {
             expirePartitions(now, dryRun, partitions);
-            abortUploads(now, dryRun, abandoned);
+            if (Thread.currentThread().isInterrupted()) {
+                error = "interrupted (shutdown); the next run goes on where this one stopped";
+            } else {
+                abortUploads(now, dryRun, abandoned);
+            }
         } catch (SdkException | IllegalStateException e) {
             error = "listing the lake failed: " + e.getMessage();
         }
