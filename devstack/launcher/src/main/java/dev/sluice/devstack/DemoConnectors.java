@@ -34,11 +34,6 @@ public final class DemoConnectors {
     public static final String USER_EVENTS_TOPIC = "bronze.events.user_events";
     /** Partitions of the bronze topics. */
     public static final int TOPIC_PARTITIONS = 3;
-    /**
-     * Kafka retention of the bronze topics, a week, as the source templates' {@code topic.retention.ms} default
-     * and streams-app's {@code sluice.topics.retention.bronze} (docs/lake/retention.md).
-     */
-    public static final Map<String, String> BRONZE_TOPIC_CONFIG = Map.of("retention.ms", "604800000");
 
     /** Lake sink connectors by layer (their {@code topics.dir}) and the topics each writes. */
     static final Map<String, List<String>> LAKE_TOPICS = Map.of(

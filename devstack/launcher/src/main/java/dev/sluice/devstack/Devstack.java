@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.devstack.generator.DataGenerator;
+import dev.sluice.devstack.generator.GeneratorMain;
 import dev.sluice.devstack.supervise.LeftoverProcesses;
 import dev.sluice.devstack.supervise.RestartPolicy;
 import dev.sluice.devstack.supervise.Supervised;
@@ -144,7 +145,7 @@ public final class Devstack implements AutoCloseable {
             DemoConnectors demo = new DemoConnectors(connect.restUrl(), registry(), postgres(), s3(), secrets,
                     Duration.ofMillis(settings.lakeIdleFlushMs()));
             demo.registerAll();
-            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.BRONZE_TOPIC_CONFIG,
+            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, GeneratorMain.TOPIC_CONFIG,
                     DemoConnectors.USER_EVENTS_TOPIC);
 
             int appPort = Ports.orFree(settings.appPort());
