@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TemplateKeysTest {
 
     private static final Set<String> TOPIC_CREATION_KEYS = Set.of(
-            "topic.creation.default.replication.factor", "topic.creation.default.partitions");
+            "topic.creation.default.replication.factor", "topic.creation.default.partitions",
+            "topic.creation.default.retention.ms");
     private static final List<String> CONVERTER_PREFIXES = List.of("key.converter.", "value.converter.");
     /** Debezium's topic naming strategy reads these; they are not in the connector's own ConfigDef. */
     private static final Set<String> DEBEZIUM_TOPIC_NAMING_KEYS = Set.of(

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.devstack.generator.DataGenerator;
+import dev.sluice.devstack.generator.GeneratorMain;
 import dev.sluice.devstack.supervise.LeftoverProcesses;
 import dev.sluice.devstack.supervise.RestartPolicy;
 import dev.sluice.devstack.supervise.Supervised;
@@ -145,7 +146,8 @@ public final class Devstack implements AutoCloseable {
                     s3(), secrets,
                     Duration.ofMillis(settings.lakeIdleFlushMs()));
             demo.registerAll();
-            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
+            kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, GeneratorMain.TOPIC_CONFIG,
+                    DemoConnectors.USER_EVENTS_TOPIC);
 
             int appPort = Ports.orFree(settings.appPort());
             Map<String, String> appEnvironment = Map.ofEntries(
@@ -156,6 +158,7 @@ public final class Devstack implements AutoCloseable {
                             Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
                             // The current state of the gold aggregates per closed hour (docs/lake/current-state.md).
                             Map.entry("SLUICE_COMPACTION_CURRENT_STATE_ENABLED", "true"),
+                            Map.entry("SLUICE_RETENTION_ENABLED", "true"),
                             Map.entry("SLUICE_S3_ENDPOINT", s3().endpoint().toString()),
                             Map.entry("SLUICE_S3_ACCESS_KEY", s3().accessKey()),
                             Map.entry("SLUICE_S3_SECRET_KEY", s3().secretKey()),

@@ -17,6 +17,7 @@ import dev.sluice.lake.compaction.CompactionEngine;
 import dev.sluice.lake.compaction.CompactionRunReport;
 import dev.sluice.lake.compaction.CurrentStatePublisher;
 import dev.sluice.lake.compaction.CurrentStateReport;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -33,6 +34,7 @@ public class CompactionRuns {
     private final CompactionEngine engine;
     private final CurrentStatePublisher currentState;
     private final int historySize;
+    private final ApplicationEventPublisher<CompactionRunFinished> finished;
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-compaction");
@@ -44,10 +46,11 @@ public class CompactionRuns {
     private long lastId;
 
     public CompactionRuns(@Nullable CompactionEngine engine, @Nullable CurrentStatePublisher currentState,
-            CompactionConfiguration configuration) {
+            CompactionConfiguration configuration, ApplicationEventPublisher<CompactionRunFinished> finished) {
         this.engine = engine;
         this.currentState = currentState;
         this.historySize = Math.max(1, configuration.getHistorySize());
+        this.finished = finished;
     }
 
     /** Whether compaction is configured ({@code sluice.compaction.enabled}). */
@@ -93,6 +96,7 @@ public class CompactionRuns {
             run.fail("the run failed unexpectedly: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     clock.instant());
         }
+        finished.publishEvent(new CompactionRunFinished(run.id()));
     }
 
     /** The run in progress, if any. */

@@ -1,5 +1,6 @@
 package dev.sluice.app.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ import jakarta.inject.Singleton;
 /**
  * Creates the topics the topology reads and writes when they are missing, before the streams start: brokers run
  * with topic auto-creation off, and a Streams app whose source topic is missing would stop at once. Silver topics
- * that hold state per key (the reference tables are rebuilt from them) and gold topics are compacted. Existing
- * topics are left as they are.
+ * that hold state per key (the reference tables are rebuilt from them) and gold topics are compacted; the others
+ * keep their layer's retention ({@code sluice.topics.retention.*}). Existing topics are left as they are.
  */
 @Singleton
 public class TopicInitializer {
@@ -37,14 +38,23 @@ public class TopicInitializer {
         create(bootstrapServers, topics);
     }
 
+    /** The topic-level configs a topic of the pipeline is created with: its layer's retention, or compaction. */
+    static Map<String, String> configs(PipelineTopics topics, String name) {
+        PipelineTopics.Retention retention = topics.getRetention();
+        if (topics.silverCompacted().contains(name) || topics.gold().contains(name)) {
+            return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        Duration keep = topics.bronze().contains(name) ? retention.getBronze()
+                : topics.silverLogs().contains(name) ? retention.getSilver() : retention.getDeadLetter();
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(keep.toMillis()));
+    }
+
     /** Creates every missing topic of {@code topics}; usable without Micronaut (benchmarks). */
     public static void create(String bootstrapServers, PipelineTopics topics) {
         List<NewTopic> wanted = new ArrayList<>();
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         for (String name : topics.all()) {
-            boolean compact = topics.silverCompacted().contains(name) || topics.gold().contains(name);
-            NewTopic topic = new NewTopic(name, topics.getPartitions(), (short) -1);
-            wanted.add(compact ? topic.configs(compacted) : topic);
+            wanted.add(new NewTopic(name, topics.getPartitions(), (short) -1).configs(configs(topics, name)));
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

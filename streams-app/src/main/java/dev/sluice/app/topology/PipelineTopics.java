@@ -1,5 +1,6 @@
 package dev.sluice.app.topology;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,7 @@ public class PipelineTopics {
     private String goldCustomerTotals = "gold.customer_totals";
     private String goldUserSessions = "gold.user_sessions";
     private int partitions = 3;
+    private Retention retention = new Retention();
 
     /** Bronze CDC of shop.customers. */
     public String getCustomers() {
@@ -206,6 +208,15 @@ public class PipelineTopics {
         this.partitions = partitions;
     }
 
+    /** How long the topics this app creates keep their records, per layer. */
+    public Retention getRetention() {
+        return retention;
+    }
+
+    public void setRetention(Retention retention) {
+        this.retention = retention;
+    }
+
     /** The topics the pipeline reads from outside. */
     public List<String> bronze() {
         return List.of(customers, products, orders, orderItems, exchangeRates, productCatalog, userEvents);
@@ -239,5 +250,44 @@ public class PipelineTopics {
         all.addAll(gold());
         all.addAll(deadLetter());
         return all;
+    }
+
+    /**
+     * Kafka retention per layer, {@code sluice.topics.retention.*}, set on the topics this app creates (existing
+     * topics keep theirs). Compacted topics (silver state, gold) keep the latest record per key instead and get
+     * none. The lake keeps every layer far longer (docs/lake/retention.md).
+     */
+    @ConfigurationProperties("retention")
+    public static class Retention {
+        private Duration bronze = Duration.ofDays(7);
+        private Duration silver = Duration.ofDays(14);
+        private Duration deadLetter = Duration.ofDays(30);
+
+        /** Bronze: long enough to replay the pipeline after a fix, a week. */
+        public Duration getBronze() {
+            return bronze;
+        }
+
+        public void setBronze(Duration bronze) {
+            this.bronze = bronze;
+        }
+
+        /** Silver change and event logs: what gold and the lake sinks re-read after an outage, two weeks. */
+        public Duration getSilver() {
+            return silver;
+        }
+
+        public void setSilver(Duration silver) {
+            this.silver = silver;
+        }
+
+        /** Dead letters: time to look into them and replay the fixed ones, thirty days. */
+        public Duration getDeadLetter() {
+            return deadLetter;
+        }
+
+        public void setDeadLetter(Duration deadLetter) {
+            this.deadLetter = deadLetter;
+        }
     }
 }

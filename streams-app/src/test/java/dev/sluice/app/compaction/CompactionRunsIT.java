@@ -34,6 +34,7 @@ import dev.sluice.lake.compaction.CompactionEngine;
 import dev.sluice.lake.compaction.CompactionSettings;
 import dev.sluice.lake.compaction.CompactionStep;
 import dev.sluice.lake.compaction.FaultInjector;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** One run at a time: a trigger while a run is going starts nothing, and the run is reported when it ends. */
@@ -80,7 +81,8 @@ class CompactionRunsIT {
         };
         CompactionEngine engine = new CompactionEngine(s3.client(), CompactionSettings.builder(S3Server.LAKE_BUCKET)
                 .prefixes(List.of(prefix)).gcGrace(Duration.ZERO).build(), Clock.systemUTC(), hold);
-        CompactionRuns runs = new CompactionRuns(engine, null, new CompactionConfiguration());
+        CompactionRuns runs = new CompactionRuns(engine, null, new CompactionConfiguration(),
+                ApplicationEventPublisher.noOp());
         try {
             Optional<RunView> first = runs.start(RunView.Trigger.SCHEDULE);
             assertTrue(first.isPresent());

@@ -186,6 +186,9 @@ class ComposeFileTest {
                 "compaction is off: the lake's closed hours are never compacted");
         problems.check("true".equals(env.get("SLUICE_COMPACTION_CURRENT_STATE_ENABLED")), "service streams-app",
                 "current-state snapshots are off: gold has no latest-per-key state in the lake");
+        problems.check(APP.retentionZones(env).containsAll(sinks.keySet()), "service streams-app",
+                "retention is off or misses a zone the sinks write: " + sinks.keySet() + ", retention covers "
+                        + APP.retentionZones(env));
         problems.assertNone("lake zones");
     }
 

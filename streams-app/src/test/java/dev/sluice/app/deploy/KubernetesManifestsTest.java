@@ -380,6 +380,9 @@ class KubernetesManifestsTest {
                     "compaction is off: the lake's closed hours are never compacted");
             problems.check("true".equals(env.get("SLUICE_COMPACTION_CURRENT_STATE_ENABLED")), Tree.id(workload),
                     "current-state snapshots are off: gold has no latest-per-key state in the lake");
+            problems.check(APP.retentionZones(env).containsAll(sinks.keySet()), Tree.id(workload),
+                    "retention is off or misses a zone the sinks write: " + sinks.keySet() + ", retention covers "
+                            + APP.retentionZones(env));
             String bucket = env.getOrDefault("SLUICE_LAKE_BUCKET", "lake");
             buckets.forEach((zone, sinkBucket) -> problems.check(bucket.equals(sinkBucket), Tree.id(workload),
                     "compacts bucket " + bucket + ", the " + zone + " sink writes " + sinkBucket));

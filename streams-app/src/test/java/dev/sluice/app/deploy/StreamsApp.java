@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sluice.lake.retention.RetentionSettings;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
@@ -282,6 +283,24 @@ final class StreamsApp {
         zones.put("silver", new TreeSet<>(outputs.stream().filter(t -> t.startsWith("silver.")).toList()));
         zones.put("gold", new TreeSet<>(outputs.stream().filter(t -> t.startsWith("gold.")).toList()));
         return zones;
+    }
+
+    /**
+     * The lake zones retention keeps a limit for: the defaults and those configured under
+     * {@code sluice.compaction.retention.zones}; empty when retention is not enabled.
+     */
+    Set<String> retentionZones(Map<String, String> variables) {
+        Environment environment = environment(variables);
+        try {
+            if (!environment.getProperty("sluice.compaction.retention.enabled", Boolean.class).orElse(false)) {
+                return Set.of();
+            }
+            Set<String> zones = new TreeSet<>(RetentionSettings.DEFAULT_ZONES.keySet());
+            zones.addAll(environment.getProperties("sluice.compaction.retention.zones").keySet());
+            return zones;
+        } finally {
+            environment.stop();
+        }
     }
 
     /** The topics the topology writes: silver, gold and dead letters. */

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -37,6 +38,12 @@ public final class GeneratorMain implements AutoCloseable {
     /** How often the heartbeat file is renewed while the generator makes progress. */
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Configs of the user events topic when it is created here: a bronze topic keeps a week, as the source
+     * templates' {@code topic.retention.ms} default and streams-app's {@code sluice.topics.retention.bronze}
+     * (docs/lake/retention.md).
+     */
+    public static final Map<String, String> TOPIC_CONFIG = Map.of(TopicConfig.RETENTION_MS_CONFIG, "604800000");
 
     private final GeneratorSettings settings;
     private final DataGenerator generator;
@@ -171,8 +178,10 @@ public final class GeneratorMain implements AutoCloseable {
                 try {
                     // The broker's default replication factor: one on a single broker, more on a cluster.
                     admin.createTopics(List.of(new NewTopic(topic, Optional.of(settings.topicPartitions()),
-                            Optional.empty()))).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info("created topic {} partitions={}", topic, settings.topicPartitions());
+                            Optional.empty()).configs(TOPIC_CONFIG)))
+                            .all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("created topic {} partitions={} config={}", topic, settings.topicPartitions(),
+                            TOPIC_CONFIG);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e);

@@ -23,6 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,6 +86,9 @@ class GeneratorMainIT {
         try (Admin admin = kafka.admin()) {
             assertEquals(2, admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                     .size());
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            assertEquals("604800000", admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.RETENTION_MS_CONFIG).value(), "a bronze topic keeps a week");
         }
         long newRows = count(postgres, "orders", lastOrder) + count(postgres, "customers", lastCustomer);
         assertTrue(newRows > 0 && newRows <= shopChanges, "new orders and customers " + newRows
