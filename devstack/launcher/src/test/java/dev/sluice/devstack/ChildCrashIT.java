@@ -108,6 +108,13 @@ class ChildCrashIT {
                             topic + " rows trace back to " + from + "*: " + sources.stream().limit(5).toList());
                 }
             }
+            // The documented walk from a gold row to its bronze rows: each silver line it passes names one bronze
+            // record, which the bronze lake holds.
+            LineageWalk.Result walk = LineageWalk.fromAGoldRow(devstack.s3().client(), S3Server.LAKE_BUCKET,
+                    state.resolve("lineage"));
+            System.out.println("lineage walk: " + walk);
+            assertTrue(walk.silverLines() > 0, "the gold row's hour has silver lines: " + walk);
+            assertEquals(walk.silverLines(), walk.bronzeRows(), "one bronze row per silver line: " + walk);
         }
     }
 
