@@ -35,6 +35,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -216,6 +220,7 @@ class S3ParquetSinkConnectIT {
         org.apache.avro.Schema session = SchemaBuilder.record("UserSession").namespace("dev.sluice.test").fields()
                 .requiredString("user_id").requiredLong("events").endRecord();
         List<String> tombstoneKeys = new ArrayList<>();
+        Set<String> sessionKeys = new HashSet<>();
         int sessions = 0;
         try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
@@ -242,6 +247,7 @@ class S3ParquetSinkConnectIT {
                         producer.send(new ProducerRecord<>(topic, 0, timestamp, utf8(key), bytes)).get();
                     }
                     sessions++;
+                    sessionKeys.add(key);
                     if (i % 10 == 9) {
                         // The session was merged into a longer one: gold.user_sessions retracts its key.
                         producer.send(new ProducerRecord<>(marked.topic(), 0, timestamp, utf8(key), (byte[]) null))
@@ -297,6 +303,23 @@ class S3ParquetSinkConnectIT {
         // sink's columns only, which the hour's first session rolls.
         assertEquals(Map.of("10", 1L, "11", 1L, "12", 1L), filesPerHour(lake, plain.prefix()));
         assertEquals(Map.of("10", 1L, "11", 1L, "12", 2L), filesPerHour(lake, marked.prefix()));
+
+        // The current state as docs/connectors/s3-parquet-sink.md reads it: the latest row per key, unless a delete.
+        Path local = lake.downloadAll(marked.prefix() + "/");
+        Set<String> live = new HashSet<>(sessionKeys);
+        live.removeAll(tombstoneKeys);
+        Set<String> current = new HashSet<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = duck.createStatement();
+             ResultSet rs = st.executeQuery("SELECT __kafka_key FROM (SELECT * FROM read_parquet('" + local
+                     + "/**/*.parquet', hive_partitioning = true, union_by_name = true) QUALIFY row_number() OVER "
+                     + "(PARTITION BY __kafka_key ORDER BY __kafka_offset DESC) = 1 AND NOT __deleted)")) {
+            while (rs.next()) {
+                current.add(rs.getString(1));
+            }
+        }
+        assertEquals(sessions - tombstoneKeys.size(), live.size(), "every tombstone retracts a session");
+        assertEquals(live, current, "the sessions not retracted, each once");
 
         // Compaction takes these files as they are: snapshot by __kafka_key, each hour merged into one file.
         CompactionRunReport report = new CompactionEngine(s3.client(), CompactionSettings
