@@ -29,6 +29,15 @@ public final class KafkaColumns {
     public static final String INGESTED_AT_HEADER = "sluice.lineage.ingested-at";
     public static final String PIPELINE_VERSION_HEADER = "sluice.lineage.pipeline-version";
 
+    // Delete markers (behavior.on.null.values=delete): a tombstone is data - the delete of a key, or a gold session
+    // merged into a longer one - so it becomes a row rather than a dead letter, and every row names its key so that a
+    // reader (or compaction's snapshot mode) can tell which earlier rows a marker deletes.
+
+    /** The record key as text: bytes decoded as UTF-8, null for a null key (string). */
+    public static final String KEY = "__kafka_key";
+    /** False for a row with a value, true for a tombstone's row, whose value columns are null (boolean). */
+    public static final String DELETED = "__deleted";
+
     /**
      * Columns whose values (nearly) never repeat within a file: a dictionary there is built for every row group only
      * to be thrown away, so the lake's files do not dictionary-encode them.

@@ -42,7 +42,10 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * that is not a struct becomes a record with one field {@code value}. With metadata columns on, every
  * row also gets {@code __kafka_partition}, {@code __kafka_offset} and {@code __kafka_timestamp}, and the lineage
  * columns {@code __lineage_source}, {@code __lineage_ingested_at}, {@code __lineage_pipeline_version} from the
- * record's {@code sluice.lineage.*} headers (null when it has none).
+ * record's {@code sluice.lineage.*} headers (null when it has none). With delete markers on
+ * ({@code behavior.on.null.values=delete}) every row also gets {@code __kafka_key} and {@code __deleted}, and the
+ * top-level value columns are nullable: {@link #tombstoneRow} writes a tombstone into any file of the topic as a row
+ * with null value columns, so a tombstone never rolls a file.
  *
  * <p>{@link #projector} compiles the conversion of one Connect schema into a given Avro file schema.
  * That is how an older record lands in a file opened with a newer schema: fields the record lacks
@@ -63,9 +66,14 @@ final class ConnectToAvroConverter {
     private static final Set<String> METADATA_COLUMNS = Set.of(KafkaColumns.PARTITION, KafkaColumns.OFFSET,
             KafkaColumns.TIMESTAMP, KafkaColumns.LINEAGE_SOURCE, KafkaColumns.LINEAGE_INGESTED_AT,
             KafkaColumns.LINEAGE_PIPELINE_VERSION);
+    private static final Set<String> MARKER_COLUMNS = Set.of(KafkaColumns.KEY, KafkaColumns.DELETED);
+    private static final String DEFAULT_RECORD_NAME = "Value";
     private static final Object INCOMPATIBLE = new Object();
 
     private final boolean metadataColumns;
+    private final boolean deleteMarkers;
+    /** The top-level columns the sink adds to the value's: metadata and lineage, delete markers, as configured. */
+    private final Set<String> sinkColumns;
     /** Fast path: schema instances seen before, to their canonical (first seen equal) instance. */
     private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> canonicalByIdentity =
             new IdentityHashMap<>();
@@ -77,9 +85,27 @@ final class ConnectToAvroConverter {
     private final Map<Schema, Map<org.apache.kafka.connect.data.Schema, Object>> projectors = new IdentityHashMap<>();
     private final Map<org.apache.kafka.connect.data.Schema, org.apache.kafka.connect.data.Schema> wrappers =
             new IdentityHashMap<>();
+    /** File schema to the positions of the sink's columns in it, for tombstone rows. */
+    private final Map<Schema, SinkColumns> tombstoneColumns = new IdentityHashMap<>();
+    /** Full record name to the schema of files opened by a tombstone. */
+    private final Map<String, Schema> markerSchemas = new HashMap<>();
 
-    ConnectToAvroConverter(boolean metadataColumns) {
+    /**
+     * @param metadataColumns whether rows get the Kafka metadata and lineage columns
+     * @param deleteMarkers   whether rows get {@code __kafka_key} and {@code __deleted} and value columns are nullable,
+     *                        so that tombstones can be written ({@code behavior.on.null.values=delete})
+     */
+    ConnectToAvroConverter(boolean metadataColumns, boolean deleteMarkers) {
         this.metadataColumns = metadataColumns;
+        this.deleteMarkers = deleteMarkers;
+        Set<String> columns = new HashSet<>();
+        if (metadataColumns) {
+            columns.addAll(METADATA_COLUMNS);
+        }
+        if (deleteMarkers) {
+            columns.addAll(MARKER_COLUMNS);
+        }
+        this.sinkColumns = Set.copyOf(columns);
     }
 
     /**
@@ -117,6 +143,7 @@ final class ConnectToAvroConverter {
                 avroSchemas.clear();
                 projectors.clear();
                 wrappers.clear();
+                tombstoneColumns.clear();
             }
             canonicalByEquality.put(schema, schema);
             canonical = schema;
@@ -161,25 +188,99 @@ final class ConnectToAvroConverter {
     private RowProjector compileRow(org.apache.kafka.connect.data.Schema valueSchema, Schema fileSchema)
             throws IncompatibleSchemaException {
         org.apache.kafka.connect.data.Schema struct = structView(valueSchema);
-        RecordConverter converter = compileRecord(struct, fileSchema, "", metadataColumns);
+        RecordConverter converter = compileRecord(struct, fileSchema, "", true);
         boolean wrapped = struct != valueSchema;
-        if (!metadataColumns) {
-            return new RowProjector(converter, wrapped ? struct : null, -1, -1, -1, null);
+        return new RowProjector(converter, wrapped ? struct : null, sinkColumns(fileSchema));
+    }
+
+    /** Where the sink's own columns are in {@code fileSchema}. */
+    private SinkColumns sinkColumns(Schema fileSchema) throws IncompatibleSchemaException {
+        int[] metadata = null;
+        if (metadataColumns) {
+            Schema.Field partition = fileSchema.getField(KafkaColumns.PARTITION);
+            Schema.Field offset = fileSchema.getField(KafkaColumns.OFFSET);
+            Schema.Field timestamp = fileSchema.getField(KafkaColumns.TIMESTAMP);
+            if (partition == null || offset == null || timestamp == null) {
+                throw new IncompatibleSchemaException("", "file has no Kafka metadata columns");
+            }
+            Schema.Field source = fileSchema.getField(KafkaColumns.LINEAGE_SOURCE);
+            Schema.Field ingestedAt = fileSchema.getField(KafkaColumns.LINEAGE_INGESTED_AT);
+            Schema.Field version = fileSchema.getField(KafkaColumns.LINEAGE_PIPELINE_VERSION);
+            if (source == null || ingestedAt == null || version == null) {
+                throw new IncompatibleSchemaException("", "file has no lineage columns");
+            }
+            metadata = new int[] {partition.pos(), offset.pos(), timestamp.pos(), source.pos(), ingestedAt.pos(),
+                    version.pos()};
         }
-        Schema.Field partition = fileSchema.getField(KafkaColumns.PARTITION);
-        Schema.Field offset = fileSchema.getField(KafkaColumns.OFFSET);
-        Schema.Field timestamp = fileSchema.getField(KafkaColumns.TIMESTAMP);
-        if (partition == null || offset == null || timestamp == null) {
-            throw new IncompatibleSchemaException("", "file has no Kafka metadata columns");
+        int[] markers = null;
+        if (deleteMarkers) {
+            Schema.Field key = fileSchema.getField(KafkaColumns.KEY);
+            Schema.Field deleted = fileSchema.getField(KafkaColumns.DELETED);
+            if (key == null || deleted == null) {
+                throw new IncompatibleSchemaException("", "file has no delete-marker columns");
+            }
+            markers = new int[] {key.pos(), deleted.pos()};
         }
-        Schema.Field source = fileSchema.getField(KafkaColumns.LINEAGE_SOURCE);
-        Schema.Field ingestedAt = fileSchema.getField(KafkaColumns.LINEAGE_INGESTED_AT);
-        Schema.Field version = fileSchema.getField(KafkaColumns.LINEAGE_PIPELINE_VERSION);
-        if (source == null || ingestedAt == null || version == null) {
-            throw new IncompatibleSchemaException("", "file has no lineage columns");
+        return new SinkColumns(metadata, markers);
+    }
+
+    /**
+     * The schema of a file that a tombstone opens (no file of its path is open): only the sink's columns, under the
+     * record name of {@code like} (the last file schema of the topic partition, null if none), so that compaction
+     * merges it with the topic's data files of that hour. A data record later in the same path rolls it, since its
+     * value columns are not in it; which columns a file has must not depend on records before the file, or a replay
+     * could roll at other points than the crashed run (see the docs).
+     */
+    Schema markerSchema(Schema like) {
+        String fullName = like == null ? DEFAULT_RECORD_NAME : like.getFullName();
+        return markerSchemas.computeIfAbsent(fullName, n -> Schema.createRecord(
+                like == null ? DEFAULT_RECORD_NAME : like.getName(), null, like == null ? null : like.getNamespace(),
+                false, sinkColumnFields()));
+    }
+
+    /**
+     * The row of a tombstone in a file of {@code fileSchema} (a schema of this converter with delete markers):
+     * {@code __deleted=true}, its key, the metadata and lineage columns, and null in every value column.
+     */
+    GenericData.Record tombstoneRow(SinkRecord record, Schema fileSchema) {
+        SinkColumns columns = tombstoneColumns.get(fileSchema);
+        if (columns == null) {
+            try {
+                columns = sinkColumns(fileSchema);
+            } catch (IncompatibleSchemaException e) {
+                throw new DataException("Cannot write a tombstone into a file without the sink's columns: "
+                        + e.getMessage());
+            }
+            tombstoneColumns.put(fileSchema, columns);
         }
-        return new RowProjector(converter, wrapped ? struct : null, partition.pos(), offset.pos(), timestamp.pos(),
-                new int[] {source.pos(), ingestedAt.pos(), version.pos()});
+        GenericData.Record row = new GenericData.Record(fileSchema);
+        columns.fill(row, record, true);
+        return row;
+    }
+
+    /** The sink's own columns, in the order they follow the value's; new instances: an Avro field has one schema. */
+    private List<Schema.Field> sinkColumnFields() {
+        List<Schema.Field> fields = new ArrayList<>();
+        if (metadataColumns) {
+            fields.add(new Schema.Field(KafkaColumns.PARTITION, Schema.create(Schema.Type.INT)));
+            fields.add(new Schema.Field(KafkaColumns.OFFSET, Schema.create(Schema.Type.LONG)));
+            fields.add(new Schema.Field(KafkaColumns.TIMESTAMP,
+                    nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
+                    null, JsonProperties.NULL_VALUE));
+            fields.add(new Schema.Field(KafkaColumns.LINEAGE_SOURCE, nullable(Schema.create(Schema.Type.STRING)),
+                    null, JsonProperties.NULL_VALUE));
+            fields.add(new Schema.Field(KafkaColumns.LINEAGE_INGESTED_AT,
+                    nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
+                    null, JsonProperties.NULL_VALUE));
+            fields.add(new Schema.Field(KafkaColumns.LINEAGE_PIPELINE_VERSION,
+                    nullable(Schema.create(Schema.Type.STRING)), null, JsonProperties.NULL_VALUE));
+        }
+        if (deleteMarkers) {
+            fields.add(new Schema.Field(KafkaColumns.KEY, nullable(Schema.create(Schema.Type.STRING)), null,
+                    JsonProperties.NULL_VALUE));
+            fields.add(new Schema.Field(KafkaColumns.DELETED, Schema.create(Schema.Type.BOOLEAN)));
+        }
+        return fields;
     }
 
     /** The schema itself if it is a struct, else the one-field struct that wraps it. */
@@ -195,20 +296,13 @@ final class ConnectToAvroConverter {
     static final class RowProjector {
         private final RecordConverter converter;
         private final org.apache.kafka.connect.data.Schema wrapper;
-        private final int partitionPos;
-        private final int offsetPos;
-        private final int timestampPos;
-        /** Positions of the source, ingested-at and pipeline-version columns; null without metadata columns. */
-        private final int[] lineagePos;
+        private final SinkColumns columns;
 
         private RowProjector(RecordConverter converter, org.apache.kafka.connect.data.Schema wrapper,
-                             int partitionPos, int offsetPos, int timestampPos, int[] lineagePos) {
+                             SinkColumns columns) {
             this.converter = converter;
             this.wrapper = wrapper;
-            this.partitionPos = partitionPos;
-            this.offsetPos = offsetPos;
-            this.timestampPos = timestampPos;
-            this.lineagePos = lineagePos;
+            this.columns = columns;
         }
 
         /** @throws DataException if a value does not fit (e.g. a decimal too precise) */
@@ -223,19 +317,56 @@ final class ConnectToAvroConverter {
                 throw new DataException("Expected a Struct value but got " + typeName(value));
             }
             GenericData.Record row = converter.convert(struct);
-            if (partitionPos >= 0) {
-                row.put(partitionPos, record.kafkaPartition());
-                row.put(offsetPos, record.kafkaOffset());
-                row.put(timestampPos, record.timestamp());
-            }
-            if (lineagePos != null) {
-                Headers headers = record.headers();
-                row.put(lineagePos[0], headerText(headers.lastWithName(KafkaColumns.SOURCE_HEADER)));
-                row.put(lineagePos[1], headerMillis(headers.lastWithName(KafkaColumns.INGESTED_AT_HEADER)));
-                row.put(lineagePos[2], headerText(headers.lastWithName(KafkaColumns.PIPELINE_VERSION_HEADER)));
-            }
+            columns.fill(row, record, false);
             return row;
         }
+    }
+
+    /**
+     * Positions of the sink's own columns in one file schema.
+     *
+     * @param metadata partition, offset, timestamp, lineage source, ingested-at, pipeline version; null without
+     *                 metadata columns
+     * @param markers  key, deleted; null without delete markers
+     */
+    private record SinkColumns(int[] metadata, int[] markers) {
+
+        void fill(GenericData.Record row, SinkRecord record, boolean deleted) {
+            if (metadata != null) {
+                Headers headers = record.headers();
+                row.put(metadata[0], record.kafkaPartition());
+                row.put(metadata[1], record.kafkaOffset());
+                row.put(metadata[2], record.timestamp());
+                row.put(metadata[3], headerText(headers.lastWithName(KafkaColumns.SOURCE_HEADER)));
+                row.put(metadata[4], headerMillis(headers.lastWithName(KafkaColumns.INGESTED_AT_HEADER)));
+                row.put(metadata[5], headerText(headers.lastWithName(KafkaColumns.PIPELINE_VERSION_HEADER)));
+            }
+            if (markers != null) {
+                row.put(markers[0], keyText(record));
+                row.put(markers[1], deleted);
+            }
+        }
+    }
+
+    /**
+     * The record key as text: keys reach the sink as bytes (ByteArrayConverter), decoded as UTF-8; a string as it is;
+     * another converter's key in Connect's string form; null for a null key.
+     */
+    static String keyText(SinkRecord record) {
+        Object key = record.key();
+        if (key == null) {
+            return null;
+        }
+        if (key instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (key instanceof ByteBuffer buffer) {
+            return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+        }
+        if (key instanceof String text) {
+            return text;
+        }
+        return Values.convertToString(record.keySchema(), key);
     }
 
     /** {@code header} as text: bytes as UTF-8, anything a header converter parsed as its string; null if absent. */
@@ -274,7 +405,7 @@ final class ConnectToAvroConverter {
         private final Set<String> recordNames = new HashSet<>();
 
         Schema topLevel(org.apache.kafka.connect.data.Schema struct) {
-            String name = "Value";
+            String name = DEFAULT_RECORD_NAME;
             String namespace = null;
             if (struct.name() != null && !struct.name().isBlank()) {
                 String[] parts = struct.name().split("\\.");
@@ -286,27 +417,21 @@ final class ConnectToAvroConverter {
                 namespace = ns.isEmpty() ? null : String.join(".", ns);
             }
             recordNames.add(name);
-            List<Schema.Field> fields = recordFields(struct, name, "");
-            if (metadataColumns) {
-                for (Schema.Field field : fields) {
-                    if (METADATA_COLUMNS.contains(field.name())) {
-                        throw new DataException("Value field '" + field.name() + "' clashes with a Kafka metadata "
-                                + "column; disable " + S3ParquetSinkConfig.KAFKA_METADATA_COLUMNS + " or rename it");
-                    }
+            List<Schema.Field> fields = new ArrayList<>();
+            for (Schema.Field field : recordFields(struct, name, "")) {
+                if (METADATA_COLUMNS.contains(field.name()) && metadataColumns) {
+                    throw new DataException("Value field '" + field.name() + "' clashes with a Kafka metadata "
+                            + "column; disable " + S3ParquetSinkConfig.KAFKA_METADATA_COLUMNS + " or rename it");
                 }
-                fields.add(new Schema.Field(KafkaColumns.PARTITION, Schema.create(Schema.Type.INT)));
-                fields.add(new Schema.Field(KafkaColumns.OFFSET, Schema.create(Schema.Type.LONG)));
-                fields.add(new Schema.Field(KafkaColumns.TIMESTAMP,
-                        nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
-                        null, JsonProperties.NULL_VALUE));
-                fields.add(new Schema.Field(KafkaColumns.LINEAGE_SOURCE, nullable(Schema.create(Schema.Type.STRING)),
-                        null, JsonProperties.NULL_VALUE));
-                fields.add(new Schema.Field(KafkaColumns.LINEAGE_INGESTED_AT,
-                        nullable(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))),
-                        null, JsonProperties.NULL_VALUE));
-                fields.add(new Schema.Field(KafkaColumns.LINEAGE_PIPELINE_VERSION,
-                        nullable(Schema.create(Schema.Type.STRING)), null, JsonProperties.NULL_VALUE));
+                if (MARKER_COLUMNS.contains(field.name()) && deleteMarkers) {
+                    throw new DataException("Value field '" + field.name() + "' clashes with a delete-marker column "
+                            + "of " + S3ParquetSinkConfig.BEHAVIOR_ON_NULL_VALUES + "=delete; use fail or ignore, or "
+                            + "rename it");
+                }
+                // A tombstone's row has null in every value column, and must fit the file of its path.
+                fields.add(deleteMarkers ? nullableField(field) : field);
             }
+            fields.addAll(sinkColumnFields());
             return Schema.createRecord(name, null, namespace, false, fields);
         }
 
@@ -427,7 +552,7 @@ final class ConnectToAvroConverter {
     }
 
     private RecordConverter compileRecord(org.apache.kafka.connect.data.Schema source, Schema target, String path,
-                                          boolean skipMetadata) throws IncompatibleSchemaException {
+                                          boolean skipSinkColumns) throws IncompatibleSchemaException {
         if (target.getType() != Schema.Type.RECORD) {
             throw new IncompatibleSchemaException(describe(path), "struct cannot be written as " + target.getType());
         }
@@ -439,7 +564,7 @@ final class ConnectToAvroConverter {
         List<Integer> positions = new ArrayList<>();
         List<ValueConverter> converters = new ArrayList<>();
         for (Schema.Field column : target.getFields()) {
-            if (skipMetadata && METADATA_COLUMNS.contains(column.name())) {
+            if (skipSinkColumns && sinkColumns.contains(column.name())) {
                 continue;
             }
             Field field = sourceByColumn.remove(column.name());
@@ -654,6 +779,14 @@ final class ConnectToAvroConverter {
 
     private static Schema nullable(Schema schema) {
         return Schema.createUnion(Schema.create(Schema.Type.NULL), schema);
+    }
+
+    /** {@code field}, or a copy of it that is nullable with default null. */
+    private static Schema.Field nullableField(Schema.Field field) {
+        if (isNullable(field.schema())) {
+            return field;
+        }
+        return new Schema.Field(field.name(), nullable(field.schema()), field.doc(), JsonProperties.NULL_VALUE);
     }
 
     private static int decimalScale(org.apache.kafka.connect.data.Schema schema) {

@@ -40,7 +40,12 @@ final class RecordRouter {
         this.formatter = formatter;
     }
 
-    /** @throws DataException if the record has no usable event time or a partition value of an unusable type */
+    /**
+     * A tombstone (null value) has no fields: it goes by its Kafka timestamp, its partition fields null
+     * ({@code __HIVE_DEFAULT_PARTITION__}).
+     *
+     * @throws DataException if the record has no usable event time or a partition value of an unusable type
+     */
     Route route(SinkRecord record) {
         long eventTime = eventTime(record);
         List<String> values = new ArrayList<>(partitionFields.size());

@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.lake.KafkaColumns;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.ParquetCodec;
 import dev.sluice.lake.ParquetFileSettings;
@@ -52,7 +53,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     public static final String KAFKA_ADMIN_PREFIX = "kafka.admin.";
 
     /** Values of {@link #BEHAVIOR_ON_NULL_VALUES}. */
-    public enum NullValueBehavior { FAIL, IGNORE }
+    public enum NullValueBehavior { FAIL, IGNORE, DELETE }
 
     /** At most this many partition fields, so that object keys stay below S3's 1024-byte limit. */
     public static final int MAX_PARTITION_FIELDS = 3;
@@ -119,10 +120,16 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                             + "retention.",
                     GROUP_LAYOUT, 5, Width.SHORT, "Kafka metadata columns")
             .define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, "fail",
-                    ConfigDef.CaseInsensitiveValidString.in("fail", "ignore"), Importance.LOW,
+                    ConfigDef.CaseInsensitiveValidString.in("fail", "ignore", "delete"), Importance.MEDIUM,
                     "What to do with records whose value is null (tombstones): 'fail' reports them to the "
                             + "errant record reporter (dead letter queue), 'ignore' skips them (counted in the "
-                            + "task's debug log).",
+                            + "task's debug log), 'delete' writes each as a delete marker: a row with "
+                            + KafkaColumns.DELETED + "=true, its key in " + KafkaColumns.KEY + ", the Kafka "
+                            + "metadata and lineage columns and null value columns, in the hour of its Kafka "
+                            + "timestamp. With 'delete' every row gets the columns " + KafkaColumns.KEY + " (the key "
+                            + "as UTF-8 text) and " + KafkaColumns.DELETED + " (false for rows with a value), and "
+                            + "the value columns are nullable, so that a tombstone fits the open file of its path; "
+                            + "a value field with one of these names makes the record errant.",
                     GROUP_LAYOUT, 6, Width.SHORT, "Null values")
             .define(VALUE_REGISTRY_URL, Type.STRING, "", S3ParquetSinkConfig::validateOptionalUrl, Importance.MEDIUM,
                     "Apicurio registry API v2 URL (e.g. http://127.0.0.1:8081/apis/registry/v2). When set, the "

@@ -4,6 +4,7 @@ import dev.sluice.connect.PluginVersion;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -38,7 +39,7 @@ public class S3ParquetSinkTask extends SinkTask {
     private ErrantRecordReporter reporter;
     private RegistryValueDecoder decoder;
     private boolean registryUnreachable;
-    private boolean ignoreNullValues;
+    private S3ParquetSinkConfig.NullValueBehavior nullValues;
     private boolean toleratesErrors;
     private long ignoredNullValues;
 
@@ -59,13 +60,14 @@ public class S3ParquetSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new S3ParquetSinkConfig(props);
-        ignoreNullValues = config.nullValueBehavior() == S3ParquetSinkConfig.NullValueBehavior.IGNORE;
+        nullValues = config.nullValueBehavior();
         toleratesErrors = config.toleratesErrors();
         s3 = S3ClientFactory.create(config);
         ObjectKeyNamer namer = new ObjectKeyNamer(config.topicsDir());
         router = new RecordRouter(config.timestampField(), config.partitionFields(),
                 new PartitionPathFormatter(config.zone(), config.partitionFields()));
-        ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns());
+        ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns(),
+                nullValues == S3ParquetSinkConfig.NullValueBehavior.DELETE);
         RotationPolicy policy = RotationPolicy.from(config);
         S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer,
                 config.connectorName() + "/" + UUID.randomUUID().toString().substring(0, 8));
@@ -74,8 +76,9 @@ public class S3ParquetSinkTask extends SinkTask {
         cluster = TopicAndGroupLookup.create(config);
         writers = new PartitionWriters(config.maxOpenFiles(), context, cluster, budget -> new WriterContext(s3,
                 config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
-        log.info("Writing to s3://{}/{}/ as {} Parquet; errant records go to {}", config.bucket(), config.topicsDir(),
-                config.codec(), reporter != null ? "the errant record reporter"
+        log.info("Writing to s3://{}/{}/ as {} Parquet; null values: {}; errant records go to {}", config.bucket(),
+                config.topicsDir(), config.codec(), nullValues.name().toLowerCase(Locale.ROOT),
+                reporter != null ? "the errant record reporter"
                         : toleratesErrors ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
     }
 
@@ -149,7 +152,7 @@ public class S3ParquetSinkTask extends SinkTask {
     }
 
     private void write(TopicPartitionWriter writer, SinkRecord record) {
-        if (record.value() == null && ignoreNullValues) {
+        if (record.value() == null && nullValues == S3ParquetSinkConfig.NullValueBehavior.IGNORE) {
             ignoredNullValues++;
             log.debug("Ignored null value at {}-{}@{} ({} so far)", record.topic(), record.kafkaPartition(),
                     record.kafkaOffset(), ignoredNullValues);
@@ -158,8 +161,13 @@ public class S3ParquetSinkTask extends SinkTask {
         }
         try {
             if (record.value() == null) {
-                throw new DataException("Null value (tombstone); set " + S3ParquetSinkConfig.BEHAVIOR_ON_NULL_VALUES
-                        + "=ignore to skip these");
+                if (nullValues != S3ParquetSinkConfig.NullValueBehavior.DELETE) {
+                    throw new DataException("Null value (tombstone); set " + S3ParquetSinkConfig.BEHAVIOR_ON_NULL_VALUES
+                            + "=delete to write these as delete markers, or =ignore to skip them");
+                }
+                // No value to route by: the Kafka timestamp chooses the hour.
+                writer.writeTombstone(record, router.route(record));
+                return;
             }
             SinkRecord decoded = decoder == null ? record : decoder.decode(record);
             if (decoded.valueSchema() == null) {

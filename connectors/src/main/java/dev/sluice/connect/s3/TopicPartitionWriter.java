@@ -70,6 +70,8 @@ final class TopicPartitionWriter {
     private int failuresSinceCommit;
     private int rolledInGroup;
     private long groupRecords;
+    /** Schema of the last file a record with a value went to: names the files that tombstones open. */
+    private Schema lastFileSchema;
 
     TopicPartitionWriter(TopicPartition tp, WriterContext ctx, S3OffsetCheckpoints.Claim claim) {
         this.tp = tp;
@@ -149,11 +151,7 @@ final class TopicPartitionWriter {
      */
     void write(SinkRecord record, RecordRouter.Route route) {
         long offset = record.kafkaOffset();
-        long window = ctx.policy().window(route.eventTimeMillis());
-        if (groupStart >= 0 && ctx.policy().entersNewWindow(highWaterWindow, window)) {
-            closeGroup("event time entered a new window");
-        }
-        highWaterWindow = Math.max(highWaterWindow, window);
+        enterWindow(route);
 
         OpenFile file = openFiles.get(route.partitionPath());
         ConnectToAvroConverter.RowProjector projector =
@@ -182,6 +180,37 @@ final class TopicPartitionWriter {
         if (file == null) {
             file = openFile(route.partitionPath(), target, offset);
         }
+        lastFileSchema = target;
+        append(file, row, offset);
+    }
+
+    /**
+     * Writes a tombstone as a delete-marker row ({@code behavior.on.null.values=delete}) into the open file of its
+     * path, which every file of the topic can take, so tombstones between rows with values never roll a file. Without
+     * an open file it opens one holding only the sink's columns (see {@link ConnectToAvroConverter#markerSchema}).
+     *
+     * @throws PartitionWriteException if S3 failed; this writer has discarded its open files
+     */
+    void writeTombstone(SinkRecord record, RecordRouter.Route route) {
+        long offset = record.kafkaOffset();
+        enterWindow(route);
+        OpenFile file = openFiles.get(route.partitionPath());
+        if (file == null) {
+            file = openFile(route.partitionPath(), ctx.converter().markerSchema(lastFileSchema), offset);
+        }
+        append(file, ctx.converter().tombstoneRow(record, file.writer().schema()), offset);
+    }
+
+    /** Closes the group first if the event time entered a new rotation window. */
+    private void enterWindow(RecordRouter.Route route) {
+        long window = ctx.policy().window(route.eventTimeMillis());
+        if (groupStart >= 0 && ctx.policy().entersNewWindow(highWaterWindow, window)) {
+            closeGroup("event time entered a new window");
+        }
+        highWaterWindow = Math.max(highWaterWindow, window);
+    }
+
+    private void append(OpenFile file, GenericData.Record row, long offset) {
         try {
             file.writer().write(row);
         } catch (IOException | RuntimeException e) {

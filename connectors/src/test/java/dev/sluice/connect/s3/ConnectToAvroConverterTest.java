@@ -60,7 +60,7 @@ class ConnectToAvroConverterTest {
             .field("weird-name", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
             .build();
 
-    private final ConnectToAvroConverter converter = new ConnectToAvroConverter(true);
+    private final ConnectToAvroConverter converter = new ConnectToAvroConverter(true, false);
 
     private static SinkRecord record(org.apache.kafka.connect.data.Schema schema, Object value) {
         return new SinkRecord("t", 3, null, null, schema, value, 42, 1_700_000_000_000L, TimestampType.CREATE_TIME);
@@ -202,9 +202,145 @@ class ConnectToAvroConverterTest {
 
     @Test
     void leavesMetadataOutWhenDisabled() {
-        ConnectToAvroConverter plain = new ConnectToAvroConverter(false);
+        ConnectToAvroConverter plain = new ConnectToAvroConverter(false, false);
         Schema schema = plain.avroSchema(ADDRESS);
         assertEquals(List.of("city", "zip"), schema.getFields().stream().map(Schema.Field::name).toList());
+    }
+
+    // ------------------------------------------------------------------ delete markers (behavior.on.null.values=delete)
+
+    private static final org.apache.kafka.connect.data.Schema SESSION = SchemaBuilder.struct()
+            .name("dev.sluice.test.UserSession")
+            .field("user_id", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+            .field("events", org.apache.kafka.connect.data.Schema.INT64_SCHEMA)
+            .field("device", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+            .field("address", ADDRESS)
+            .build();
+
+    private final ConnectToAvroConverter withMarkers = new ConnectToAvroConverter(true, true);
+
+    private static SinkRecord keyed(Object key, org.apache.kafka.connect.data.Schema schema, Object value) {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addString(KafkaColumns.SOURCE_HEADER, "silver.user_events");
+        return new SinkRecord("gold.user_sessions", 2, null, key, schema, value, 77, 1_700_000_000_000L,
+                TimestampType.CREATE_TIME, headers);
+    }
+
+    private static Struct session() {
+        return new Struct(SESSION).put("user_id", "ünïcode").put("events", 3L)
+                .put("address", new Struct(ADDRESS).put("city", "Bern"));
+    }
+
+    @Test
+    void deleteMarkersAddKeyAndDeletedAndMakeTheValueColumnsNullable() {
+        Schema file = withMarkers.avroSchema(SESSION);
+
+        assertEquals(List.of("user_id", "events", "device", "address", KafkaColumns.PARTITION, KafkaColumns.OFFSET,
+                KafkaColumns.TIMESTAMP, KafkaColumns.LINEAGE_SOURCE, KafkaColumns.LINEAGE_INGESTED_AT,
+                KafkaColumns.LINEAGE_PIPELINE_VERSION, KafkaColumns.KEY, KafkaColumns.DELETED),
+                file.getFields().stream().map(Schema.Field::name).toList());
+        for (String value : List.of("user_id", "events", "device", "address")) {
+            Schema.Field field = file.getField(value);
+            assertEquals(Schema.Type.UNION, field.schema().getType(), value + " is nullable");
+            assertEquals(Schema.Type.NULL, field.schema().getTypes().get(0).getType(), value + ": null first");
+            assertTrue(field.hasDefaultValue() && field.defaultVal() == org.apache.avro.JsonProperties.NULL_VALUE,
+                    value + " defaults to null");
+        }
+        assertEquals(Schema.Type.STRING, file.getField("address").schema().getTypes().get(1).getField("city")
+                .schema().getType(), "nested fields keep their schema: only the top level must take a tombstone");
+        assertEquals(List.of(Schema.Type.NULL, Schema.Type.STRING), file.getField(KafkaColumns.KEY).schema()
+                .getTypes().stream().map(Schema::getType).toList());
+        assertEquals(Schema.Type.BOOLEAN, file.getField(KafkaColumns.DELETED).schema().getType());
+        assertEquals("dev.sluice.test.UserSession", file.getFullName());
+    }
+
+    @Test
+    void aRowWithAValueIsNotDeletedAndCarriesItsKeyDecodedAsUtf8() {
+        Schema file = withMarkers.avroSchema(SESSION);
+        String key = "ünïcode@2026-12-01T09:00:00Z";
+
+        GenericData.Record row = withMarkers.projector(SESSION, file)
+                .project(keyed(key.getBytes(StandardCharsets.UTF_8), SESSION, session()));
+
+        assertEquals(Boolean.FALSE, row.get(KafkaColumns.DELETED));
+        assertEquals(key, row.get(KafkaColumns.KEY));
+        assertEquals("ünïcode", row.get("user_id"));
+        assertEquals(3L, row.get("events"));
+        assertEquals(77L, row.get(KafkaColumns.OFFSET));
+        assertTrue(GenericData.get().validate(file, row));
+    }
+
+    @Test
+    void aTombstoneIsADeletedRowWithItsKeyMetadataAndNullValues() {
+        Schema file = withMarkers.avroSchema(SESSION);
+        String key = "u-7@2026-12-01T09:00:00Z";
+
+        GenericData.Record row = withMarkers.tombstoneRow(keyed(key.getBytes(StandardCharsets.UTF_8), null, null),
+                file);
+
+        assertSame(file, row.getSchema(), "a tombstone fits the open file of its path");
+        assertEquals(Boolean.TRUE, row.get(KafkaColumns.DELETED));
+        assertEquals(key, row.get(KafkaColumns.KEY));
+        assertEquals(2, row.get(KafkaColumns.PARTITION));
+        assertEquals(77L, row.get(KafkaColumns.OFFSET));
+        assertEquals(1_700_000_000_000L, row.get(KafkaColumns.TIMESTAMP));
+        assertEquals("silver.user_events", row.get(KafkaColumns.LINEAGE_SOURCE));
+        for (String value : List.of("user_id", "events", "device", "address")) {
+            assertNull(row.get(value), value);
+        }
+        assertTrue(GenericData.get().validate(file, row), "row conforms to the file schema");
+    }
+
+    @Test
+    void keysAreTextFromBytesStringsOrNothing() {
+        assertEquals("k@1", ConnectToAvroConverter.keyText(keyed("k@1".getBytes(StandardCharsets.UTF_8), null, null)));
+        assertEquals("k@2", ConnectToAvroConverter.keyText(keyed("k@2", null, null)));
+        assertEquals("k@3", ConnectToAvroConverter.keyText(keyed(
+                ByteBuffer.wrap("k@3".getBytes(StandardCharsets.UTF_8)), null, null)));
+        assertNull(ConnectToAvroConverter.keyText(keyed(null, null, null)));
+        assertNull(withMarkers.tombstoneRow(keyed(null, null, null), withMarkers.avroSchema(SESSION))
+                .get(KafkaColumns.KEY), "a null key stays null");
+    }
+
+    @Test
+    void aTombstoneWithoutAnOpenFileGetsTheSinkColumnsOnlyUnderTheDataRecordName() {
+        Schema data = withMarkers.avroSchema(SESSION);
+        Schema markers = withMarkers.markerSchema(data);
+
+        assertEquals(data.getFullName(), markers.getFullName(), "compaction groups files by record name");
+        assertEquals(data.getFields().subList(4, data.getFields().size()).stream().map(Schema.Field::name).toList(),
+                markers.getFields().stream().map(Schema.Field::name).toList());
+        for (Schema.Field field : markers.getFields()) {
+            assertEquals(data.getField(field.name()).schema(), field.schema(), field.name());
+        }
+        GenericData.Record row = withMarkers.tombstoneRow(keyed("k".getBytes(StandardCharsets.UTF_8), null, null),
+                markers);
+        assertTrue(GenericData.get().validate(markers, row));
+        assertNull(withMarkers.projector(SESSION, markers), "a record with a value needs a file with its columns");
+        assertSame(markers, withMarkers.markerSchema(data));
+        assertEquals("Value", withMarkers.markerSchema(null).getFullName(), "before any record with a value");
+    }
+
+    @Test
+    void aValueFieldNamedLikeADeleteMarkerIsErrantOnlyWithDeleteMarkers() {
+        org.apache.kafka.connect.data.Schema cdcRow = SchemaBuilder.struct().name("Customer")
+                .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA)
+                .field(KafkaColumns.DELETED, org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .build();
+
+        DataException e = assertThrows(DataException.class, () -> withMarkers.avroSchema(cdcRow));
+        assertTrue(e.getMessage().contains(KafkaColumns.DELETED) && e.getMessage().contains("behavior.on.null.values"),
+                e.getMessage());
+        assertNotNull(converter.avroSchema(cdcRow).getField(KafkaColumns.DELETED),
+                "without delete markers Debezium's own __deleted is an ordinary column");
+    }
+
+    @Test
+    void withoutDeleteMarkersRequiredFieldsStayRequired() {
+        Schema file = converter.avroSchema(SESSION);
+        assertEquals(Schema.Type.STRING, file.getField("user_id").schema().getType());
+        assertNull(file.getField(KafkaColumns.DELETED));
+        assertNull(file.getField(KafkaColumns.KEY));
     }
 
     // ------------------------------------------------------------------ evolution

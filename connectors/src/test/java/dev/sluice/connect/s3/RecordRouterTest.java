@@ -66,6 +66,18 @@ class RecordRouterTest {
     }
 
     @Test
+    void routesATombstoneByItsKafkaTimestampWithNullPartitionValues() {
+        SinkRecord tombstone = new SinkRecord("orders", 0, null, "k", null, null, 1, RECORD_TS,
+                TimestampType.CREATE_TIME);
+        RecordRouter.Route route = router("created_at", "customer.region").route(tombstone);
+        assertEquals(RECORD_TS, route.eventTimeMillis());
+        assertEquals("year=2026/month=01/day=02/hour=03/customer_region=__HIVE_DEFAULT_PARTITION__",
+                route.partitionPath());
+        assertThrows(DataException.class, () -> router(null).route(new SinkRecord("orders", 0, null, "k", null, null,
+                1, null, TimestampType.NO_TIMESTAMP_TYPE)), "a tombstone without a timestamp has no hour");
+    }
+
+    @Test
     void failsWithoutAnyEventTime() {
         DataException e = assertThrows(DataException.class,
                 () -> router("created_at").route(record(new Struct(ORDER), null)));

@@ -37,6 +37,19 @@ class S3ParquetSinkConfigTest {
         assertTrue(config.kafkaMetadataColumns());
         assertEquals(List.of(), config.partitionFields());
         assertFalse(config.toleratesErrors());
+        assertEquals(S3ParquetSinkConfig.NullValueBehavior.FAIL, config.nullValueBehavior());
+    }
+
+    @Test
+    void nullValuesCanBeDeleteMarkers() {
+        for (String value : List.of("delete", "DELETE", " Delete ")) {
+            Map<String, String> props = minimal();
+            props.put("behavior.on.null.values", value);
+            assertEquals(S3ParquetSinkConfig.NullValueBehavior.DELETE, new S3ParquetSinkConfig(props)
+                    .nullValueBehavior(), value);
+        }
+        assertTrue(S3ParquetSinkConfig.CONFIG_DEF.configKeys().get("behavior.on.null.values").documentation
+                .contains("delete"));
     }
 
     @Test

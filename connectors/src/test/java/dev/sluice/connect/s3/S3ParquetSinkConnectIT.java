@@ -17,6 +17,12 @@ import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
+import dev.sluice.lake.compaction.CompactionEngine;
+import dev.sluice.lake.compaction.CompactionRunReport;
+import dev.sluice.lake.compaction.CompactionSettings;
+import dev.sluice.lake.compaction.PartitionResult;
+import dev.sluice.lake.compaction.SnapshotSpec;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
@@ -29,6 +35,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +48,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -67,7 +79,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The connector in a real Connect worker, from a real Kafka topic (JSON with schemas) into a real S3
  * server: every good record in exactly one row, every bad one in the dead letter queue with the
- * reason, also across a restart of the tasks; the secret never shows in the REST API.
+ * reason, also across a restart of the tasks; the secret never shows in the REST API. With
+ * {@code behavior.on.null.values=delete}, tombstones are delete-marker rows in the files of their hour, not dead
+ * letters.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class S3ParquetSinkConnectIT {
@@ -100,6 +114,7 @@ class S3ParquetSinkConnectIT {
         Map<String, String> config = sinkConfig(suffix, topic, prefix, dlq);
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "true");
+        config.put("behavior.on.null.values", "fail");
         config.put("tasks.max", "2");
         rest.putConfig(name, config);
         ConnectAwait.running(rest, name, 2, DEADLINE);
@@ -112,7 +127,7 @@ class S3ParquetSinkConnectIT {
             ConnectAwait.running(rest, name, 2, DEADLINE);
             produce(producer, topic, 300, 600);
         }
-        // 600 records with a value, 12 tombstones (every 50th key): the tombstones go to the DLQ.
+        // 600 records with a value, 12 tombstones (every 50th key): with fail (the default) they go to the DLQ.
         Await.until("all offsets committed", DEADLINE, () -> committedEverything(name, topic));
 
         LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp.resolve("download-" + suffix));
@@ -194,6 +209,155 @@ class S3ParquetSinkConnectIT {
             assertEquals(id % 2 == 0 ? null : "SAVE" + id, coupon == null ? null : coupon.toString());
         }
         ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+    }
+
+    @Test
+    void tombstonesBecomeDeleteMarkersInTheOpenFilesNotDeadLetters(RegistryServer registry) throws Exception {
+        // As the gold sink is deployed: keys as bytes, values decoded in the task, hours from the Kafka timestamp,
+        // behavior.on.null.values=delete. The same sessions go to a second topic without tombstones, to count files.
+        SinkNames marked = SinkNames.created("markers", 1);
+        SinkNames plain = SinkNames.created("plain", 1);
+        org.apache.avro.Schema session = SchemaBuilder.record("UserSession").namespace("dev.sluice.test").fields()
+                .requiredString("user_id").requiredLong("events").endRecord();
+        List<String> tombstoneKeys = new ArrayList<>();
+        Set<String> sessionKeys = new HashSet<>();
+        int sessions = 0;
+        try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            serializer.configure(Map.of("apicurio.registry.url", registry.registryV2Url(),
+                    "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
+                    "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false"), false);
+            for (int hour = 10; hour <= 12; hour++) {
+                long start = TEN.plusSeconds((hour - 10) * 3600L).toEpochMilli();
+                if (hour == 12) {
+                    // The hour starts with a tombstone: no file of the path is open yet.
+                    String key = sessionKey(11, 0);
+                    producer.send(new ProducerRecord<>(marked.topic(), 0, start, utf8(key), (byte[]) null)).get();
+                    tombstoneKeys.add(key);
+                }
+                for (int i = 0; i < 40; i++) {
+                    String key = sessionKey(hour, i);
+                    GenericData.Record value = new GenericData.Record(session);
+                    value.put("user_id", key.substring(0, key.indexOf('@')));
+                    value.put("events", (long) i);
+                    byte[] bytes = serializer.serialize(marked.topic(), value);
+                    long timestamp = start + 1000L * (i + 1);
+                    for (String topic : List.of(marked.topic(), plain.topic())) {
+                        producer.send(new ProducerRecord<>(topic, 0, timestamp, utf8(key), bytes)).get();
+                    }
+                    sessions++;
+                    sessionKeys.add(key);
+                    if (i % 10 == 9) {
+                        // The session was merged into a longer one: gold.user_sessions retracts its key.
+                        producer.send(new ProducerRecord<>(marked.topic(), 0, timestamp, utf8(key), (byte[]) null))
+                                .get();
+                        tombstoneKeys.add(key);
+                    }
+                }
+            }
+        }
+
+        for (SinkNames sink : List.of(marked, plain)) {
+            Map<String, String> config = sinkConfig(sink.suffix(), sink.topic(), sink.prefix(), sink.dlq());
+            config.remove("partition.fields");
+            config.put("partition.timestamp.field", "");
+            config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+            config.put("value.registry.url", registry.registryV2Url());
+            config.put("behavior.on.null.values", "delete");
+            config.put("flush.size", "100000");
+            config.put("rotate.idle.ms", "3000");
+            config.put("tasks.max", "1");
+            rest.putConfig(sink.name(), config);
+        }
+        for (SinkNames sink : List.of(marked, plain)) {
+            ConnectAwait.running(rest, sink.name(), 1, DEADLINE);
+            Await.until("all offsets of " + sink.topic() + " committed", DEADLINE,
+                    () -> committedEverything(sink.name(), sink.topic(), 1));
+        }
+
+        LakeContents lake = new LakeContents(s3.client(), S3Server.LAKE_BUCKET, temp.resolve("download-markers"));
+        List<GenericRecord> rows = lake.allRows(marked.prefix() + "/");
+        List<GenericRecord> data = rows.stream().filter(r -> !(Boolean) r.get(KafkaColumns.DELETED)).toList();
+        List<GenericRecord> markers = rows.stream().filter(r -> (Boolean) r.get(KafkaColumns.DELETED)).toList();
+        assertEquals(sessions, data.size(), "every session once");
+        for (GenericRecord row : data) {
+            String key = row.get(KafkaColumns.KEY).toString();
+            assertEquals(key.substring(0, key.indexOf('@')), row.get("user_id").toString(), "a row keeps its key");
+        }
+        assertEquals(sessions, data.stream().map(r -> r.get(KafkaColumns.KEY).toString()).distinct().count());
+        assertEquals(tombstoneKeys.stream().sorted().toList(),
+                markers.stream().map(r -> r.get(KafkaColumns.KEY).toString()).sorted().toList(),
+                "one delete marker per tombstone, with its key");
+        for (GenericRecord marker : markers) {
+            // A marker in a session file has null value columns; one in a marker-only file has none.
+            assertEquals(null, valueOrNull(marker, "user_id"));
+            assertEquals(null, valueOrNull(marker, "events"));
+            assertTrue(marker.get(KafkaColumns.OFFSET) != null && marker.get(KafkaColumns.TIMESTAMP) != null);
+        }
+        assertEquals(0, endOffset(marked.dlq()), "no tombstone in the dead letter queue");
+        assertEquals(0, endOffset(plain.dlq()));
+
+        // Tombstones between sessions went into the hour's open file; the one that opens hour 12 gets a file of the
+        // sink's columns only, which the hour's first session rolls.
+        assertEquals(Map.of("10", 1L, "11", 1L, "12", 1L), filesPerHour(lake, plain.prefix()));
+        assertEquals(Map.of("10", 1L, "11", 1L, "12", 2L), filesPerHour(lake, marked.prefix()));
+
+        // The current state as docs/connectors/s3-parquet-sink.md reads it: the latest row per key, unless a delete.
+        Path local = lake.downloadAll(marked.prefix() + "/");
+        Set<String> live = new HashSet<>(sessionKeys);
+        live.removeAll(tombstoneKeys);
+        Set<String> current = new HashSet<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = duck.createStatement();
+             ResultSet rs = st.executeQuery("SELECT __kafka_key FROM (SELECT * FROM read_parquet('" + local
+                     + "/**/*.parquet', hive_partitioning = true, union_by_name = true) QUALIFY row_number() OVER "
+                     + "(PARTITION BY __kafka_key ORDER BY __kafka_offset DESC) = 1 AND NOT __deleted)")) {
+            while (rs.next()) {
+                current.add(rs.getString(1));
+            }
+        }
+        assertEquals(sessions - tombstoneKeys.size(), live.size(), "every tombstone retracts a session");
+        assertEquals(live, current, "the sessions not retracted, each once");
+
+        // Compaction takes these files as they are: snapshot by __kafka_key, each hour merged into one file.
+        CompactionRunReport report = new CompactionEngine(s3.client(), CompactionSettings
+                .builder(S3Server.LAKE_BUCKET).prefixes(List.of(marked.prefix())).lookback(Duration.ofDays(3650))
+                .snapshots(Map.of(marked.topic(), SnapshotSpec.of(List.of(KafkaColumns.KEY)))).build()).run();
+        assertTrue(report.succeeded(), report.toString());
+        assertEquals(3, report.count(PartitionResult.Outcome.COMPACTED), report.toString());
+        for (PartitionResult hour : report.partitions()) {
+            assertEquals(1, hour.outputFiles(), "the marker file merges with the session file: " + hour);
+            assertEquals(36, hour.rowsOut(), "40 sessions minus the 4 retracted in the hour: " + hour);
+        }
+        for (SinkNames sink : List.of(marked, plain)) {
+            ConnectAwait.deleteAndAwaitGone(rest, sink.name(), DEADLINE);
+        }
+    }
+
+    /** The key of session {@code i} of {@code hour}, as gold.user_sessions keys them: user id, '@', start. */
+    private static String sessionKey(int hour, int i) {
+        return "usér-" + hour + "-" + i + "@" + TEN.plusSeconds((hour - 10) * 3600L + i);
+    }
+
+    private static Object valueOrNull(GenericRecord row, String field) {
+        return row.getSchema().getField(field) == null ? null : row.get(field);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Sink files per hour directory under {@code prefix}. */
+    private static Map<String, Long> filesPerHour(LakeContents lake, String prefix) {
+        Map<String, Long> files = new HashMap<>();
+        for (String key : lake.parquetKeys(prefix + "/")) {
+            Matcher hour = Pattern.compile("/hour=(\\d\\d)/").matcher(key);
+            assertTrue(hour.find(), key);
+            files.merge(hour.group(1), 1L, Long::sum);
+        }
+        return files;
     }
 
     /** Order {@code id} of {@code schema} (v1 or v2 of {@link #avroOrder}); v2 has a coupon. */

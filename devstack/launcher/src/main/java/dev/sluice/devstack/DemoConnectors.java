@@ -44,6 +44,14 @@ public final class DemoConnectors {
             "gold", List.of("gold.product_revenue_hourly", "gold.region_revenue_daily", "gold.customer_totals",
                     "gold.user_sessions"));
 
+    /**
+     * The sinks' {@code behavior.on.null.values} by layer. Silver and gold tombstones are data (a deleted row of a
+     * compacted silver table, a gold session merged into a longer one): delete-marker rows, not dead letters. Bronze
+     * has none that are data - CDC deletes arrive as rows with Debezium's own {@code __deleted} column (which would
+     * clash with the delete markers) and a null value on the event topic is a bad record - so they stay dead letters.
+     */
+    static final Map<String, String> LAKE_NULL_VALUES = Map.of("bronze", "fail", "silver", "delete", "gold", "delete");
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoConnectors.class);
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(60);
     /** A demo wants to see its data in the lake soon; production templates default to five minutes. */
@@ -128,6 +136,7 @@ public final class DemoConnectors {
                 Map.entry("s3.path.style.access", "true"),
                 Map.entry("aws.access.key.id", secret("s3.access.key")),
                 Map.entry("aws.secret.access.key", secret("s3.secret.key")),
+                Map.entry("behavior.on.null.values", LAKE_NULL_VALUES.get(layer)),
                 Map.entry("flush.size", "20000"),
                 Map.entry("rotate.idle.ms", Long.toString(lakeIdleFlush.toMillis())),
                 Map.entry("kafka.bootstrap.servers", kafkaBootstrap),

@@ -100,6 +100,11 @@ class ChildCrashIT {
                             >= committed.size());
                     assertEquals(committed, LakeContents.rows(devstack.s3().client(), S3Server.LAKE_BUCKET, layer,
                             topic, scratch), "the lake holds each committed record of " + topic + " once");
+                    // Tombstones (gold.user_sessions retracting merged sessions) are delete markers, not dead letters.
+                    Set<String> tombstones = LakeContents.committedTombstones(kafka, topic);
+                    System.out.println("tombstones of " + topic + ": " + tombstones.size());
+                    assertEquals(tombstones, LakeContents.deleteMarkers(devstack.s3().client(), S3Server.LAKE_BUCKET,
+                            layer, topic, scratch), "each tombstone of " + topic + " is a delete marker in the lake");
                     // Lineage columns: a silver row names its bronze record, a gold row the silver topic counted.
                     String from = layer.equals("silver") ? "bronze." : "silver.";
                     Set<String> sources = LakeContents.lineageSources(devstack.s3().client(), S3Server.LAKE_BUCKET,

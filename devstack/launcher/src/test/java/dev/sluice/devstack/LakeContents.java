@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import org.apache.avro.SchemaBuilder;
@@ -38,11 +39,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class LakeContents {
 
     private static final Configuration KAFKA_COLUMNS_ONLY = new Configuration(false);
+    /** The Kafka position and the delete marker, of sinks with behavior.on.null.values=delete (silver, gold). */
+    private static final Configuration DELETE_MARKERS = new Configuration(false);
 
     static {
         AvroReadSupport.setRequestedProjection(KAFKA_COLUMNS_ONLY, SchemaBuilder.record("KafkaColumns").fields()
                 .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
                 .optionalString(KafkaColumns.LINEAGE_SOURCE).endRecord());
+        AvroReadSupport.setRequestedProjection(DELETE_MARKERS, SchemaBuilder.record("DeleteMarkers").fields()
+                .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
+                .requiredBoolean(KafkaColumns.DELETED).endRecord());
     }
 
     private LakeContents() {
@@ -51,21 +57,32 @@ final class LakeContents {
     /** {@code partition/offset → rows} of every Parquet object under {@code <layer>/<topic>/}. */
     static Map<String, Integer> rows(S3Client s3, String bucket, String layer, String topic, Path scratch) {
         Map<String, Integer> rows = new TreeMap<>();
-        read(s3, bucket, layer, topic, scratch, row -> rows.merge(row.get(KafkaColumns.PARTITION) + "/"
-                + row.get(KafkaColumns.OFFSET), 1, Integer::sum));
+        read(s3, bucket, layer, topic, scratch, KAFKA_COLUMNS_ONLY, row -> rows.merge(row.get(KafkaColumns.PARTITION)
+                + "/" + row.get(KafkaColumns.OFFSET), 1, Integer::sum));
         return rows;
+    }
+
+    /** {@code partition/offset} of the rows with {@code __deleted=true} (tombstones) under {@code <layer>/<topic>/}. */
+    static Set<String> deleteMarkers(S3Client s3, String bucket, String layer, String topic, Path scratch) {
+        Set<String> markers = new TreeSet<>();
+        read(s3, bucket, layer, topic, scratch, DELETE_MARKERS, row -> {
+            if ((Boolean) row.get(KafkaColumns.DELETED)) {
+                markers.add(row.get(KafkaColumns.PARTITION) + "/" + row.get(KafkaColumns.OFFSET));
+            }
+        });
+        return markers;
     }
 
     /** The distinct {@code __lineage_source} values (null included) of the rows under {@code <layer>/<topic>/}. */
     static Set<String> lineageSources(S3Client s3, String bucket, String layer, String topic, Path scratch) {
         Set<String> sources = new HashSet<>();
-        read(s3, bucket, layer, topic, scratch, row -> sources.add(row.get(KafkaColumns.LINEAGE_SOURCE) == null
-                ? null : row.get(KafkaColumns.LINEAGE_SOURCE).toString()));
+        read(s3, bucket, layer, topic, scratch, KAFKA_COLUMNS_ONLY, row -> sources.add(
+                row.get(KafkaColumns.LINEAGE_SOURCE) == null ? null : row.get(KafkaColumns.LINEAGE_SOURCE).toString()));
         return sources;
     }
 
     private static void read(S3Client s3, String bucket, String layer, String topic, Path scratch,
-            Consumer<GenericRecord> each) {
+            Configuration projection, Consumer<GenericRecord> each) {
         List<String> keys = new ArrayList<>();
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(layer + "/" + topic + "/"))
                 .contents()) {
@@ -83,7 +100,7 @@ final class LakeContents {
                 // generated classes, which a specific reader would instantiate without the sink's extra columns.
                 try (ParquetReader<GenericRecord> reader = AvroParquetReader
                         .<GenericRecord>builder(new LocalInputFile(local)).withDataModel(GenericData.get())
-                        .withConf(KAFKA_COLUMNS_ONLY).build()) {
+                        .withConf(projection).build()) {
                     for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
                         each.accept(row);
                     }
@@ -95,9 +112,29 @@ final class LakeContents {
         }
     }
 
-    /** {@code partition/offset → 1} of every committed record of {@code topic} with a value (tombstones excluded). */
+    /**
+     * {@code partition/offset → 1} of every committed record of {@code topic}, tombstones included: the silver and gold
+     * sinks write them as delete markers.
+     */
     static Map<String, Integer> committed(String bootstrapServers, String topic) {
         Map<String, Integer> records = new TreeMap<>();
+        readCommitted(bootstrapServers, topic, record -> records.put(record.partition() + "/" + record.offset(), 1));
+        return records;
+    }
+
+    /** {@code partition/offset} of every committed tombstone of {@code topic}. */
+    static Set<String> committedTombstones(String bootstrapServers, String topic) {
+        Set<String> tombstones = new TreeSet<>();
+        readCommitted(bootstrapServers, topic, record -> {
+            if (record.value() == null) {
+                tombstones.add(record.partition() + "/" + record.offset());
+            }
+        });
+        return tombstones;
+    }
+
+    private static void readCommitted(String bootstrapServers, String topic,
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = PipelineCounts.consumer(bootstrapServers, "lake-expected")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -105,14 +142,9 @@ final class LakeContents {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Await.until(topic + " read to its end", Duration.ofSeconds(60), () -> {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        records.put(record.partition() + "/" + record.offset(), 1);
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
             });
         }
-        return records;
     }
 }

@@ -169,6 +169,7 @@ class ComposeFileTest {
         Map<String, Templates.Template> templates = Templates.load();
         Path file = Repository.path("docker/connect-init/connectors.json");
         Map<String, Set<String>> sinks = new java.util.TreeMap<>();
+        Map<String, String> nullValues = new java.util.TreeMap<>();
         Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
             if (!"s3-parquet-sink".equals(Tree.text(spec, "template"))) {
                 return;
@@ -177,7 +178,11 @@ class ComposeFileTest {
             Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
             Map<String, String> config = templates.get("s3-parquet-sink").render(values, problems, name);
             sinks.put(config.get("topics.dir"), new java.util.TreeSet<>(Templates.sinkTopics(config)));
+            nullValues.put(config.get("topics.dir"), config.get("behavior.on.null.values"));
         });
+        problems.check(Templates.LAKE_NULL_VALUES.equals(nullValues), Repository.relative(file),
+                "behavior.on.null.values by zone is " + nullValues + ", expected " + Templates.LAKE_NULL_VALUES
+                        + ": tombstones of silver and gold are delete markers, not dead letters");
         Map<String, String> env = environment(Tree.map(SERVICES, "streams-app"));
         APP.lakeZones(env).forEach((zone, topics) -> problems.check(topics.equals(sinks.get(zone)),
                 Repository.relative(file), "zone " + zone + ": its sink writes " + sinks.get(zone) + ", the topology's "

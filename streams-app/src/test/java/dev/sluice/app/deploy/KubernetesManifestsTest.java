@@ -364,13 +364,18 @@ class KubernetesManifestsTest {
         Problems problems = new Problems();
         Map<String, Set<String>> sinks = new TreeMap<>();
         Map<String, String> buckets = new TreeMap<>();
+        Map<String, String> nullValues = new TreeMap<>();
         for (Map<String, Object> connector : out.ofKind("KafkaConnector")) {
             Map<String, String> config = connectorConfig(connector);
             if ("s3-parquet-sink".equals(Tree.text(connector, "metadata", "annotations", "sluice.dev/template"))) {
                 sinks.put(config.get("topics.dir"), new TreeSet<>(Templates.sinkTopics(config)));
                 buckets.put(config.get("topics.dir"), config.get("s3.bucket.name"));
+                nullValues.put(config.get("topics.dir"), config.get("behavior.on.null.values"));
             }
         }
+        problems.check(Templates.LAKE_NULL_VALUES.equals(nullValues), dir, "behavior.on.null.values by zone is "
+                + nullValues + ", expected " + Templates.LAKE_NULL_VALUES
+                + ": tombstones of silver and gold are delete markers, not dead letters");
         for (Map<String, Object> workload : streamsAppWorkloads(out)) {
             Map<String, String> env = environment(out, streamsAppContainer(workload));
             APP.lakeZones(env).forEach((zone, topics) -> problems.check(topics.equals(sinks.get(zone)),

@@ -129,6 +129,14 @@ final class Templates {
     private Templates() {
     }
 
+    /**
+     * The lake sinks' {@code behavior.on.null.values} by zone ({@code topics.dir}). Silver and gold tombstones are data
+     * (a deleted row of a compacted table, a gold session merged into a longer one): delete-marker rows, never dead
+     * letters. Bronze keeps them dead letters: its CDC rows carry Debezium's own {@code __deleted}, which would clash
+     * with the delete markers, and a null value on the event topic is a bad record.
+     */
+    static final Map<String, String> LAKE_NULL_VALUES = Map.of("bronze", "fail", "silver", "delete", "gold", "delete");
+
     /** Every template by name. */
     static Map<String, Template> load() {
         Map<String, Template> templates = new TreeMap<>();
