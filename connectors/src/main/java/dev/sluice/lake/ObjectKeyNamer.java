@@ -85,6 +85,11 @@ public final class ObjectKeyNamer {
                 + String.format("%0" + OFFSET_WIDTH + "d", startOffset) + '.' + codec.configName() + ".parquet";
     }
 
+    /** A scratch object under the state directory, for checking what the S3 server supports. */
+    public String probeKey(String name) {
+        return prefix + '/' + STATE_DIRECTORY + "/probe/" + name;
+    }
+
     /** The key of the sink's offset checkpoint of one Kafka partition. */
     public String checkpointKey(String topic, int kafkaPartition) {
         return prefix + '/' + STATE_DIRECTORY + "/checkpoints/" + topicSegment(topic) + '/' + kafkaPartition;

@@ -1,6 +1,7 @@
 package dev.sluice.connect.s3;
 
 import dev.sluice.connect.PluginVersion;
+import dev.sluice.lake.ConditionalWriteProbe;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
 import java.util.Collection;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -17,6 +19,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -71,6 +74,7 @@ public class S3ParquetSinkTask extends SinkTask {
         RotationPolicy policy = RotationPolicy.from(config);
         S3OffsetCheckpoints checkpoints = new S3OffsetCheckpoints(s3, config.bucket(), namer,
                 config.connectorName() + "/" + UUID.randomUUID().toString().substring(0, 8));
+        verifyConditionalWrites(namer);
         reporter = errantRecordReporter();
         decoder = config.valueRegistryUrl().map(RegistryValueDecoder::new).orElse(null);
         cluster = TopicAndGroupLookup.create(config);
@@ -80,6 +84,17 @@ public class S3ParquetSinkTask extends SinkTask {
                 config.topicsDir(), config.codec(), nullValues.name().toLowerCase(Locale.ROOT),
                 reporter != null ? "the errant record reporter"
                         : toleratesErrors ? "the log (errors.tolerance=all, no DLQ)" : "a task failure");
+    }
+
+    /** Fencing rests on conditional writes: refuse to start on a server that ignores them. */
+    private void verifyConditionalWrites(ObjectKeyNamer namer) {
+        try {
+            ConditionalWriteProbe.verify(s3, config.bucket(), namer);
+        } catch (UnsupportedOperationException e) {
+            throw new ConnectException(e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new ConnectException("Probing s3://" + config.bucket() + " for conditional writes failed", e);
+        }
     }
 
     private ErrantRecordReporter errantRecordReporter() {
