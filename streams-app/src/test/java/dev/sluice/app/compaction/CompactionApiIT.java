@@ -1,5 +1,8 @@
 package dev.sluice.app.compaction;
 
+import dev.sluice.app.testing.ApiCalls;
+import dev.sluice.app.testing.LakeAppProperties;
+import static dev.sluice.app.testing.ApiCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
@@ -60,7 +62,6 @@ class CompactionApiIT {
 
     private static final String TOKEN = "compaction-api-token-for-the-test";
     private static final String CRON = "0 30 2 * * *";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Schema ROW = SchemaBuilder.record("Customer").namespace("dev.sluice.test").fields()
             .requiredLong("id").requiredString("name").optionalString("__deleted")
             .requiredInt("__kafka_partition").requiredLong("__kafka_offset").endRecord();
@@ -87,20 +88,9 @@ class CompactionApiIT {
     }
 
     private static Map<String, Object> properties(Map<String, Object> overrides) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("micronaut.server.port", -1);
-        props.put("kafka.enabled", false);
-        props.put("sluice.api.token", TOKEN);
-        props.put("sluice.compaction.enabled", true);
-        props.put("sluice.compaction.cron", CRON);
-        props.put("sluice.compaction.bucket", S3Server.LAKE_BUCKET);
-        props.put("sluice.compaction.prefixes", prefix);
+        Map<String, Object> props = LakeAppProperties.of(s3Server, prefix, TOKEN, CRON);
         props.put("sluice.compaction.target-file-size", "64KB");
         props.put("sluice.compaction.gc-grace", "0s");
-        props.put("sluice.compaction.s3.endpoint", s3Server.endpoint().toString());
-        props.put("sluice.compaction.s3.path-style-access", true);
-        props.put("sluice.compaction.s3.access-key", s3Server.accessKey());
-        props.put("sluice.compaction.s3.secret-key", s3Server.secretKey());
         props.put("sluice.compaction.snapshots.customers.topic", "silver.customers");
         props.put("sluice.compaction.snapshots.customers.key-fields", "id");
         props.putAll(overrides);
@@ -108,28 +98,9 @@ class CompactionApiIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
-                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiCalls.send(method, server.getURL() + path, token, Duration.ofSeconds(30));
     }
 
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("not JSON: " + response.body(), e);
-        }
-    }
 
     private static LakePartition partition(String topic) {
         ZonedDateTime hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS)

@@ -1,14 +1,14 @@
 package dev.sluice.app.compaction;
 
+import dev.sluice.app.testing.ApiCalls;
+import dev.sluice.app.testing.LakeAppProperties;
+import static dev.sluice.app.testing.ApiCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
@@ -57,11 +56,9 @@ class CurrentStateApiIT {
 
     private static final String TOKEN = "current-state-api-token-for-the-test";
     private static final String TOPIC = "gold.customer_totals";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Schema ROW = SchemaBuilder.record("CustomerTotal").namespace("dev.sluice.test").fields()
             .optionalDouble("total").requiredString("__kafka_key").requiredBoolean("__deleted")
             .requiredInt("__kafka_partition").requiredLong("__kafka_offset").endRecord();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static S3Server s3Server;
     private static S3Client s3;
@@ -84,18 +81,7 @@ class CurrentStateApiIT {
     }
 
     private static Map<String, Object> properties(Map<String, Object> overrides) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("micronaut.server.port", -1);
-        props.put("kafka.enabled", false);
-        props.put("sluice.api.token", TOKEN);
-        props.put("sluice.compaction.enabled", true);
-        props.put("sluice.compaction.cron", "");
-        props.put("sluice.compaction.bucket", S3Server.LAKE_BUCKET);
-        props.put("sluice.compaction.prefixes", prefix);
-        props.put("sluice.compaction.s3.endpoint", s3Server.endpoint().toString());
-        props.put("sluice.compaction.s3.path-style-access", true);
-        props.put("sluice.compaction.s3.access-key", s3Server.accessKey());
-        props.put("sluice.compaction.s3.secret-key", s3Server.secretKey());
+        Map<String, Object> props = LakeAppProperties.of(s3Server, prefix, TOKEN, "");
         props.put("sluice.compaction.current-state.enabled", true);
         props.putAll(overrides);
         return props;
@@ -131,28 +117,9 @@ class CurrentStateApiIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
-                .timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiCalls.send(method, server.getURL() + path, token, Duration.ofSeconds(30));
     }
 
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("not JSON: " + response.body(), e);
-        }
-    }
 
     private static LakePartition snapshotOf(LakePartition hour) {
         return new LakePartition(prefix + "-current", TOPIC, hour.path());

@@ -1,5 +1,8 @@
 package dev.sluice.app.retention;
 
+import dev.sluice.app.testing.ApiCalls;
+import dev.sluice.app.testing.LakeAppProperties;
+import static dev.sluice.app.testing.ApiCalls.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,7 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
@@ -56,7 +57,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class RetentionApiIT {
 
     private static final String TOKEN = "retention-api-token-for-the-test";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Schema ROW = SchemaBuilder.record("Row").namespace("dev.sluice.test").fields()
             .requiredLong("id").requiredInt("__kafka_partition").requiredLong("__kafka_offset").endRecord();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -85,18 +85,7 @@ class RetentionApiIT {
     }
 
     private static Map<String, Object> properties(Map<String, Object> overrides) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("micronaut.server.port", -1);
-        props.put("kafka.enabled", false);
-        props.put("sluice.api.token", TOKEN);
-        props.put("sluice.compaction.enabled", true);
-        props.put("sluice.compaction.cron", "");
-        props.put("sluice.compaction.bucket", S3Server.LAKE_BUCKET);
-        props.put("sluice.compaction.prefixes", bronze + "," + silver);
-        props.put("sluice.compaction.s3.endpoint", s3Server.endpoint().toString());
-        props.put("sluice.compaction.s3.path-style-access", true);
-        props.put("sluice.compaction.s3.access-key", s3Server.accessKey());
-        props.put("sluice.compaction.s3.secret-key", s3Server.secretKey());
+        Map<String, Object> props = LakeAppProperties.of(s3Server, bronze + "," + silver, TOKEN, "");
         props.put("sluice.compaction.retention.enabled", true);
         props.put("sluice.compaction.retention.zones." + bronze, "90d");
         props.put("sluice.compaction.retention.zones." + silver, "365d");
@@ -107,28 +96,9 @@ class RetentionApiIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
-                .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ApiCalls.send(method, server.getURL() + path, token, Duration.ofSeconds(60));
     }
 
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("not JSON: " + response.body(), e);
-        }
-    }
 
     /** Writes one sink file and its checkpoint into the hour {@code age} ago; returns the partition. */
     private static LakePartition partition(String prefix, String topic, Duration age) throws IOException {
