@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,7 +60,7 @@ public class DeadLetterMonitor {
 
     private final StreamsInstance instance;
     private final List<String> topics;
-    private final Map<Reason, LongAdder> counts = new ConcurrentHashMap<>();
+    private final DeadLetterReasons counts = new DeadLetterReasons();
     /** Newest first by record time: partitions are read in no time order, a backlog above all. */
     private final TreeSet<Timed> recent = new TreeSet<>(Comparator.comparingLong(Timed::time).reversed()
             .thenComparing(t -> t.letter().topic()).thenComparingInt(t -> t.letter().partition())
@@ -152,8 +150,8 @@ public class DeadLetterMonitor {
         Map<String, Long> byCode = new TreeMap<>();
         List<ReasonCount> reasons = new ArrayList<>();
         long total = 0;
-        for (Map.Entry<Reason, LongAdder> entry : counts.entrySet()) {
-            long count = entry.getValue().sum();
+        for (Map.Entry<Reason, Long> entry : counts.snapshot().entrySet()) {
+            long count = entry.getValue();
             Reason reason = entry.getKey();
             byStage.merge(reason.stage(), count, Long::sum);
             byCode.merge(reason.code(), count, Long::sum);
@@ -258,8 +256,7 @@ public class DeadLetterMonitor {
         String stage = headers.getOrDefault(DeadLetterHeaders.STAGE, record.topic().startsWith("dlq.")
                 ? record.topic().substring(4) : record.topic());
         String code = headers.getOrDefault(DeadLetterHeaders.ERROR_CODE, "UNKNOWN");
-        counts.computeIfAbsent(new Reason(stage, code, headers.get(DeadLetterHeaders.ERROR_RULE)),
-                r -> new LongAdder()).increment();
+        counts.increment(new Reason(stage, code, headers.get(DeadLetterHeaders.ERROR_RULE)));
         RecentDeadLetter letter = new RecentDeadLetter(record.topic(), record.partition(), record.offset(),
                 Instant.ofEpochMilli(record.timestamp()).toString(), headers.get(DeadLetterHeaders.TIME), stage, code,
                 headers.get(DeadLetterHeaders.ERROR_RULE), headers.get(DeadLetterHeaders.ERROR_CLASS),
