@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -267,13 +268,32 @@ public final class Devstack implements AutoCloseable {
         LOG.info("sluice stopped");
     }
 
+    /**
+     * Whether a live process is a Sluice launcher (or this process, which may embed a platform). A pid file outlives its
+     * launcher (kill -9, reboot) and its number may now be any program's; one whose command line cannot be read
+     * counts as a launcher, to be safe.
+     */
+    private static boolean isLauncher(ProcessHandle process) {
+        return process.pid() == ProcessHandle.current().pid()
+                || process.info().commandLine().map(line -> line.contains(SluiceUp.class.getName())).orElse(true);
+    }
+
+    /** The state holds credentials, data and logs: only its owner may enter it (on file systems with POSIX rights). */
+    private static void ownerOnly(Path state) throws IOException {
+        try {
+            Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("cannot restrict {} to its owner on this file system", state);
+        }
+    }
+
     private void prepareStateDir() {
         Path state = settings.stateDir();
         try {
             Path pid = state.resolve("sluice.pid");
             if (Files.exists(pid)) {
                 long other = Long.parseLong(Files.readString(pid).trim());
-                if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+                if (ProcessHandle.of(other).filter(ProcessHandle::isAlive).filter(Devstack::isLauncher).isPresent()) {
                     throw new ComponentStartException("sluice", "another platform (pid " + other
                             + ") already runs on " + state + "; stop it first (./sluice down)");
                 }
@@ -285,6 +305,7 @@ public final class Devstack implements AutoCloseable {
                 deleteRecursively(state);
             }
             Files.createDirectories(state);
+            ownerOnly(state);
             Files.writeString(pid, Long.toString(ProcessHandle.current().pid()));
             pidFile = pid;
         } catch (IOException e) {

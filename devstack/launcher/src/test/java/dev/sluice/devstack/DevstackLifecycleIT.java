@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -49,6 +50,8 @@ class DevstackLifecycleIT {
                 assertTrue(endpoints.containsKey(component), component + " in " + endpoints.keySet());
             }
             assertTrue(devstack.readyReport().startsWith("sluice ready"));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)),
+                    "the state directory (credentials, data) is its owner's only");
             // The generator's changes reach bronze through CDC, and its events reach silver through streams-app.
             Await.until("CDC of generated orders", Duration.ofSeconds(60),
                     () -> BronzeRecords.count(devstack.kafka().bootstrapServers(), "bronze.pg.orders") > 3);
