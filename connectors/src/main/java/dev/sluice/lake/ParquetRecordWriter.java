@@ -89,13 +89,9 @@ public final class ParquetRecordWriter {
         return records;
     }
 
-    /** Bytes the file would have if closed now: written row groups plus the buffered one. */
-    public long dataSize() {
-        return writer.getDataSize();
-    }
-
     /**
-     * Whether {@link #dataSize()} has reached {@code bytes}. Parquet computes the size by walking every column's
+     * Whether the file would have {@code bytes} bytes if closed now (written row groups plus the buffered one, the
+     * latter counted before compression). Parquet computes the size by walking every column's
      * buffers, which for narrow rows costs as much as writing one, so it is only asked when the file could have got
      * there: after each answer, the writer skips half the records the remaining space holds at the faster of the
      * average and the latest growth per record (buffered rows grow uncompressed, faster than the average).

@@ -1,6 +1,8 @@
 package dev.sluice.app.retention;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,6 +36,11 @@ import jakarta.inject.Named;
 public class RetentionRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetentionRuns.class);
+    /**
+     * How long a computed plan answers {@code GET /api/lake/retention}: computing it walks every hour directory of
+     * the lake, which an open read endpoint must not do per request.
+     */
+    static final Duration PLAN_REUSE = Duration.ofSeconds(30);
 
     private final LakeJanitor janitor;
     private final RetentionConfiguration configuration;
@@ -47,6 +54,10 @@ public class RetentionRuns {
     private final Deque<RetentionRun> history = new ArrayDeque<>();
     private RetentionRun current;
     private long lastId;
+    /** The last plan and when it was computed; guarded by {@link #planLock}, dropped when a run finishes. */
+    private final Object planLock = new Object();
+    private ReportView plan;
+    private Instant planAt;
 
     public RetentionRuns(LakeJanitor janitor, RetentionConfiguration configuration, RetentionMetrics metrics,
             @Named("retention") Clock clock) {
@@ -96,12 +107,26 @@ public class RetentionRuns {
         } catch (RuntimeException e) {
             LOG.error("lake retention run failed id={}", run.id(), e);
             run.fail("the run failed unexpectedly: " + e, clock.instant());
+        } finally {
+            synchronized (planLock) {
+                plan = null;
+            }
         }
     }
 
-    /** What a run would delete now: a dry run on the caller's thread. */
+    /**
+     * What a run would delete now: a dry run on the caller's thread, or the one computed less than
+     * {@link #PLAN_REUSE} ago (and before the last run finished).
+     */
     public ReportView plan() {
-        return ReportView.of(janitor.run(true));
+        synchronized (planLock) {
+            Instant now = clock.instant();
+            if (plan == null || !now.isBefore(planAt.plus(PLAN_REUSE))) {
+                plan = ReportView.of(janitor.run(true));
+                planAt = now;
+            }
+            return plan;
+        }
     }
 
     /** The last runs, newest first, the one in progress included. */

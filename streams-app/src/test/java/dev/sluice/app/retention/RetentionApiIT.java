@@ -179,6 +179,8 @@ class RetentionApiIT {
         assertEquals(0, body.path("runs").size());
         assertEquals(bronzeBefore, keys(bronze), "the plan deletes nothing");
         assertEquals(silverBefore, keys(silver));
+        assertEquals(body.path("plan").path("judgedAt"), json(send("GET", "/api/lake/retention", null))
+                .path("plan").path("judgedAt"), "a second look within 30 s gets the same plan, not another walk");
 
         HttpResponse<String> anonymous = send("POST", "/api/lake/retention/runs", null);
         assertEquals(401, anonymous.statusCode(), anonymous.body());
