@@ -50,7 +50,8 @@ function token() {
 
 async function api(path, options = {}) {
   const headers = { Accept: 'application/json', ...(options.headers || {}) };
-  if (options.method && options.method !== 'GET' && token()) headers.Authorization = 'Bearer ' + token();
+  // Every call carries the token when one is set: changes always need it, reads when a read token is configured.
+  if (token()) headers.Authorization = 'Bearer ' + token();
   const response = await fetch(path, { ...options, headers });
   const text = await response.text();
   let body = null;
@@ -73,7 +74,9 @@ async function refreshStatus() {
     renderStatus(status);
   } catch (e) {
     $('status-error').hidden = false;
-    $('status-error').textContent = 'status unavailable: ' + e.message;
+    $('status-error').textContent = e.status === 401
+      ? 'this API needs a token to read: enter it under Connectors (./sluice up prints where it is kept)'
+      : 'status unavailable: ' + e.message;
   }
 }
 
@@ -163,7 +166,8 @@ async function act(name, action) {
     setTimeout(refreshStatus, 500);
   } catch (e) {
     message.className = 'error';
-    message.textContent = e.status === 401 ? 'the API token is missing or wrong' : e.message;
+    message.textContent = e.status === 401
+      ? 'the API token is missing or wrong: enter it above (./sluice up prints where it is kept)' : e.message;
   }
 }
 

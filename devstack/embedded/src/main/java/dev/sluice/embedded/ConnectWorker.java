@@ -65,6 +65,17 @@ public final class ConnectWorker implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Worker properties that limit what connector configs can read through the config providers: {@code file} only
+     * files in {@code secretsDir}, {@code env} only variables matching {@code envPattern}. Without them a config
+     * can name any file the worker can read or any variable it has, and Connect echoes resolved values in its
+     * validation messages.
+     */
+    public static Map<String, String> restrictedProviders(Path secretsDir, String envPattern) {
+        return Map.of("config.providers.file.param.allowed.paths", secretsDir.toAbsolutePath().toString(),
+                "config.providers.env.param.allowlist.pattern", envPattern);
+    }
+
     /** Base URL of the REST API, e.g. {@code http://127.0.0.1:8083}. */
     public String restUrl() {
         return restUrl;

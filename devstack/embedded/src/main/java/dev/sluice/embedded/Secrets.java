@@ -3,6 +3,7 @@ package dev.sluice.embedded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,6 +38,25 @@ public final class Secrets {
             }
         }
         return props;
+    }
+
+    /**
+     * The secret kept in {@code file} (one line, nothing else, so that {@code $(cat file)} gives it), generated and
+     * written readable by the owner only on first use.
+     */
+    public static String keptIn(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!kept.isEmpty()) {
+                return kept;
+            }
+        }
+        String secret = random();
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        return secret;
     }
 
     /** Writes {@code props} to {@code file}, readable by the owner only. */

@@ -52,6 +52,11 @@ public final class Devstack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Devstack.class);
     private static final String CONNECT_GROUP = "sluice-connect";
     private static final String PII_HASH_KEY = "pii.hash.key";
+    /**
+     * The environment variables connector configs may name in {@code ${env:...}}: none of the launcher's own
+     * environment (which holds whatever the developer's shell does), only variables set for the purpose.
+     */
+    static final String CONNECTOR_ENV_PATTERN = "^SLUICE_CONNECTOR_SECRET_[A-Z0-9_]+$";
 
     private final DevstackSettings settings;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -141,7 +146,8 @@ public final class Devstack implements AutoCloseable {
 
             Path secrets = state.resolve("secrets/connect.properties");
             Properties secretValues = writeSecrets(secrets);
-            connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null, Map.of()));
+            connect = track(ConnectWorker.start(kafka.bootstrapServers(), connectPort, CONNECT_GROUP, null,
+                    ConnectWorker.restrictedProviders(secrets.getParent(), CONNECTOR_ENV_PATTERN)));
             endpoints.put("kafka connect", connect.restUrl());
             DemoConnectors demo = new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry(), postgres(),
                     s3(), secrets,
@@ -151,11 +157,16 @@ public final class Devstack implements AutoCloseable {
                     DemoConnectors.USER_EVENTS_TOPIC);
 
             int appPort = Ports.orFree(settings.appPort());
+            String apiToken = apiToken();
             Map<String, String> appEnvironment = Map.ofEntries(
                             Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                             Map.entry("SLUICE_REGISTRY_URL", registry().registryV2Url()),
                             Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
                             Map.entry("SLUICE_PII_HASH_KEY", secretValues.getProperty(PII_HASH_KEY)),
+                            Map.entry("SLUICE_API_TOKEN", apiToken),
+                            // The snapshot endpoint resolves the CDC connector's references as the worker does.
+                            Map.entry("SLUICE_CONNECT_FILE_ALLOWED_PATHS", secrets.getParent().toString()),
+                            Map.entry("SLUICE_CONNECT_ENV_ALLOWLIST_PATTERN", CONNECTOR_ENV_PATTERN),
                             Map.entry("SLUICE_COMPACTION_ENABLED", "true"),
                             // The current state of the gold aggregates per closed hour (docs/lake/current-state.md).
                             Map.entry("SLUICE_COMPACTION_CURRENT_STATE_ENABLED", "true"),
@@ -170,6 +181,8 @@ public final class Devstack implements AutoCloseable {
                     appPort, appEnvironment), () -> StreamsAppProcess.start(settings.home(),
                             state.resolve("streams-app"), appPort, appEnvironment));
             endpoints.put("streams-app", app().url() + " (health " + app().url() + "/health)");
+            endpoints.put("api token", apiTokenFile() + " (console: paste it; curl: -H \"Authorization: Bearer "
+                    + "$(cat " + apiTokenFile() + ")\")");
 
             if (settings.generator()) {
                 generator = track(DataGenerator.start(() -> postgres().connect(PostgresServer.SHOP_DB),
@@ -331,6 +344,20 @@ public final class Devstack implements AutoCloseable {
             return secrets;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Where the API token is kept: beside, not inside, the directory Connect's file provider may read. */
+    public Path apiTokenFile() {
+        return settings.stateDir().resolve("api-token");
+    }
+
+    /** The API token streams-app requires for changes: generated on the first start, kept afterwards. */
+    public String apiToken() {
+        try {
+            return Secrets.keptIn(apiTokenFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + apiTokenFile(), e);
         }
     }
 

@@ -41,6 +41,7 @@ class DevstackLifecycleIT {
         long appPid;
         long customersBefore;
         List<String> firstSubjects;
+        String firstToken;
         String firstCustomerSchema;
         try (Devstack devstack = new Devstack(settings(state, "--fresh"))) {
             devstack.start();
@@ -52,6 +53,8 @@ class DevstackLifecycleIT {
             assertTrue(devstack.readyReport().startsWith("sluice ready"));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)),
                     "the state directory (credentials, data) is its owner's only");
+            String token = assertTheApiIsClosed(devstack);
+            assertNoSecretIsEchoed(devstack, token);
             // The generator's changes reach bronze through CDC, and its events reach silver through streams-app.
             Await.until("CDC of generated orders", Duration.ofSeconds(60),
                     () -> BronzeRecords.count(devstack.kafka().bootstrapServers(), "bronze.pg.orders") > 3);
@@ -61,6 +64,7 @@ class DevstackLifecycleIT {
             firstSubjects = subjects(devstack);
             firstCustomerSchema = get(devstack, "/subjects/bronze.pg.customers-value/versions/1");
             appPid = devstack.app().pid();
+            firstToken = token;
             ports = List.of(port(devstack.kafka().bootstrapServers()), devstack.postgres().port(),
                     devstack.s3().endpoint().getPort(), URI.create(devstack.registry().url()).getPort(),
                     URI.create(devstack.connect().restUrl()).getPort(), URI.create(devstack.app().url()).getPort());
@@ -73,6 +77,7 @@ class DevstackLifecycleIT {
 
         try (Devstack again = new Devstack(settings(state, "--no-generator"))) {
             again.start();
+            assertEquals(firstToken, again.apiToken(), "the API token is kept across restarts");
             assertTrue(count(again.postgres(), "customers") >= customersBefore, "tables survive a restart");
             // The pipeline registers more subjects as data flows; none of the first run's may be lost, and a schema
             // keeps its id (records already in Kafka refer to it).
@@ -95,6 +100,78 @@ class DevstackLifecycleIT {
                 assertTrue(e.getMessage().contains(Integer.toString(taken.getLocalPort())), e.getMessage());
             }
         }
+    }
+
+    /** The API needs the generated token for changes; the token is in an owner-only file the ready block names. */
+    private static String assertTheApiIsClosed(Devstack devstack) throws Exception {
+        Path tokenFile = devstack.apiTokenFile();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+        assertTrue(devstack.readyReport().contains(tokenFile.toString()), devstack.readyReport());
+        String token = Files.readString(tokenFile).strip();
+        String pause = devstack.app().url() + "/api/connectors/no-such-connector/pause";
+        assertEquals(401, call("POST", pause, null, null).statusCode());
+        assertEquals(404, call("POST", pause, token, null).statusCode(), "with the token Connect answers");
+        return token;
+    }
+
+    /**
+     * Connect resolves config references before validating and quotes what they resolve to. Through the API no
+     * resolved secret comes back; on the worker itself, references outside the secrets directory and to variables
+     * outside the allowlist resolve to nothing. A reference inside the directory does resolve (and Connect does
+     * quote it), which shows the other checks could fail.
+     */
+    private static void assertNoSecretIsEchoed(Devstack devstack, String token) throws Exception {
+        Path secrets = devstack.apiTokenFile().resolveSibling("secrets/connect.properties");
+        String piiKey = dev.sluice.embedded.Secrets.read(secrets).getProperty("pii.hash.key");
+        String passwordRef = "${file:" + secrets + ":postgres.password}";
+        String piiRef = "${file:" + secrets + ":pii.hash.key}";
+        Path planted = Files.createTempFile("planted-", ".properties");
+        String plantedValue = "planted-" + java.util.UUID.randomUUID();
+        Files.writeString(planted, "leak=" + plantedValue + "\n");
+        String path = System.getenv("PATH");
+        try {
+            java.net.http.HttpResponse<String> viaApi = call("POST", devstack.app().url() + "/api/connectors", token,
+                    "{\"name\":\"echo\",\"config\":" + jdbcConfig(devstack, passwordRef, piiRef) + "}");
+            assertEquals(400, viaApi.statusCode(), viaApi.body());
+            assertFalse(viaApi.body().contains(piiKey), viaApi.body());
+
+            String validate = devstack.connect().restUrl()
+                    + "/connector-plugins/JdbcSourceConnector/config/validate";
+            assertTrue(call("PUT", validate, null, jdbcConfig(devstack, passwordRef, piiRef)).body().contains(piiKey),
+                    "inside the secrets directory a reference resolves, and Connect quotes it");
+            for (String outside : List.of("${file:" + planted + ":leak}", "${file:/proc/self/environ:PATH}",
+                    "${env:PATH}")) {
+                String answer = call("PUT", validate, null, jdbcConfig(devstack, passwordRef, outside)).body();
+                assertFalse(answer.contains(plantedValue) || (path != null && answer.contains(path)),
+                        outside + " resolved: " + answer);
+            }
+        } finally {
+            Files.deleteIfExists(planted);
+        }
+    }
+
+    private static String jdbcConfig(Devstack devstack, String passwordRef, String tasksMax) {
+        return "{\"connector.class\":\"dev.sluice.connect.jdbc.JdbcSourceConnector\",\"name\":\"echo\","
+                + "\"connection.url\":\"" + devstack.postgres().jdbcUrl(PostgresServer.WAREHOUSE_DB) + "\","
+                + "\"connection.user\":\"" + devstack.postgres().user() + "\",\"connection.password\":\""
+                + passwordRef + "\",\"tables\":\"product_catalog\",\"mode\":\"bulk\",\"topic.prefix\":\"echo.\","
+                + "\"tasks.max\":\"" + tasksMax + "\"}";
+    }
+
+    private static java.net.http.HttpResponse<String> call(String method, String url, String token, String json)
+            throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60)).method(method, json == null
+                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private static DevstackSettings settings(Path state, String... extra) {

@@ -2,6 +2,7 @@ package dev.sluice.app.connect;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.ConfigException;
@@ -17,9 +18,9 @@ import jakarta.inject.Singleton;
 /**
  * Resolves {@code ${file:path:key}} and {@code ${env:VAR}} references the way a Kafka Connect worker with the
  * config providers {@code file} and {@code env} does: with Kafka's own {@link FileConfigProvider},
- * {@link EnvVarConfigProvider} and {@link ConfigTransformer}. Only the incremental-snapshot endpoint uses it, to
- * reach the CDC connector's database; the file must therefore be readable by this service too (mount the same
- * secret). What may be read is limited by {@code sluice.connect.file-allowed-paths} and
+ * {@link EnvVarConfigProvider} and {@link ConfigTransformer}. The incremental-snapshot endpoint uses it to reach the
+ * CDC connector's database (the file must therefore be readable by this service too: mount the same secret), and
+ * the connector API to scrub resolved values from the messages it relays. What may be read is limited by {@code sluice.connect.file-allowed-paths} and
  * {@code sluice.connect.env-allowlist-pattern}.
  */
 @Singleton
@@ -65,6 +66,22 @@ public class ConfigReferenceResolver {
                     + "or is not allowed");
         }
         return resolved;
+    }
+
+    /**
+     * What the references in {@code value} resolve to here, if they all do; empty otherwise. For scrubbing text
+     * only: a value that cannot be resolved here is not an error.
+     */
+    public Optional<String> tryResolve(String key, String value) {
+        if (value == null || !value.contains("${")) {
+            return Optional.empty();
+        }
+        try {
+            String resolved = transformer.transform(Map.of(key, value)).data().get(key);
+            return resolved == null || UNRESOLVED.matcher(resolved).find() ? Optional.empty() : Optional.of(resolved);
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
     }
 
     @PreDestroy

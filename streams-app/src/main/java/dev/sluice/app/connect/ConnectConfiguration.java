@@ -1,6 +1,8 @@
 package dev.sluice.app.connect;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
@@ -16,6 +18,9 @@ public class ConnectConfiguration {
     private Duration retryAfter = Duration.ofSeconds(10);
     private String fileAllowedPaths = "";
     private String envAllowlistPattern = "^(?!SLUICE_).*";
+    private List<String> allowedClasses = new ArrayList<>(List.of("io.debezium.connector.postgresql.PostgresConnector",
+            "dev.sluice.connect.jdbc.JdbcSourceConnector", "dev.sluice.connect.s3.S3ParquetSinkConnector"));
+    private List<String> allowedOverrideKeys = new ArrayList<>(List.of("consumer.override.isolation.level"));
 
     /** Base URL of the Connect REST API, e.g. {@code http://connect:8083}. */
     public String getUrl() {
@@ -68,5 +73,30 @@ public class ConnectConfiguration {
 
     public void setEnvAllowlistPattern(String envAllowlistPattern) {
         this.envAllowlistPattern = envAllowlistPattern;
+    }
+
+    /**
+     * The connector classes {@code /api/connectors} creates (full class names): by default the three the platform
+     * ships templates for. Any other plugin on the workers (MirrorMaker, a transform-only test connector) is refused.
+     */
+    public List<String> getAllowedClasses() {
+        return allowedClasses;
+    }
+
+    public void setAllowedClasses(List<String> allowedClasses) {
+        this.allowedClasses = allowedClasses;
+    }
+
+    /**
+     * The {@code producer.override.*}, {@code consumer.override.*} and {@code admin.override.*} settings a connector
+     * config may carry: by default only the sinks' read_committed isolation. Others would point a connector's
+     * Kafka clients elsewhere (another cluster, other credentials).
+     */
+    public List<String> getAllowedOverrideKeys() {
+        return allowedOverrideKeys;
+    }
+
+    public void setAllowedOverrideKeys(List<String> allowedOverrideKeys) {
+        this.allowedOverrideKeys = allowedOverrideKeys;
     }
 }

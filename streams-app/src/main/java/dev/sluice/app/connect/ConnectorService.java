@@ -23,9 +23,11 @@ import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 /**
- * Manages connectors on the Kafka Connect cluster: renders templates, validates every configuration through
- * Connect's validate endpoint before it is submitted, and shows connectors with secrets masked. Configurations are
- * never logged; log lines name the connector and the action only.
+ * Manages connectors on the Kafka Connect cluster: renders templates, checks every configuration against the
+ * {@link ConnectorPolicy} and then through Connect's validate endpoint before it is submitted, and shows connectors
+ * with secrets masked. No message leaves with a secret of the configuration in it, literal or resolved from a
+ * reference ({@link ConfigSecrets}). Configurations are never logged; log lines name the connector and the action
+ * only.
  */
 @Singleton
 public class ConnectorService {
@@ -33,17 +35,25 @@ public class ConnectorService {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorService.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final String CONNECTOR_CLASS = "connector.class";
+    static final String WITHHELD = "invalid: the value this config-provider reference resolves to was rejected by "
+            + "Kafka Connect; its message is not shown because it quotes the resolved value (check the referenced "
+            + "file or variable)";
 
     private final ConnectRestClient connect;
     private final ConnectorTemplates templates;
     private final SecretMasker masker;
+    private final ConnectorPolicy policy;
+    private final ConfigSecrets configSecrets;
     private final ConnectorViews views;
 
-    public ConnectorService(ConnectRestClient connect, ConnectorTemplates templates, SecretMasker masker) {
+    public ConnectorService(ConnectRestClient connect, ConnectorTemplates templates, SecretMasker masker,
+            ConnectorPolicy policy, ConfigSecrets configSecrets) {
         this.connect = connect;
         this.templates = templates;
         this.masker = masker;
-        this.views = new ConnectorViews(masker);
+        this.policy = policy;
+        this.configSecrets = configSecrets;
+        this.views = new ConnectorViews(masker, configSecrets);
     }
 
     /** Every connector with its status, by name. */
@@ -77,7 +87,8 @@ public class ConnectorService {
         String name = requireName(request.name());
         Map<String, String> config = configOf(name, request);
         rejectMasks(config);
-        Set<String> secrets = masker.literalSecrets(config);
+        policy.check(config);
+        Set<String> secrets = configSecrets.of(config);
         try {
             if (exists(name)) {
                 throw new ApiException(HttpStatus.CONFLICT, "Connector exists", "a connector named '" + name
@@ -105,9 +116,10 @@ public class ConnectorService {
                     + "' but the path names '" + name + "'; a connector cannot be renamed");
         }
         Map<String, String> config = configOf(name, request);
+        policy.check(config);
         Map<String, String> current = ConnectorViews.config(connect.config(name));
         keepMaskedSecrets(config, current);
-        Set<String> secrets = masker.literalSecrets(config);
+        Set<String> secrets = configSecrets.of(config);
         try {
             validate(name, config, secrets);
             connect.putConfig(name, config);
@@ -278,7 +290,14 @@ public class ConnectorService {
         for (JsonNode setting : result.path("configs")) {
             JsonNode value = setting.path("value");
             List<String> messages = new ArrayList<>();
-            value.path("errors").forEach(m -> messages.add(masker.scrub(m.asText(), secrets)));
+            String given = config.get(value.path("name").asText());
+            if (given != null && given.contains("${") && value.path("errors").size() > 0) {
+                // Connect validated the resolved value and quotes it; this service may not be able to resolve
+                // the reference to scrub it, so the message is not relayed at all.
+                messages.add(WITHHELD);
+            } else {
+                value.path("errors").forEach(m -> messages.add(masker.scrub(m.asText(), secrets)));
+            }
             if (!messages.isEmpty()) {
                 errors.add(new Problem.FieldError(value.path("name").asText(), messages));
             }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Turns Kafka Connect's JSON (status, info, config) into {@link ConnectorView}s: stack traces are cut down to the
- * exception and its root cause, and secrets are masked or scrubbed.
+ * exception and its root cause, and secrets are masked or scrubbed (literal ones and what references resolve to).
  */
 final class ConnectorViews {
 
@@ -20,9 +20,11 @@ final class ConnectorViews {
     private static final String CAUSED_BY = "Caused by: ";
 
     private final SecretMasker masker;
+    private final ConfigSecrets configSecrets;
 
-    ConnectorViews(SecretMasker masker) {
+    ConnectorViews(SecretMasker masker, ConfigSecrets configSecrets) {
         this.masker = masker;
+        this.configSecrets = configSecrets;
     }
 
     /**
@@ -31,7 +33,10 @@ final class ConnectorViews {
      * @param withConfig whether to include the (masked) configuration
      */
     ConnectorView view(String name, JsonNode status, Map<String, String> config, String type, boolean withConfig) {
-        Set<String> secrets = config == null ? Set.of() : masker.literalSecrets(config);
+        // A failed task's trace may quote a resolved secret (a password in a connection error); resolving the
+        // references reads files, so only when there is a trace to scrub.
+        Set<String> secrets = config == null || status == null || status.findValue("trace") == null ? Set.of()
+                : configSecrets.of(config);
         String connectorClass = config == null ? null : config.get("connector.class");
         if (status == null || status.isMissingNode() || status.isEmpty()) {
             return new ConnectorView(name, type, connectorClass, "UNASSIGNED", null, null, List.of(),

@@ -19,7 +19,7 @@ import jakarta.inject.Singleton;
  * Decides which connector settings are secrets and hides them. A setting is secret when a shipped template marks
  * its parameter secret, or when its name has a part containing password, secret, token, credential or jaas, or a
  * part ending in "key" other than a leading "key" ({@code aws.access.key.id}, {@code api.key}, {@code apikey}; not
- * {@code key.converter} or {@code key.columns}). A secret whose value consists only of config-provider references ({@code ${file:...}},
+ * {@code key.converter}, {@code key.columns} or {@code message.key.columns}, where a structural word follows). A secret whose value consists only of config-provider references ({@code ${file:...}},
  * {@code ${env:...}}) is shown: the reference names where the secret is, not the secret.
  *
  * <p>Free text (Connect's messages, task traces) is scrubbed of the literal secret values of the configuration it
@@ -34,6 +34,9 @@ public class SecretMasker {
     private static final Pattern NAME_PARTS = Pattern.compile("[._\\-]");
     private static final List<String> SECRET_WORDS = List.of("password", "passwd", "secret", "token", "credential",
             "jaas");
+    /** Words that, after a "key" part, make the setting about record keys, not a secret key. */
+    private static final Set<String> KEY_STRUCTURE = Set.of("columns", "column", "field", "fields", "converter",
+            "serializer", "deserializer", "format", "schema", "mapper", "ignore", "names");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[^}]*}");
     private static final Pattern URL_USER_INFO = Pattern.compile("(://[^/:@\\s]+:)([^@/\\s]+)(@)");
     private static final Pattern URL_PASSWORD_PARAMETER = Pattern.compile(
@@ -57,7 +60,8 @@ public class SecretMasker {
         String[] parts = NAME_PARTS.split(key.toLowerCase(Locale.ROOT));
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
-            boolean keyPart = part.endsWith("key") && (i > 0 || !part.equals("key"));
+            boolean keyPart = part.endsWith("key") && (i > 0 || !part.equals("key"))
+                    && !(i + 1 < parts.length && KEY_STRUCTURE.contains(parts[i + 1]));
             if (keyPart || SECRET_WORDS.stream().anyMatch(part::contains)) {
                 return true;
             }

@@ -1,8 +1,5 @@
 package dev.sluice.app.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -10,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.connect.ConnectErrorHandlers;
 import dev.sluice.app.connect.Problem;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -20,10 +16,10 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 
 /**
- * Protects the mutating requests of the API (POST, PUT, PATCH, DELETE under {@code /api}) with a bearer token
- * when {@code sluice.api.token} (environment {@code SLUICE_API_TOKEN}) is set; reads stay open. Without a token
- * configured, as in local development, every request passes. Tokens are compared in constant time (as SHA-256
- * digests, so neither content nor length leaks through timing), and never logged.
+ * Asks {@link ApiAccess} about every request under {@code /api}: POST, PUT, PATCH and DELETE need the API token,
+ * other methods the read token when one is set. The token travels in the {@code Authorization} header, which a
+ * cross-site page cannot set without a CORS preflight this service never grants, so a hostile page cannot make a
+ * browser on the same machine change anything.
  */
 @ServerFilter("/api/**")
 public class ApiTokenFilter {
@@ -33,40 +29,30 @@ public class ApiTokenFilter {
             HttpMethod.DELETE);
     private static final String BEARER = "Bearer ";
 
-    private final byte[] tokenDigest;
+    private final ApiAccess access;
 
-    public ApiTokenFilter(@Value("${sluice.api.token:}") String token) {
-        this.tokenDigest = token == null || token.isBlank() ? null : sha256(token.strip());
-        if (tokenDigest == null) {
-            LOG.info("api token not set: mutating requests under /api are not authenticated");
-        }
+    public ApiTokenFilter(ApiAccess access) {
+        this.access = access;
     }
 
     /** Null to let the request through; a 401 answer otherwise. */
     @RequestFilter
     @Nullable
     public HttpResponse<Problem> authenticate(HttpRequest<?> request) {
-        if (tokenDigest == null || !MUTATING.contains(request.getMethod())) {
-            return null;
-        }
+        ApiAccess.Need need = MUTATING.contains(request.getMethod()) ? ApiAccess.Need.WRITE : ApiAccess.Need.READ;
         String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                && MessageDigest.isEqual(tokenDigest, sha256(header.substring(BEARER.length()).strip()))) {
+        String bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()) : null;
+        ApiAccess.Verdict verdict = access.decide(need, bearer);
+        if (verdict == ApiAccess.Verdict.GRANTED) {
             return null;
         }
         LOG.warn("api request rejected method={} path={} reason={}", request.getMethodName(), request.getPath(),
-                header == null ? "no Authorization header" : "wrong token");
+                verdict == ApiAccess.Verdict.MISSING ? "no bearer token" : "wrong token");
+        String needed = need == ApiAccess.Need.WRITE
+                ? "the API token (sluice.api.token)" : "the read token (sluice.api.read-token) or the API token";
         return ConnectErrorHandlers.problem(new Problem(401, "Unauthorized", request.getMethodName()
-                + " requests under /api need the header 'Authorization: Bearer <token>' with the token "
-                + "configured as sluice.api.token", null))
+                + " requests under /api need the header 'Authorization: Bearer <token>' with " + needed, null))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

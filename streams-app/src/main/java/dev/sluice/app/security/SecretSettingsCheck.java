@@ -2,14 +2,13 @@ package dev.sluice.app.security;
 
 import dev.sluice.app.silver.PiiSettings;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Refuses to start with a secret that only looks like one: the API token and the PII hash key, when set, must not be
+ * Refuses to start with a secret that only looks like one: the API tokens and the PII hash key, when set, must not be
  * short, a placeholder copied from an example file ({@code change-me-api-token}) or an unresolved reference. Such a
  * value protects nothing while the deployment believes it is protected. The message names the setting and what is
  * wrong, never the value.
@@ -22,8 +21,9 @@ public class SecretSettingsCheck {
     private static final List<String> PLACEHOLDERS = List.of("change-me", "changeme", "change_me", "replace-me",
             "replaceme", "replace_me", "example", "placeholder", "your-", "xxxx");
 
-    public SecretSettingsCheck(@Value("${sluice.api.token:}") String apiToken, PiiSettings pii) {
-        check("sluice.api.token (SLUICE_API_TOKEN)", apiToken);
+    public SecretSettingsCheck(ApiAccessConfiguration api, PiiSettings pii) {
+        check("sluice.api.token (SLUICE_API_TOKEN)", api.getToken());
+        check("sluice.api.read-token (SLUICE_API_READ_TOKEN)", api.getReadToken());
         check("sluice.pii.hash-key (SLUICE_PII_HASH_KEY)", pii.getHashKey());
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.app.security;
 
+import io.micronaut.core.order.Ordered;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -11,7 +12,13 @@ import io.micronaut.http.annotation.ServerFilter;
  * CSS and JavaScript files of the app itself, so the policy costs it nothing.
  */
 @ServerFilter("/**")
-public class SecurityHeadersFilter {
+public class SecurityHeadersFilter implements Ordered {
+
+    /** First of all filters, so that answers other filters give (refusals) carry the headers too. */
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE;
+    }
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "

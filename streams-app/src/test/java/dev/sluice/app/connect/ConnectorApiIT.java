@@ -69,6 +69,7 @@ class ConnectorApiIT {
     private static ApiClient api;
     private static CapturedLogs logs;
     private static Path secretsFile;
+    private static String connectUrl;
     private static String suffix;
 
     @BeforeAll
@@ -83,12 +84,14 @@ class ConnectorApiIT {
         secretsFile = dir.resolve("secrets.properties");
         Properties secrets = new Properties();
         secrets.setProperty("postgres.password", postgres.password());
+        secrets.setProperty("wrong.password", "not-the-password");
         try (var out = Files.newOutputStream(secretsFile)) {
             secrets.store(out, "test secrets");
         }
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("micronaut.server.port", -1);
         props.put("sluice.connect.url", connect.restUrl());
+        connectUrl = connect.restUrl();
         props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         // The topology is not under test here (StreamsAppIT runs it); the connector API does not depend on it.
         props.put("kafka.enabled", false);
@@ -273,24 +276,37 @@ class ConnectorApiIT {
     }
 
     @Test
-    void literalSecretsAreMaskedEverywhereAndKeptWhenSentBackMasked() throws Exception {
-        String name = "jdbc-literal-" + suffix;
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("connector.class", "dev.sluice.connect.jdbc.JdbcSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB));
-        config.put("connection.user", postgres.user());
+    void literalSecretsAreRefusedWithTheWayToReferenceThem() {
+        Map<String, Object> config = jdbcConfig("it.refused." + suffix + ".");
         config.put("connection.password", postgres.password());
-        config.put("tables", "product_catalog");
-        config.put("mode", "incrementing");
-        config.put("incrementing.column.name", "id");
-        config.put("topic.prefix", "it.literal." + suffix + ".");
-        config.put("topic.creation.default.replication.factor", "-1");
-        config.put("topic.creation.default.partitions", "1");
 
-        HttpResponse<String> created = api.post("/api/connectors", Map.of("name", name, "config", config));
-        assertEquals(201, created.statusCode(), created.body());
-        assertEquals(SecretMasker.MASK, ApiClient.json(created).path("config").path("connection.password").asText());
+        HttpResponse<String> refused = api.post("/api/connectors", Map.of("name", "jdbc-refused-" + suffix,
+                "config", config));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(List.of("connection.password"), fields(refused));
+        String why = ApiClient.json(refused).path("errors").get(0).path("messages").get(0).asText();
+        assertTrue(why.contains("${file:") && why.contains("${env:"), why);
+        assertEquals(404, api.get("/api/connectors/jdbc-refused-" + suffix).statusCode(), "nothing was created");
+
+        HttpResponse<String> fromTemplate = api.post("/api/connectors", Map.of("template", "postgres-cdc",
+                "name", "cdc-refused-" + suffix, "parameters", cdcParameters("t", "s", postgres.password(),
+                        "initial")));
+        assertEquals(400, fromTemplate.statusCode(), fromTemplate.body());
+        assertEquals(List.of("database.password"), fields(fromTemplate));
+    }
+
+    /**
+     * Connectors made without this API (Strimzi KafkaConnector resources, Connect's own REST, earlier versions) may
+     * hold literal secrets: shown masked, and kept when the configuration is sent back masked.
+     */
+    @Test
+    void literalSecretsOfConnectorsMadeElsewhereAreMaskedAndKeptWhenSentBackMasked() throws Exception {
+        String name = "jdbc-literal-" + suffix;
+        Map<String, Object> config = jdbcConfig("it.literal." + suffix + ".");
+        config.put("connection.password", postgres.password());
+        ApiClient connectRest = new ApiClient(connectUrl);
+        HttpResponse<String> made = connectRest.put("/connectors/" + name + "/config", config);
+        assertEquals(201, made.statusCode(), made.body());
         awaitState(name, "RUNNING");
 
         JsonNode shown = ApiClient.json(api.get("/api/connectors/" + name));
@@ -303,10 +319,11 @@ class ConnectorApiIT {
         HttpResponse<String> updated = api.put("/api/connectors/" + name, Map.of("config", edited));
         assertEquals(200, updated.statusCode(), updated.body());
         assertEquals("750", ApiClient.json(updated).path("config").path("poll.interval.ms").asText());
+        assertEquals(SecretMasker.MASK, ApiClient.json(updated).path("config").path("connection.password").asText());
         awaitState(name, "RUNNING");
 
-        Map<String, Object> wrong = new LinkedHashMap<>(config);
-        wrong.put("connection.password", "not-the-password");
+        Map<String, Object> wrong = new LinkedHashMap<>(edited);
+        wrong.put("connection.password", "${file:" + secretsFile + ":wrong.password}");
         HttpResponse<String> rejected = api.put("/api/connectors/" + name, Map.of("config", wrong));
         assertEquals(400, rejected.statusCode(), rejected.body());
         assertTrue(fields(rejected).contains("connection.password") || fields(rejected).contains("connection.user"),
@@ -314,11 +331,72 @@ class ConnectorApiIT {
         assertEquals(204, api.delete("/api/connectors/" + name).statusCode());
     }
 
+    /**
+     * Connect resolves references before it validates and quotes resolved values in its messages: a secret
+     * planted where a number is expected, or where a user name is, must not come back (assertNoSecretAnywhere
+     * checks every answer of the class for the password after all tests).
+     */
+    @Test
+    void valuesResolvedFromReferencesAreNeverEchoed() {
+        String passwordRef = "${file:" + secretsFile + ":postgres.password}";
+        Map<String, Object> asNumber = jdbcConfig("it.echo." + suffix + ".");
+        asNumber.put("connection.password", passwordRef);
+        asNumber.put("tasks.max", passwordRef);
+        HttpResponse<String> number = api.post("/api/connectors", Map.of("name", "echo-" + suffix,
+                "config", asNumber));
+        assertEquals(400, number.statusCode(), number.body());
+        assertTrue(fields(number).contains("tasks.max"), number.body());
+        assertTrue(number.body().contains("its message is not shown"), number.body());
+
+        Map<String, Object> asUser = jdbcConfig("it.echo." + suffix + ".");
+        asUser.put("connection.password", passwordRef);
+        asUser.put("connection.user", passwordRef);
+        HttpResponse<String> user = api.post("/api/connectors", Map.of("name", "echo-" + suffix, "config", asUser));
+        assertEquals(400, user.statusCode(), user.body());
+        assertFalse(user.body().contains(postgres.password()), user.body());
+
+        Map<String, Object> inUrl = jdbcConfig("it.echo." + suffix + ".");
+        inUrl.put("connection.password", passwordRef);
+        inUrl.put("connection.url", "jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + passwordRef);
+        HttpResponse<String> url = api.post("/api/connectors", Map.of("name", "echo-" + suffix, "config", inUrl));
+        assertEquals(400, url.statusCode(), url.body());
+        assertFalse(url.body().contains(postgres.password()), url.body());
+    }
+
+    @Test
+    void onlyAllowlistedClassesAndSettingsThatStayInsideTheConnectorAreAccepted() {
+        Map<String, Object> mirror = new LinkedHashMap<>();
+        mirror.put("connector.class", "org.apache.kafka.connect.mirror.MirrorSourceConnector");
+        mirror.put("source.cluster.bootstrap.servers", "attacker.example:9092");
+        HttpResponse<String> otherClass = api.post("/api/connectors", Map.of("name", "policy-" + suffix,
+                "config", mirror));
+        assertEquals(400, otherClass.statusCode(), otherClass.body());
+        assertEquals(List.of("connector.class"), fields(otherClass));
+
+        Map<String, Object> reaching = jdbcConfig("it.policy." + suffix + ".");
+        reaching.put("connection.password", "${file:" + secretsFile + ":postgres.password}");
+        reaching.put("producer.override.bootstrap.servers", "attacker.example:9092");
+        reaching.put("config.providers", "file");
+        HttpResponse<String> overrides = api.post("/api/connectors", Map.of("name", "policy-" + suffix,
+                "config", reaching));
+        assertEquals(400, overrides.statusCode(), overrides.body());
+        assertEquals(Set.of("producer.override.bootstrap.servers", "config.providers"),
+                Set.copyOf(fields(overrides)));
+
+        Map<String, Object> sql = new LinkedHashMap<>(cdcParameters("t", "s",
+                "${file:" + secretsFile + ":postgres.password}", "initial"));
+        sql.put("database.initial.statements", "ALTER ROLE " + postgres.user() + " NOSUPERUSER");
+        HttpResponse<String> initial = api.post("/api/connectors", Map.of("template", "postgres-cdc",
+                "name", "policy-" + suffix, "parameters", sql));
+        assertEquals(400, initial.statusCode(), initial.body());
+        assertEquals(404, api.get("/api/connectors/policy-" + suffix).statusCode(), "nothing was created");
+    }
+
     @Test
     void badConfigurationsAreAnswered400NamingTheField() {
         String table = "api_bad_" + suffix;
         Map<String, Object> unknownParameter = new LinkedHashMap<>(cdcParameters(table, "bad_" + suffix,
-                postgres.password(), "initial"));
+                "${file:" + secretsFile + ":postgres.password}", "initial"));
         unknownParameter.put("database.pasword", "x");
         HttpResponse<String> unknown = api.post("/api/connectors", Map.of("template", "postgres-cdc",
                 "name", "bad-" + suffix, "parameters", unknownParameter));
@@ -326,15 +404,15 @@ class ConnectorApiIT {
         assertEquals(List.of("parameters.database.pasword"), fields(unknown));
 
         HttpResponse<String> badMode = api.post("/api/connectors", Map.of("template", "postgres-cdc",
-                "name", "bad-" + suffix, "parameters", cdcParameters(table, "bad_" + suffix, postgres.password(),
-                        "sometimes")));
+                "name", "bad-" + suffix, "parameters", cdcParameters(table, "bad_" + suffix,
+                        "${file:" + secretsFile + ":postgres.password}", "sometimes")));
         assertEquals(400, badMode.statusCode(), badMode.body());
         assertTrue(fields(badMode).contains("snapshot.mode"), badMode.body());
 
         HttpResponse<String> missingTable = api.post("/api/connectors", Map.of("template", "jdbc-source",
                 "name", "bad-" + suffix, "parameters", Map.of(
                         "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
-                        "connection.user", postgres.user(), "connection.password", postgres.password(),
+                        "connection.user", postgres.user(), "connection.password", "${file:" + secretsFile + ":postgres.password}",
                         "tables", "no_such_table", "registry.url", registry.registryV2Url())));
         assertEquals(400, missingTable.statusCode(), missingTable.body());
         assertTrue(fields(missingTable).contains("tables"), missingTable.body());
@@ -413,6 +491,21 @@ class ConnectorApiIT {
         assertTrue(logs.lines().size() > 10, "logs were captured");
         List<String> lines = logs.lines().stream().filter(l -> l.contains(password)).toList();
         assertEquals(List.of(), lines, "log lines carrying the password");
+    }
+
+    private static Map<String, Object> jdbcConfig(String topicPrefix) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("connector.class", "dev.sluice.connect.jdbc.JdbcSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB));
+        config.put("connection.user", postgres.user());
+        config.put("tables", "product_catalog");
+        config.put("mode", "incrementing");
+        config.put("incrementing.column.name", "id");
+        config.put("topic.prefix", topicPrefix);
+        config.put("topic.creation.default.replication.factor", "-1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
     }
 
     private static Map<String, Object> cdcParameters(String table, String slot, String password, String snapshotMode) {

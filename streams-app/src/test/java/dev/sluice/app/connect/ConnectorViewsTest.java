@@ -26,7 +26,9 @@ class ConnectorViewsTest {
             \tat org.postgresql.Driver.connect(Driver.java:1)
             """;
 
-    private final ConnectorViews views = new ConnectorViews(new SecretMasker(new ConnectorTemplates()));
+    private final SecretMasker masker = new SecretMasker(new ConnectorTemplates());
+    private final ConnectorViews views = new ConnectorViews(masker,
+            new ConfigSecrets(masker, new ConfigReferenceResolver(new ConnectConfiguration())));
 
     @Test
     void summarisesATraceAsExceptionAndRootCauseWithoutFramesOrSecrets() {

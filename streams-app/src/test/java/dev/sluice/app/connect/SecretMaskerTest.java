@@ -30,7 +30,7 @@ class SecretMaskerTest {
     @ParameterizedTest
     @ValueSource(strings = {"key.converter", "key.converter.apicurio.registry.url", "key.columns", "value.converter",
             "topic.prefix", "tables", "connection.url", "ssl.keystore.location", "transforms.unwrap.type",
-            "publication.name"})
+            "publication.name", "message.key.columns", "transforms.route.key.field.name", "record.key.fields"})
     void ordinarySettings(String key) {
         assertFalse(masker.isSecretKey(key), key);
     }
