@@ -6,12 +6,14 @@ import java.util.Locale;
 
 /**
  * What little SQL differs between databases for this connector: how identifiers are quoted (taken from the
- * driver's {@link DatabaseMetaData#getIdentifierQuoteString()}) and how the database's own clock is read.
+ * driver's {@link DatabaseMetaData#getIdentifierQuoteString()}), how the database's own clock is read, and
+ * whether it is PostgreSQL, whose in-flight transactions bound the timestamp modes.
  */
 public final class DatabaseDialect {
 
     private final String quote;
     private final String currentTimestampQuery;
+    private final boolean postgres;
 
     /**
      * @param productName     the database product as the driver names it; chooses how the clock is read
@@ -20,7 +22,9 @@ public final class DatabaseDialect {
     public DatabaseDialect(String productName, String identifierQuote) {
         // JDBC reports a single space when the database does not support quoted identifiers.
         this.quote = identifierQuote == null || identifierQuote.isBlank() ? "" : identifierQuote.trim();
-        this.currentTimestampQuery = currentTimestampQueryFor(productName == null ? "unknown" : productName);
+        String product = productName == null ? "unknown" : productName;
+        this.currentTimestampQuery = currentTimestampQueryFor(product);
+        this.postgres = product.toLowerCase(Locale.ROOT).equals("postgresql");
     }
 
     /** The dialect of the database a connection's metadata describes. */
@@ -54,6 +58,11 @@ public final class DatabaseDialect {
      */
     public String currentTimestampQuery() {
         return currentTimestampQuery;
+    }
+
+    /** Whether the database is PostgreSQL (as pgjdbc names it), not merely one speaking its protocol. */
+    public boolean isPostgres() {
+        return postgres;
     }
 
     private static String currentTimestampQueryFor(String productName) {

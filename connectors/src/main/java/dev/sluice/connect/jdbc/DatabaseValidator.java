@@ -28,7 +28,8 @@ import org.apache.kafka.connect.errors.DataException;
 /**
  * The checks of a configuration that need the live database: it can be reached with the credentials, the
  * tables exist and can be read (or the query runs), and the columns the mode and key name exist with a type
- * that fits. Each problem is reported against the setting to fix.
+ * that fits. Each problem is reported against the setting to fix. It reads in a read-only transaction that it
+ * rolls back, so a query that tries to write fails here instead of writing.
  */
 public final class DatabaseValidator {
 
@@ -64,25 +65,32 @@ public final class DatabaseValidator {
             return;
         }
         try (connection) {
-            if (config.query().isPresent()) {
-                checkSource(connection, "the query", QueryBuilder.fromQuery(config.query().get()), QUERY, List.of());
-            } else {
-                DatabaseDialect dialect = DatabaseDialect.from(connection.getMetaData());
-                TableResolver resolver = new TableResolver(connection);
-                for (TableId configured : config.tables()) {
-                    TableId table;
-                    try {
-                        table = resolver.resolve(configured);
-                    } catch (TableResolver.UnresolvedTableException e) {
-                        error(TABLES, e.getMessage());
-                        continue;
-                    }
-                    checkSource(connection, "table " + table.dottedName(), dialect.quote(table), TABLES,
-                            resolver.primaryKey(table));
-                }
-            }
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            check(connection);
+            connection.rollback();
         } catch (SQLException e) {
             error(CONNECTION_URL, "reading the database's metadata failed: " + connections.sanitize(e).getMessage());
+        }
+    }
+
+    private void check(Connection connection) throws SQLException {
+        if (config.query().isPresent()) {
+            checkSource(connection, "the query", QueryBuilder.fromQuery(config.query().get()), QUERY, List.of());
+            return;
+        }
+        DatabaseDialect dialect = DatabaseDialect.from(connection.getMetaData());
+        TableResolver resolver = new TableResolver(connection);
+        for (TableId configured : config.tables()) {
+            TableId table;
+            try {
+                table = resolver.resolve(configured);
+            } catch (TableResolver.UnresolvedTableException e) {
+                error(TABLES, e.getMessage());
+                continue;
+            }
+            checkSource(connection, "table " + table.dottedName(), dialect.quote(table), TABLES,
+                    resolver.primaryKey(table));
         }
     }
 
@@ -110,6 +118,8 @@ public final class DatabaseValidator {
             }
         } catch (SQLException e) {
             error(sourceKey, "cannot read " + what + ": " + connections.sanitize(e).getMessage());
+            // A failed statement aborts the transaction (PostgreSQL): start the next check in a fresh one.
+            rollbackQuietly(connection);
             return;
         }
         int errorsBefore = errorCount();
@@ -139,6 +149,14 @@ public final class DatabaseValidator {
             RowConverter.create(columns, new TypeMapper(config.dbTimeZone()), "validation", key);
         } catch (DataException e) {
             error(sourceKey, what + ": " + e.getMessage());
+        }
+    }
+
+    private void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            error(CONNECTION_URL, "ending a transaction failed: " + connections.sanitize(e).getMessage());
         }
     }
 

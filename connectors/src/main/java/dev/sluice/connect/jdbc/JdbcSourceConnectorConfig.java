@@ -104,8 +104,10 @@ public class JdbcSourceConnectorConfig extends AbstractConfig {
                         + "Tables are spread over min(number of tables, tasks.max) tasks. Set either this or "
                         + QUERY + ".",
                 SOURCE_GROUP, ++order, Width.LONG, "Tables");
-        def.define(QUERY, Type.STRING, "", Importance.MEDIUM,
-                "A custom SELECT to run instead of reading tables, e.g. a join. It is wrapped as a derived table, "
+        def.define(QUERY, Type.STRING, "", ConfigDef.LambdaValidator.with(JdbcSourceConnectorConfig::validateQuery,
+                        () -> CustomQueryCheck.RULE), Importance.MEDIUM,
+                "A custom SELECT to run instead of reading tables, e.g. a join. It must be " + CustomQueryCheck.RULE
+                        + ". It runs in a read-only transaction. It is wrapped as a derived table, "
                         + "so the incremental conditions apply to its result columns; do not end it with ORDER BY. "
                         + "Its records go to the topic named exactly " + TOPIC_PREFIX + ", read by one task. Set "
                         + "either this or " + TABLES + ".",
@@ -296,6 +298,13 @@ public class JdbcSourceConnectorConfig extends AbstractConfig {
                 }
             }
         }
+    }
+
+    // The message does not repeat the query: it can be long, and the key and the reason say what to fix.
+    private static void validateQuery(String name, Object value) {
+        CustomQueryCheck.problem(value == null ? null : value.toString()).ifPresent(problem -> {
+            throw new ConfigException(name + " is refused: " + problem + ". Allowed is " + CustomQueryCheck.RULE);
+        });
     }
 
     private static void validateZone(String name, Object value) {

@@ -2,6 +2,7 @@ package dev.sluice.connect.jdbc;
 
 import dev.sluice.connect.PluginVersion;
 import java.sql.Connection;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the tables assigned to it (or the custom query) over one JDBC connection. Each table is read to the
- * end of its current result before the next due table starts, because ending a transaction closes the
- * driver's open cursors.
+ * Reads the tables assigned to it (or the custom query) over one JDBC connection, one page of one due table
+ * per poll. The connection is read-only, and every page is read in a transaction of its own that ends before
+ * poll() returns: between polls the task holds no transaction, snapshot or lock on the database.
  *
  * <p>When the database cannot be reached the task waits {@code connection.backoff.ms} and tries again; after
  * {@code connection.attempts} failures in a row it fails with the last error. Every retry re-reads from the
@@ -31,6 +32,8 @@ public class JdbcSourceTask extends SourceTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSourceTask.class);
     private static final int VALIDITY_TIMEOUT_SECONDS = 5;
+    /** Prefix of the database session's application name (PostgreSQL's application_name), then the connector. */
+    static final String APPLICATION_NAME_PREFIX = "sluice-jdbc-source:";
 
     // Guards the connection and the readers: stop() arrives on another thread than poll().
     private final ReentrantLock lock = new ReentrantLock();
@@ -39,12 +42,13 @@ public class JdbcSourceTask extends SourceTask {
 
     private JdbcSourceTaskConfig config;
     private String sources;
+    private String applicationName;
     private ConnectionFactory connections;
     private RetryBudget retries;
     private Connection connection;
     private DatabaseDialect dialect;
     private List<SourceReader> readers;
-    private SourceReader current;
+    private TimestampBound timestampBound;
 
     @Override
     public String version() {
@@ -57,6 +61,7 @@ public class JdbcSourceTask extends SourceTask {
         connections = ConnectionFactory.of(config);
         retries = new RetryBudget(config.connectionAttempts(), config.connectionBackoffMs());
         sources = config.query().isPresent() ? "the custom query" : "tables " + config.taskTables();
+        applicationName = APPLICATION_NAME_PREFIX + props.getOrDefault("name", "");
         LOG.info("Starting JDBC source task: {} in mode {} from {}", sources, config.mode().configValue(),
                 connections.redactedUrl());
     }
@@ -74,15 +79,14 @@ public class JdbcSourceTask extends SourceTask {
                 String attempt = "connect to " + connections.redactedUrl() + " to read " + sources;
                 try {
                     prepare();
-                    SourceReader reader = current != null && current.isOpen() ? current : nextDue(now);
+                    SourceReader reader = nextDue(now);
                     if (reader != null) {
                         attempt = "read " + reader.description() + " from " + connections.redactedUrl();
-                        if (!reader.isOpen()) {
+                        if (!reader.hasMore()) {
                             reconnectIfInvalid();
                         }
                         List<SourceRecord> records = reader.read(connection, now);
                         retries.success();
-                        current = reader.isOpen() ? reader : null;
                         if (!records.isEmpty()) {
                             LOG.debug("Read {} rows of {}; offset now {}", records.size(), reader.description(),
                                     reader.offset());
@@ -132,11 +136,29 @@ public class JdbcSourceTask extends SourceTask {
     private void prepare() throws SQLException {
         if (connection == null) {
             connection = connections.open();
+            nameSession();
+            // Read-only: a query that tries to write fails in the database (defence in depth behind the query
+            // check). Explicit transactions: drivers such as pgjdbc apply read-only and stream a result in
+            // pages only inside one.
             connection.setAutoCommit(false);
+            connection.setReadOnly(true);
             dialect = DatabaseDialect.from(connection.getMetaData());
+            if (dialect.isPostgres()) {
+                // The in-flight bound needs each statement to see what committed before it started.
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
         }
         if (readers == null) {
             readers = createReaders();
+        }
+    }
+
+    // So that an operator can tell the source's sessions apart, e.g. in pg_stat_activity.
+    private void nameSession() {
+        try {
+            connection.setClientInfo("ApplicationName", applicationName);
+        } catch (SQLClientInfoException e) {
+            LOG.debug("The driver does not take an application name: {}", e.getMessage());
         }
     }
 
@@ -182,6 +204,10 @@ public class JdbcSourceTask extends SourceTask {
         Map<Map<String, Object>, Map<String, Object>> committed =
                 context.offsetStorageReader().offsets(partitions);
         List<SourceReader> created = new ArrayList<>();
+        if (timestampBound == null) {
+            // One per task, kept across reconnects: the bound it learnt stays valid.
+            timestampBound = TimestampBound.of(dialect, typeMapper, config.timestampDelayMs());
+        }
         for (SourceReader.Spec spec : specs) {
             SourceOffset offset;
             try {
@@ -191,7 +217,7 @@ public class JdbcSourceTask extends SourceTask {
                         + e.getMessage());
             }
             LOG.info("Reading {} into topic {} starting after {}", spec.description(), spec.topic(), offset);
-            created.add(new SourceReader(spec, config, dialect, typeMapper, offset));
+            created.add(new SourceReader(spec, config, dialect, typeMapper, timestampBound, offset));
         }
         return created;
     }
@@ -207,7 +233,6 @@ public class JdbcSourceTask extends SourceTask {
         if (readers != null) {
             readers.forEach(SourceReader::close);
         }
-        current = null;
         if (connection != null) {
             try {
                 connection.close();

@@ -37,11 +37,6 @@ public enum Mode {
         return usesTimestampColumn;
     }
 
-    /** Whether a restart resumes from committed offsets without repeating or skipping a row. */
-    public boolean resumesExactly() {
-        return usesIncrementingColumn;
-    }
-
     public static Optional<Mode> fromConfigValue(String value) {
         return Arrays.stream(values()).filter(m -> m.configValue.equals(value)).findFirst();
     }

@@ -15,9 +15,9 @@ import java.util.Objects;
  *   <li>timestamp+incrementing: {@code ts < bound AND (ts > last_ts OR (ts = last_ts AND id > last_id))
  *       ORDER BY ts, id}.</li>
  * </ul>
- * The bound is the database's current time minus the configured delay: a row whose timestamp lies before it is
- * assumed committed, and a row at or after it is left for a later poll, so a transaction still in flight
- * when the query runs is not skipped. A custom query is wrapped as a derived table so the conditions apply to
+ * The bound comes from {@link TimestampBound}: every row whose timestamp lies before it is committed, and a row
+ * at or after it is left for a later poll, so a transaction still in flight when the query runs is not
+ * skipped. A custom query is wrapped as a derived table so the conditions apply to
  * its result columns.
  */
 public final class QueryBuilder {
@@ -49,9 +49,12 @@ public final class QueryBuilder {
         this.incrementingColumn = incrementingColumn;
     }
 
-    /** The FROM clause content for a custom query: a derived table with a fixed alias. */
+    /**
+     * The FROM clause content for a custom query: a derived table with a fixed alias. The line break keeps a
+     * trailing line comment of the query from swallowing the conditions after it.
+     */
     public static String fromQuery(String query) {
-        return "(" + stripTrailingSemicolons(query) + ") " + QUERY_ALIAS;
+        return "(" + stripTrailingSemicolons(query) + "\n) " + QUERY_ALIAS;
     }
 
     /** A statement with its parameters in order: {@link Instant} for timestamps, {@link Long} for ids. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -19,15 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one source partition (a table or the custom query): runs its query, streams the result over as
- * many polls as it takes, and remembers the position of the last row it handed out so the next query, and a
- * query re-run after a database error, continue right after it.
+ * Reads one source partition (a table or the custom query) page by page: each read runs its query from the
+ * position of the last row it handed out, takes up to {@code batch.max.rows} rows, closes the result and ends
+ * the transaction, so no transaction (and no snapshot or lock) is held between polls. A query re-run after a
+ * database error continues right after the last delivered row too.
  *
  * <p>Every record carries the offset of its own row, so Connect's committed offset is always the position
  * of a delivered row. In timestamp mode, where rows can share a timestamp and the offset has no id to tell
  * them apart, a record carries its timestamp only when it is the last row with that timestamp; the rows
- * before it carry the previous timestamp. A restart therefore repeats at most the rows of one timestamp and
- * never skips one.
+ * before it carry the previous timestamp, and a page always ends after the last row of a timestamp (it may
+ * hold more than {@code batch.max.rows} rows for that). A restart therefore repeats at most the rows of one
+ * timestamp and never skips one. Bulk mode has no position to resume from, so one read copies the whole
+ * result.
  */
 final class SourceReader {
 
@@ -39,12 +43,11 @@ final class SourceReader {
     private final String schemaName;
     private final Mode mode;
     private final QueryBuilder queryBuilder;
-    private final DatabaseDialect dialect;
+    private final TimestampBound timestampBound;
     private final TypeMapper typeMapper;
     private final List<String> keyColumns;
     private final String timestampColumn;
     private final String incrementingColumn;
-    private final long timestampDelayMs;
     private final int batchMaxRows;
     private final long pollIntervalMs;
 
@@ -57,6 +60,8 @@ final class SourceReader {
     private int timestampIndex;
     private int incrementingIndex;
     private boolean onRow;
+    private boolean hasMore;
+    private SourceOffset pagePosition;
     private SourceOffset lastRowPosition;
     private boolean outOfOrderLogged;
 
@@ -66,13 +71,13 @@ final class SourceReader {
     }
 
     SourceReader(Spec spec, JdbcSourceConnectorConfig config, DatabaseDialect dialect, TypeMapper typeMapper,
-                 SourceOffset committed) {
+                 TimestampBound timestampBound, SourceOffset committed) {
         this.description = spec.description();
         this.partition = spec.partition();
         this.topic = spec.topic();
         this.schemaName = spec.schemaName();
         this.mode = config.mode();
-        this.dialect = dialect;
+        this.timestampBound = timestampBound;
         this.typeMapper = typeMapper;
         this.keyColumns = spec.keyColumns();
         this.timestampColumn = config.timestampColumn().orElse(null);
@@ -80,7 +85,6 @@ final class SourceReader {
         this.queryBuilder = new QueryBuilder(mode, spec.from(),
                 timestampColumn == null ? null : dialect.quote(timestampColumn),
                 incrementingColumn == null ? null : dialect.quote(incrementingColumn));
-        this.timestampDelayMs = config.timestampDelayMs();
         this.batchMaxRows = config.batchMaxRows();
         this.pollIntervalMs = config.pollIntervalMs();
         this.offset = committed;
@@ -98,9 +102,9 @@ final class SourceReader {
         return offset;
     }
 
-    /** Whether a result is open, i.e. rows of the current query may remain. */
-    boolean isOpen() {
-        return resultSet != null;
+    /** Whether the last read stopped at the page size, so rows may be waiting: read again without a pause. */
+    boolean hasMore() {
+        return hasMore;
     }
 
     long nextRunAtMs() {
@@ -108,37 +112,58 @@ final class SourceReader {
     }
 
     /**
-     * Returns up to {@code batch.max.rows} records, running the query first if none is open. When the
-     * result is exhausted it is closed, the transaction ended, and the next run scheduled a poll interval later.
+     * Runs the query and returns its next page of records, then closes the result and commits, so the
+     * connection is idle, outside any transaction, when this returns. When the page was not full the next run
+     * is scheduled a poll interval later.
      */
     List<SourceRecord> read(Connection connection, long nowMs) throws SQLException {
-        if (!isOpen()) {
-            execute(connection);
-        }
         List<SourceRecord> records = new ArrayList<>(Math.min(batchMaxRows, 1024));
-        // The reader's offset moves only once the batch is handed out: if reading fails half-way the batch is
-        // dropped, and the query re-run after the error must start after the last row actually delivered.
-        SourceOffset position = offset;
-        while (records.size() < batchMaxRows && onRow) {
-            Struct value = converter.value(resultSet);
-            SourceOffset rowPosition = position();
-            onRow = resultSet.next();
-            SourceOffset recordOffset = recordOffset(rowPosition, position);
-            checkOrder(rowPosition);
-            position = recordOffset;
-            records.add(new SourceRecord(partition, recordOffset.toMap(), topic, null,
-                    converter.keySchema(), converter.key(value), converter.valueSchema(), value));
-        }
-        if (!onRow) {
+        pagePosition = offset;
+        boolean full = false;
+        try {
+            if (execute(connection)) {
+                full = readPage(records);
+            }
+        } finally {
             close();
-            connection.commit();
-            nextRunAtMs = nowMs + pollIntervalMs;
         }
-        offset = position;
+        connection.commit();
+        hasMore = full;
+        nextRunAtMs = full ? nowMs : nowMs + pollIntervalMs;
+        offset = pagePosition;
         return records;
     }
 
-    /** Closes the open result, if any; the next read re-runs the query from the last delivered row. */
+    /**
+     * Reads rows until the page is full (in timestamp mode: and the last row's timestamp is complete) or the
+     * result ends. The reader's offset moves only once the page is handed out: if reading fails half-way the
+     * page is dropped, and the query re-run after the error starts after the last row actually delivered.
+     *
+     * {@link #pagePosition} ends as the offset of the page's last record.
+     *
+     * @return whether the page filled up before the result ended
+     */
+    private boolean readPage(List<SourceRecord> records) throws SQLException {
+        int limit = mode == Mode.BULK ? Integer.MAX_VALUE : batchMaxRows;
+        boolean timestampComplete = true;
+        while (onRow) {
+            if (records.size() >= limit && timestampComplete) {
+                return true;
+            }
+            Struct value = converter.value(resultSet);
+            SourceOffset rowPosition = position();
+            onRow = resultSet.next();
+            SourceOffset recordOffset = recordOffset(rowPosition, pagePosition);
+            timestampComplete = recordOffset.equals(rowPosition);
+            checkOrder(rowPosition);
+            pagePosition = recordOffset;
+            records.add(new SourceRecord(partition, recordOffset.toMap(), topic, null,
+                    converter.keySchema(), converter.key(value), converter.valueSchema(), value));
+        }
+        return false;
+    }
+
+    /** Closes the open result, if any. */
     void close() {
         onRow = false;
         lastRowPosition = null;
@@ -160,13 +185,23 @@ final class SourceReader {
         }
     }
 
-    private void execute(Connection connection) throws SQLException {
-        Instant upperBound = mode.usesTimestampColumn() ? databaseNow(connection).minusMillis(timestampDelayMs) : null;
+    /** Runs the query; false when the timestamp bound is not known yet, so nothing can be read safely. */
+    private boolean execute(Connection connection) throws SQLException {
+        Instant upperBound = null;
+        if (mode.usesTimestampColumn()) {
+            Optional<Instant> bound = timestampBound.next(connection);
+            if (bound.isEmpty()) {
+                LOG.debug("{}: waiting for transactions in progress to end before reading", description);
+                return false;
+            }
+            upperBound = bound.get();
+        }
         QueryBuilder.BoundQuery query = queryBuilder.build(offset, upperBound);
         LOG.trace("Querying {} from offset {}: {}", description, offset, query.sql());
         statement = connection.prepareStatement(query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         try {
-            statement.setFetchSize(batchMaxRows);
+            // One more than a page, so the look-ahead after a page's last row needs no second round trip.
+            statement.setFetchSize(batchMaxRows + 1);
             Calendar calendar = typeMapper.calendar();
             int index = 1;
             for (Object parameter : query.parameters()) {
@@ -186,19 +221,10 @@ final class SourceReader {
             timestampIndex = columnIndex(columns, timestampColumn, JdbcSourceConnectorConfig.TIMESTAMP_COLUMN);
             incrementingIndex = columnIndex(columns, incrementingColumn, JdbcSourceConnectorConfig.INCREMENTING_COLUMN);
             onRow = resultSet.next();
+            return true;
         } catch (SQLException | RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    private Instant databaseNow(Connection connection) throws SQLException {
-        try (PreparedStatement now = connection.prepareStatement(dialect.currentTimestampQuery());
-             ResultSet rs = now.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("'" + dialect.currentTimestampQuery() + "' returned no row");
-            }
-            return rs.getTimestamp(1, typeMapper.calendar()).toInstant();
         }
     }
 

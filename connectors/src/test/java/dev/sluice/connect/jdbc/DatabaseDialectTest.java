@@ -1,6 +1,8 @@
 package dev.sluice.connect.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,5 +30,12 @@ class DatabaseDialectTest {
         assertEquals("SELECT CURRENT_TIMESTAMP", new DatabaseDialect("PostgreSQL", "\"").currentTimestampQuery());
         assertEquals("SELECT CURRENT_TIMESTAMP FROM DUAL", new DatabaseDialect("Oracle", "\"").currentTimestampQuery());
         assertEquals("VALUES CURRENT_TIMESTAMP", new DatabaseDialect("Apache Derby", "\"").currentTimestampQuery());
+    }
+
+    @Test
+    void onlyPostgresGetsTheInFlightTransactionBound() {
+        assertTrue(new DatabaseDialect("PostgreSQL", "\"").isPostgres());
+        assertFalse(new DatabaseDialect("MySQL", "`").isPostgres());
+        assertFalse(new DatabaseDialect(null, "\"").isPostgres());
     }
 }

@@ -68,13 +68,22 @@ class JdbcSourceConnectorTest {
     }
 
     @Test
-    void exactlyOnceOnlyForModesThatResumeExactly() {
+    void exactlyOnceOnlyForTimestampIncrementingOnPostgres() {
         JdbcSourceConnector connector = new JdbcSourceConnector();
-        assertEquals(ExactlyOnceSupport.SUPPORTED, connector.exactlyOnceSupport(Map.of("mode", "incrementing")));
-        assertEquals(ExactlyOnceSupport.SUPPORTED,
-                connector.exactlyOnceSupport(Map.of("mode", "timestamp+incrementing")));
-        assertEquals(ExactlyOnceSupport.UNSUPPORTED, connector.exactlyOnceSupport(Map.of("mode", "bulk")));
-        assertEquals(ExactlyOnceSupport.UNSUPPORTED, connector.exactlyOnceSupport(Map.of("mode", "timestamp")));
+        String postgres = "jdbc:postgresql://db:5432/warehouse";
+        assertEquals(ExactlyOnceSupport.SUPPORTED, connector.exactlyOnceSupport(
+                Map.of("mode", "timestamp+incrementing", "connection.url", postgres)));
+        assertEquals(ExactlyOnceSupport.UNSUPPORTED, connector.exactlyOnceSupport(
+                Map.of("mode", "timestamp+incrementing", "connection.url", "jdbc:mysql://db:3306/warehouse")),
+                "elsewhere a transaction open longer than the delay is missed");
+        assertEquals(ExactlyOnceSupport.UNSUPPORTED, connector.exactlyOnceSupport(
+                Map.of("mode", "incrementing", "connection.url", postgres)),
+                "an id committed after a higher one was read is missed");
+        assertEquals(ExactlyOnceSupport.UNSUPPORTED,
+                connector.exactlyOnceSupport(Map.of("mode", "bulk", "connection.url", postgres)));
+        assertEquals(ExactlyOnceSupport.UNSUPPORTED,
+                connector.exactlyOnceSupport(Map.of("mode", "timestamp", "connection.url", postgres)));
+        assertEquals(ExactlyOnceSupport.UNSUPPORTED, connector.exactlyOnceSupport(Map.of("mode", "timestamp+incrementing")));
     }
 
     @Test

@@ -19,9 +19,6 @@ import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,13 +89,12 @@ class JdbcSourceOutageIT {
             Map<String, String> config = connectorConfig(postgres, table, "incrementing");
             config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("incrementing.column.name", "id");
-            // Three rows per poll and per fetch: the look-ahead after a batch's last row fetches the next three
-            // over the network, which is where the cut surfaces, with the batch's rows already converted.
+            // Three rows per page: the table streams over more than a thousand polls, so the cut lands in it.
             config.put("batch.max.rows", "3");
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
 
-            cutOffMidResult(postgres, proxy, table);
+            cutOffMidStream(records, proxy);
 
             execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
             List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
@@ -130,7 +126,7 @@ class JdbcSourceOutageIT {
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
 
-            cutOffMidResult(postgres, proxy, table);
+            cutOffMidStream(records, proxy);
 
             records.awaitUntil("every row", TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct().count()
                     >= total);
@@ -149,31 +145,15 @@ class JdbcSourceOutageIT {
     }
 
     /**
-     * Cuts the database off while the task's query of {@code table} is open between two fetches, i.e. in the middle
-     * of its result, and restores it once the task has tried to reconnect. Nothing is awaited in between: the cut
-     * may even drop the very first batch.
+     * Cuts the database off once the task has delivered its first pages of {@code table}, i.e. in the middle of
+     * streaming it page by page, and restores it once the task has tried to reconnect. Nothing else is awaited:
+     * the cut may hit a query, a page being read or the pause between two polls.
      */
-    private static void cutOffMidResult(PostgresServer postgres, TcpProxy proxy, String table) {
-        Await.until("the task's cursor is open", TIMEOUT, () -> cursorOpen(postgres, table));
+    private static void cutOffMidStream(TopicRecords records, TcpProxy proxy) {
+        records.awaitUntil("the first pages", TIMEOUT, rows -> !rows.isEmpty());
         proxy.cutOff();
         Await.until("the task retries", TIMEOUT, () -> proxy.refusedConnections() >= 1);
         proxy.restore();
-    }
-
-    /**
-     * Whether the task's query of {@code table} has rows left: its transaction stays open between fetches, idle,
-     * with the query as its last statement. (Not while the query is still active: the first rows have not been
-     * fetched then. Not the task's metadata queries, which name the table too.)
-     */
-    private static boolean cursorOpen(PostgresServer postgres, String table) throws Exception {
-        try (Connection connection = postgres.connect(PostgresServer.WAREHOUSE_DB);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid <> "
-                     + "pg_backend_pid() AND state = 'idle in transaction' AND query LIKE 'SELECT * FROM %"
-                     + table + "%ORDER BY%'")) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
     }
 
     @Test

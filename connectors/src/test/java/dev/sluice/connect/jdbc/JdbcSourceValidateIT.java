@@ -18,6 +18,9 @@ import dev.sluice.embedded.PostgresServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -154,6 +157,32 @@ class JdbcSourceValidateIT {
         config.put("query", "SELECT id, updated_at FROM " + table + " WHERE");
         config.put("topic.prefix", "it.bronze.warehouse.query");
         assertSingleError(config, "query", "cannot read the query");
+    }
+
+    @Test
+    void aQueryThatWritesOrHoldsSeveralStatementsIsRefusedOnQueryAndNeverRuns() throws Exception {
+        execute(postgres, "INSERT INTO " + table + " (name) VALUES ('kept')");
+        for (String query : List.of(
+                "DELETE FROM " + table,
+                "SELECT id, updated_at FROM " + table + "; DROP TABLE " + table,
+                "WITH gone AS (DELETE FROM " + table + " RETURNING *) SELECT id, updated_at FROM gone",
+                "SELECT id, updated_at FROM " + table + " FOR UPDATE",
+                "SELECT * INTO copy_of_" + table + " FROM " + table)) {
+            Map<String, String> config = validConfig();
+            config.remove("tables");
+            config.put("query", query);
+            config.put("topic.prefix", "it.bronze.warehouse.query");
+            assertSingleError(config, "query", "Allowed is one read-only SELECT");
+            String name = unique("jdbc-refused-query");
+            config.put("name", name);
+            ConnectRestException refused = assertThrows(ConnectRestException.class, () -> rest.putConfig(name, config));
+            assertEquals(400, refused.status(), refused.getMessage());
+        }
+        try (Connection connection = postgres.connect(PostgresServer.WAREHOUSE_DB);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table + " WHERE name = 'kept'")) {
+            assertTrue(rs.next() && rs.getInt(1) == 1, "the table and its row are still there");
+        }
     }
 
     @Test

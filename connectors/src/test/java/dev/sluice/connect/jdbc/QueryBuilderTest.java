@@ -74,11 +74,17 @@ class QueryBuilderTest {
     @Test
     void customQueryIsWrappedSoConditionsApplyToItsColumns() {
         String from = QueryBuilder.fromQuery("SELECT o.id, o.ts FROM orders o JOIN customers c ON c.id = o.cid;  ");
-        assertEquals("(SELECT o.id, o.ts FROM orders o JOIN customers c ON c.id = o.cid) sluice_source", from);
+        assertEquals("(SELECT o.id, o.ts FROM orders o JOIN customers c ON c.id = o.cid\n) sluice_source", from);
         QueryBuilder.BoundQuery q = new QueryBuilder(Mode.INCREMENTING, from, null, "\"id\"")
                 .build(SourceOffset.of(null, 1L), null);
-        assertEquals("SELECT * FROM (SELECT o.id, o.ts FROM orders o JOIN customers c ON c.id = o.cid) "
+        assertEquals("SELECT * FROM (SELECT o.id, o.ts FROM orders o JOIN customers c ON c.id = o.cid\n) "
                 + "sluice_source WHERE \"id\" > ? ORDER BY \"id\" ASC", q.sql());
+    }
+
+    @Test
+    void aTrailingLineCommentOfACustomQueryEndsBeforeTheConditions() {
+        String from = QueryBuilder.fromQuery("SELECT id FROM orders -- open orders only");
+        assertEquals("(SELECT id FROM orders -- open orders only\n) sluice_source", from);
     }
 
     @Test
