@@ -24,7 +24,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * registry recently answered 404 for, rejected without asking) and {@code outage} (lookups given up because the
  * registry could not answer: the stream thread stopped and was replaced);</li>
  * <li>{@value #EXPIRED} {store}: entries a state store's TTL dropped (docs/topology.md, "State stores and their
- * bounds").</li>
+ * bounds");</li>
+ * <li>{@value #STATUS_CALLS} {call}: computations of the status API that ask other instances, the Kafka admin API
+ * or Kafka Connect ({@code instances}, {@code lag}, {@code connectors}); concurrent and repeated requests within
+ * {@code sluice.status.cache-ttl} share one.</li>
  * </ul>
  * Counters are not transactional: after a crash, records reprocessed under exactly-once are counted again.
  */
@@ -37,6 +40,7 @@ public final class PipelineMetrics {
     public static final String REGISTRY = "sluice.registry.events";
     public static final String REROUTED = "sluice.records.rerouted";
     public static final String EXPIRED = "sluice.store.expired";
+    public static final String STATUS_CALLS = "sluice.status.calls";
 
     private final MeterRegistry registry;
     /**
@@ -85,6 +89,11 @@ public final class PipelineMetrics {
         }
     }
 
+    /** One computation of the status API that fans out ({@code instances}, {@code lag}, {@code connectors}). */
+    public void statusCall(String call) {
+        increment(new Key(STATUS_CALLS, call, null, null));
+    }
+
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
     public void bindRegistry(SchemaCache cache) {
         FunctionCounter.builder(REGISTRY, cache, c -> c.client().requests()).tag("event", "request")
@@ -123,6 +132,7 @@ public final class PipelineMetrics {
             case INVALID -> new String[] {"entity", (String) key.first(), "rule", key.second()};
             case REROUTED -> new String[] {"topic", (String) key.first()};
             case EXPIRED -> new String[] {"store", (String) key.first()};
+            case STATUS_CALLS -> new String[] {"call", (String) key.first()};
             default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
         };
         return Counter.builder(key.name()).tags(tags).register(registry);
