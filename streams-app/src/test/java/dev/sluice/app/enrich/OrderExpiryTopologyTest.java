@@ -48,7 +48,12 @@ class OrderExpiryTopologyTest {
     private PipelineDriver pipeline;
 
     private void start(RegistryServer registry, Consumer<EnrichSettings> enrich) {
+        start(registry, true, enrich);
+    }
+
+    private void start(RegistryServer registry, boolean inMemory, Consumer<EnrichSettings> enrich) {
         pipeline = PipelineDriver.start(registry, options -> {
+            options.inMemoryStores = inMemory;
             options.enrich.setTerminalOrderTtl(TERMINAL_TTL);
             options.enrich.setOrderMaxAge(MAX_AGE);
             options.enrich.setOrderSweepInterval(SWEEP);
@@ -140,7 +145,16 @@ class OrderExpiryTopologyTest {
 
     @Test
     void oneSweepLooksAtNoMoreThanItsBudgetAndTheNextResumesWhereItStopped(RegistryServer registry) {
-        start(registry, enrich -> enrich.setOrderSweepBudget(3));
+        sweepsWithABudgetOfThree(registry, true);
+    }
+
+    @Test
+    void theBudgetedSweepResumesInRocksDbAsInMemory(RegistryServer registry) {
+        sweepsWithABudgetOfThree(registry, false);
+    }
+
+    private void sweepsWithABudgetOfThree(RegistryServer registry, boolean inMemory) {
+        start(registry, inMemory, enrich -> enrich.setOrderSweepBudget(3));
         LongStream.rangeClosed(301, 310).forEach(id -> pipeline.order(order(id, "CANCELLED")));
         pipeline.changelog(StoreNames.ORDERS_STATE);
         // A first sweep right away (nothing due) moves the position: the passes need not start at the first key.
