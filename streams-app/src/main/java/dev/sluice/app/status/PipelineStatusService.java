@@ -52,7 +52,6 @@ public class PipelineStatusService {
     private final StreamsInstance instance;
     private final InstanceClient client;
     private final JsonMapper json;
-    private final ConsumerLag lag;
     private final DeadLetterMonitor deadLetters;
     private final ConnectorService connectors;
     private final CompactionRuns compaction;
@@ -73,7 +72,6 @@ public class PipelineStatusService {
         this.instance = instance;
         this.client = client;
         this.json = json;
-        this.lag = lag;
         this.deadLetters = deadLetters;
         this.connectors = connectors;
         this.compaction = compaction;
