@@ -16,6 +16,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
@@ -42,6 +44,10 @@ import dev.sluice.schemas.silver.Product;
  * then it is emitted with {@link Flags} naming what is missing. Nothing is dropped, and a later change of the same
  * order or line never overtakes an earlier one. Deletes and tombstones never wait. Waiting changes retry every
  * {@link EnrichSettings#getRetryInterval()} and at once when their order arrives.
+ *
+ * <p>Orders are kept with the wall-clock time of their last change and dropped by {@link OrderExpiry} once they
+ * will see no more lines. A change of a dropped order stores it again (a change carries the whole row); a line of a
+ * dropped order is emitted flagged {@link Flags#ORDER_MISSING} after the wait, as a line whose order never came.
  */
 public final class OrderEnricher implements Processor<String, OrderEvent, String, EnrichedOutput> {
 
@@ -54,10 +60,12 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private final PipelineMetrics metrics;
     private final InternalSerde<OrderEvent> events = InternalSerde.of(OrderEvent.class);
     private ProcessorContext<String, EnrichedOutput> context;
-    private KeyValueStore<String, Order> orders;
+    private TimestampedKeyValueStore<String, Order> orders;
     private KeyValueStore<String, PendingEvents> pendingOrders;
     private KeyValueStore<String, PendingEvents> pendingLines;
     private final WaitingLines waitingLines = new WaitingLines();
+    private final OrderExpiry expiry;
+    private final Duration sweepInterval;
     private ReferenceLookups lookups;
     private final ReferenceChanges references;
     /** The reference version the last full retry saw; none yet after a start (the stores may hold waiting events). */
@@ -74,6 +82,8 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         this.converter = new CurrencyConverter(settings.getReportingCurrency());
         this.wait = settings.getReferenceWait();
         this.retryInterval = settings.getRetryInterval();
+        this.expiry = new OrderExpiry(settings);
+        this.sweepInterval = settings.getOrderSweepInterval();
         this.metrics = metrics;
     }
 
@@ -88,6 +98,8 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
                 context.getStateStore(StoreNames.PRODUCTS_TABLE), context.getStateStore(StoreNames.RATES_TABLE),
                 converter);
         context.schedule(retryInterval, PunctuationType.WALL_CLOCK_TIME, this::retryAll);
+        context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, now -> metrics.expired(
+                StoreNames.ORDERS_STATE, expiry.sweep(orders, now)));
     }
 
     @Override
@@ -103,7 +115,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
             if (event.getTombstone() || event.getOrder().getDeleted()) {
                 orders.delete(key);
             } else {
-                orders.put(key, event.getOrder());
+                orders.put(key, ValueAndTimestamp.make(event.getOrder(), now));
             }
             submit(pendingOrders, key, event, record, now);
             releaseLinesOf(event.getOrderId(), now);
@@ -269,7 +281,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
                     headers));
         }
         OrderItem item = event.getItem();
-        Order order = orders.get(Long.toString(item.getOrderId()));
+        Order order = ValueAndTimestamp.getValueOrNull(orders.get(Long.toString(item.getOrderId())));
         Product product = lookups.product(item.getProductId());
         BigDecimal rate = order == null ? null : lookups.rate(order.getCurrency());
         boolean complete = order != null && product != null && rate != null;

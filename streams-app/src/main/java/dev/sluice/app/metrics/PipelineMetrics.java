@@ -22,7 +22,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * <li>{@value #REGISTRY} {event}: how the serdes used the schema registry — {@code request} (HTTP calls),
  * {@code lookup} (cache misses that went to the registry), {@code unknown-id-cached} (records with an id the
  * registry recently answered 404 for, rejected without asking) and {@code outage} (lookups given up because the
- * registry could not answer: the stream thread stopped and was replaced).</li>
+ * registry could not answer: the stream thread stopped and was replaced);</li>
+ * <li>{@value #EXPIRED} {store}: entries a state store's TTL dropped (docs/topology.md, "State stores and their
+ * bounds");</li>
+ * <li>{@value #STATUS_CALLS} {call}: computations of the status API that ask other instances, the Kafka admin API
+ * or Kafka Connect ({@code instances}, {@code lag}, {@code connectors}); concurrent and repeated requests within
+ * {@code sluice.status.cache-ttl} share one.</li>
  * </ul>
  * Counters are not transactional: after a crash, records reprocessed under exactly-once are counted again.
  */
@@ -34,6 +39,8 @@ public final class PipelineMetrics {
     public static final String DLQ = "sluice.records.dlq";
     public static final String REGISTRY = "sluice.registry.events";
     public static final String REROUTED = "sluice.records.rerouted";
+    public static final String EXPIRED = "sluice.store.expired";
+    public static final String STATUS_CALLS = "sluice.status.calls";
 
     private final MeterRegistry registry;
     /**
@@ -75,6 +82,18 @@ public final class PipelineMetrics {
         increment(new Key(REROUTED, topic, null, null));
     }
 
+    /** Entries of {@code store} dropped by its TTL. */
+    public void expired(String store, int count) {
+        if (count > 0) {
+            counters.computeIfAbsent(new Key(EXPIRED, store, null, null), this::register).increment(count);
+        }
+    }
+
+    /** One computation of the status API that fans out ({@code instances}, {@code lag}, {@code connectors}). */
+    public void statusCall(String call) {
+        increment(new Key(STATUS_CALLS, call, null, null));
+    }
+
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
     public void bindRegistry(SchemaCache cache) {
         FunctionCounter.builder(REGISTRY, cache, c -> c.client().requests()).tag("event", "request")
@@ -112,6 +131,8 @@ public final class PipelineMetrics {
                     key.third()};
             case INVALID -> new String[] {"entity", (String) key.first(), "rule", key.second()};
             case REROUTED -> new String[] {"topic", (String) key.first()};
+            case EXPIRED -> new String[] {"store", (String) key.first()};
+            case STATUS_CALLS -> new String[] {"call", (String) key.first()};
             default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
         };
         return Counter.builder(key.name()).tags(tags).register(registry);

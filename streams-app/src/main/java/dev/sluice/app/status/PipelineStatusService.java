@@ -1,6 +1,8 @@
 package dev.sluice.app.status;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +39,9 @@ import jakarta.inject.Singleton;
 
 /**
  * Puts the pipeline status together: this instance from its own metadata, the others by asking each for its own
- * view (in parallel, each bounded in time), lag, dead letters, connectors and compaction.
+ * view (in parallel, each bounded in time), lag, dead letters, connectors and compaction. What asks the other
+ * instances, the Kafka admin API or Kafka Connect is shared by concurrent requests and reused for
+ * {@code sluice.status.cache-ttl} (1 s), each counted in {@value PipelineMetrics#STATUS_CALLS}.
  */
 @Requires(property = "kafka.enabled", notEquals = "false")
 @Singleton
@@ -48,42 +52,67 @@ public class PipelineStatusService {
     private final StreamsInstance instance;
     private final InstanceClient client;
     private final JsonMapper json;
-    private final ConsumerLag lag;
     private final DeadLetterMonitor deadLetters;
     private final ConnectorService connectors;
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
     private final ExecutorService blocking;
+    private final Duration cacheTtl;
+    private final Clock clock;
+    private final SharedComputation<List<InstanceView>> sharedInstances;
+    private final SharedComputation<ConsumerLag.LagView> sharedLag;
+    /** The last Connect call (in flight or done) and when it started; guarded by this. */
     private CompletableFuture<PipelineStatus.Connectors> connectCall;
+    private Instant connectCallAt;
 
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorService connectors, CompactionRuns compaction,
-            PipelineMetrics metrics, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+            PipelineMetrics metrics, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+            StatusSettings settings, @Named("status") Clock clock) {
         this.instance = instance;
         this.client = client;
         this.json = json;
-        this.lag = lag;
         this.deadLetters = deadLetters;
         this.connectors = connectors;
         this.compaction = compaction;
         this.metrics = metrics;
         this.blocking = blocking;
+        this.cacheTtl = settings.getCacheTtl();
+        this.clock = clock;
+        this.sharedInstances = new SharedComputation<>(() -> {
+            metrics.statusCall("instances");
+            return askInstances();
+        }, cacheTtl, clock);
+        this.sharedLag = new SharedComputation<>(() -> {
+            metrics.statusCall("lag");
+            return lag.lag();
+        }, cacheTtl, clock);
     }
 
     public PipelineStatus status() {
         CompletableFuture<PipelineStatus.Connectors> connect = connectorsCall();
         List<InstanceView> instances = instances();
-        ConsumerLag.LagView lags = lag.lag();
+        ConsumerLag.LagView lags = lag();
         return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
                 deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction());
     }
 
+    /** Consumer lag from the Kafka admin API, shared and reused for the cache TTL. */
+    public ConsumerLag.LagView lag() {
+        return sharedLag.get();
+    }
+
     /**
-     * The connectors from Kafka Connect, one call at a time: a Connect that hangs (up to its request timeout) is not
-     * asked again by every status poll meanwhile, each holding a thread.
+     * The connectors from Kafka Connect, one call at a time, reused for the cache TTL after it started: a Connect
+     * that hangs (up to its request timeout) is not asked again by every status poll meanwhile, each holding a
+     * thread. Asynchronous, unlike the others, so that a status answer waits for Connect no longer than
+     * {@value #CONNECT_WAIT_SECONDS} s.
      */
     private synchronized CompletableFuture<PipelineStatus.Connectors> connectorsCall() {
-        if (connectCall == null || connectCall.isDone()) {
+        Instant now = clock.instant();
+        if (connectCall == null || connectCall.isDone() && !now.isBefore(connectCallAt.plus(cacheTtl))) {
+            metrics.statusCall("connectors");
+            connectCallAt = now;
             connectCall = CompletableFuture.supplyAsync(() -> new PipelineStatus.Connectors(true, null,
                     connectors.list()), blocking);
         }
@@ -116,8 +145,12 @@ public class PipelineStatusService {
                 metrics.sum(PipelineMetrics.IN, "stage", "deserialize"), metrics.sum(PipelineMetrics.DLQ));
     }
 
-    /** Every instance: this one, and each other one as it describes itself. */
+    /** Every instance: this one, and each other one as it describes itself; shared and reused for the cache TTL. */
     public List<InstanceView> instances() {
+        return sharedInstances.get();
+    }
+
+    private List<InstanceView> askInstances() {
         HostInfo self = instance.self();
         Map<String, CompletableFuture<InstanceView>> others = new TreeMap<>();
         for (StreamsMetadata metadata : instance.instances()) {

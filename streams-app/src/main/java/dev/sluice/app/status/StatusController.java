@@ -35,14 +35,12 @@ public class StatusController {
 
     private final PipelineStatusService status;
     private final StreamsInstance instance;
-    private final ConsumerLag lag;
     private final DeadLetterMonitor deadLetters;
 
-    public StatusController(PipelineStatusService status, StreamsInstance instance, ConsumerLag lag,
+    public StatusController(PipelineStatusService status, StreamsInstance instance,
             @Nullable DeadLetterMonitor deadLetters) {
         this.status = status;
         this.instance = instance;
-        this.lag = lag;
         this.deadLetters = deadLetters;
     }
 
@@ -73,9 +71,10 @@ public class StatusController {
     }
 
     @Get("/lag")
-    @Operation(operationId = "consumerLag", summary = "Consumer lag of the application per input topic")
+    @Operation(operationId = "consumerLag",
+            summary = "Consumer lag of the application per input topic (reused for sluice.status.cache-ttl, 1 s)")
     public ConsumerLag.LagView lag() {
-        return lag.lag();
+        return status.lag();
     }
 
     @Get("/dead-letters")

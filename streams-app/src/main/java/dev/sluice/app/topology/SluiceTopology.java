@@ -274,7 +274,7 @@ public final class SluiceTopology {
         KStream<String, OrderEvent> items = ingest(builder, ORDER_ITEMS, topics.getOrderItems(), KeyFormat.AVRO)
                 .process(() -> new ToSilverProcessor<>(ORDER_ITEMS, SilverMappings.orderItems(),
                         SilverMappings::itemTombstone, metrics), Named.as("enrich.map-" + ORDER_ITEMS));
-        builder.addStateStore(stores.uncachedKeyValueStore(StoreNames.ORDERS_STATE, Serdes.String(),
+        builder.addStateStore(stores.uncachedTimestampedKeyValueStore(StoreNames.ORDERS_STATE, Serdes.String(),
                 InternalSerde.of(Order.class)));
         builder.addStateStore(stores.keyValueStore(StoreNames.PENDING_ORDERS, Serdes.String(),
                 InternalSerde.of(PendingEvents.class)));

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 import org.apache.kafka.streams.state.WindowStore;
@@ -43,21 +44,25 @@ public final class StateStores {
      * record; a line that waits for its order is put and deleted again).
      */
     public <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStore(String name, Serde<K> keys, Serde<V> values) {
-        return uncachedKeyValueStore(name, keys, values).withCachingEnabled();
+        KeyValueBytesStoreSupplier supplier = inMemory ? Stores.inMemoryKeyValueStore(name)
+                : Stores.persistentKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, keys, values).withCachingEnabled();
     }
 
     /**
      * A key-value store whose keys are each written about once and read soon after (the order enricher's state: one
-     * put per order event, read by that order's lines). Not cached, for the reason the dedupe stores are not: every
+     * put per order event, read by that order's lines), each value with the time it was written, which its TTL judges
+     * by. Persistent, it opens a store that kept no timestamps in upgrade mode: those entries read with timestamp -1
+     * until written again. Not cached, for the reason the dedupe stores are not: every
      * order ever seen stayed in the thread's 10 MB record cache, and once that was full each put to a gold store
      * evicted, and so forwarded, that store's own dirty entries — one gold record per line instead of one per key
      * per commit (119,554 product-hour updates for 119,554 lines in the benchmark).
      */
-    public <K, V> StoreBuilder<KeyValueStore<K, V>> uncachedKeyValueStore(String name, Serde<K> keys,
-            Serde<V> values) {
+    public <K, V> StoreBuilder<TimestampedKeyValueStore<K, V>> uncachedTimestampedKeyValueStore(String name,
+            Serde<K> keys, Serde<V> values) {
         KeyValueBytesStoreSupplier supplier = inMemory ? Stores.inMemoryKeyValueStore(name)
-                : Stores.persistentKeyValueStore(name);
-        return Stores.keyValueStoreBuilder(supplier, keys, values);
+                : Stores.persistentTimestampedKeyValueStore(name);
+        return Stores.timestampedKeyValueStoreBuilder(supplier, keys, values);
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.sluice.embedded.Await;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 /**
@@ -45,6 +46,12 @@ public final class AppInstance implements AutoCloseable {
     /** Starts an instance and waits until it reports ready (its streams RUNNING). */
     public static AppInstance start(KafkaBroker kafka, RegistryServer registry, String applicationId,
             Map<String, Object> settings) throws IOException {
+        return start(kafka, registry, applicationId, settings, new RuntimeBeanDefinition<?>[0]);
+    }
+
+    /** Starts an instance with {@code beans} added to its context (a clock the test moves, say), and waits. */
+    public static AppInstance start(KafkaBroker kafka, RegistryServer registry, String applicationId,
+            Map<String, Object> settings, RuntimeBeanDefinition<?>... beans) throws IOException {
         int port = freePort();
         Path stateDir = Files.createTempDirectory("sluice-" + applicationId + "-");
         Map<String, Object> properties = new HashMap<>(Map.of(
@@ -58,7 +65,8 @@ public final class AppInstance implements AutoCloseable {
                 "sluice.registry.url", registry.url(),
                 "micronaut.server.port", port));
         properties.putAll(settings);
-        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
+        EmbeddedServer server = ApplicationContext.builder().properties(properties).beanDefinitions(beans)
+                .run(EmbeddedServer.class);
         AppInstance instance = new AppInstance(server, port);
         try {
             Await.until(instance.authority + " ready", Duration.ofSeconds(60),

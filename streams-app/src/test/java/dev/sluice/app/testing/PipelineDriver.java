@@ -69,6 +69,7 @@ public final class PipelineDriver implements AutoCloseable {
     private final Topology topology;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Path stateDir;
+    private final String applicationId;
     private long advanced;
 
     /** Everything a test may change before the topology is built. */
@@ -112,7 +113,8 @@ public final class PipelineDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sluice-test-" + INSTANCES.incrementAndGet());
+        this.applicationId = "sluice-test-" + INSTANCES.incrementAndGet();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, options.cacheMaxBytes);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
@@ -264,6 +266,12 @@ public final class PipelineDriver implements AutoCloseable {
         return output.readRecordsToList().stream()
                 .map(r -> new Out<>(r.key(), r.value(), r.headers(), r.timestamp()))
                 .toList();
+    }
+
+    /** Drains what the changelog of {@code store} received, keys as strings (a null value is a tombstone). */
+    public List<TestRecord<String, byte[]>> changelog(String store) {
+        return driver.createOutputTopic(applicationId + "-" + store + "-changelog", new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
     }
 
     /** Whether any record waits unread in {@code topic}. */
