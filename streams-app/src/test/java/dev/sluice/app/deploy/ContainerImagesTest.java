@@ -26,7 +26,8 @@ class ContainerImagesTest {
 
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(.+)\\s+(\\S+)$");
     /** {@code FROM eclipse-temurin:17.0.20.1_1-jre-noble}: the Java version is group 1. */
-    private static final Pattern TEMURIN = Pattern.compile("(?m)^FROM eclipse-temurin:(17(?:\\.[0-9]+)+)_[0-9]+-jre-[a-z]+$");
+    private static final Pattern TEMURIN = Pattern.compile(
+            "(?m)^FROM eclipse-temurin:(17(?:\\.[0-9]+)+)_[0-9]+-jre-[a-z]+$");
     /**
      * The newest Temurin 17 JRE release published as images when this was last raised (December 2026): a base
      * image older than this misses security fixes. Raise it with each quarterly Java update.
