@@ -28,6 +28,8 @@ class KubernetesSecurityTest {
 
     private static final StreamsApp APP = new StreamsApp();
     private static final String REPARTITION_FLAG = "sluice.dev/allow-repartition";
+    /** Where Strimzi mounts the Secrets of a KafkaConnect's password authentication. */
+    private static final String STRIMZI_PASSWORD_MOUNT = "/opt/kafka/connect-password";
     private static final Set<String> OVERRIDE_PREFIXES = Set.of("consumer.override.", "producer.override.",
             "admin.override.");
 
@@ -319,9 +321,12 @@ class KubernetesSecurityTest {
                     .matches()), Tree.id(connect), "config.providers.strimzienv.param.allowlist.pattern must be set "
                             + "and allow none of the Secret variables " + env + " (it is " + strimziEnv + ")");
             String strimziFile = Tree.text(workerConfig, "config.providers.strimzifile.param.allowed.paths");
-            problems.check(strimziFile != null && strimziFile.startsWith("/opt/kafka/"), Tree.id(connect),
-                    "config.providers.strimzifile.param.allowed.paths must confine Strimzi's file provider to the "
-                            + "mounted credentials (it is " + strimziFile + ")");
+            // Kafka refuses to start a worker whose allowed path does not exist: Strimzi creates this one when it
+            // mounts the authentication's password.
+            problems.check(STRIMZI_PASSWORD_MOUNT.equals(strimziFile) && Tree.text(connect, "spec", "authentication",
+                    "passwordSecret", "secretName") != null, Tree.id(connect), "config.providers.strimzifile.param"
+                            + ".allowed.paths must confine Strimzi's file provider to " + STRIMZI_PASSWORD_MOUNT
+                            + ", which spec.authentication.passwordSecret creates (it is " + strimziFile + ")");
         }
         problems.assertNone(dir);
     }
