@@ -22,8 +22,7 @@ final class Kustomize {
     private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace", "labels",
             "images", "patches", "secretGenerator", "configMapGenerator", "generatorOptions", "configurations");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "CustomResourceDefinition", "PersistentVolume", "StorageClass", "ValidatingAdmissionPolicy",
-            "ValidatingAdmissionPolicyBinding");
+            "CustomResourceDefinition", "PersistentVolume", "StorageClass");
 
     /** The resources a kustomization builds. */
     record Output(Path dir, List<Map<String, Object>> resources) {
