@@ -75,7 +75,7 @@ class ConnectorTemplatesTest {
         ConnectorTemplates templates = new ConnectorTemplates();
         assertEquals(Set.of("database.password"), cdc.secretConfigKeys());
         assertEquals(Set.of("connection.password"), templates.get(ConnectorTemplates.JDBC_SOURCE).secretConfigKeys());
-        assertEquals(Set.of("aws.access.key.id", "aws.secret.access.key"),
+        assertEquals(Set.of("aws.access.key.id", "aws.secret.access.key", "kafka.admin.sasl.jaas.config"),
                 templates.get(ConnectorTemplates.S3_PARQUET_SINK).secretConfigKeys());
     }
 

@@ -2,9 +2,11 @@ package dev.sluice.app.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,14 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.topology.PipelineTopics;
+import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 /**
  * Creates the topics the topology reads and writes when they are missing, before the streams start: brokers run
  * with topic auto-creation off, and a Streams app whose source topic is missing would stop at once. Silver topics
  * that hold state per key (the reference tables are rebuilt from them) and gold topics are compacted; the others
- * keep their layer's retention ({@code sluice.topics.retention.*}). Existing topics are left as they are.
+ * keep their layer's retention ({@code sluice.topics.retention.*}). Existing topics are left as they are, unless
+ * {@link PartitionGuard} finds keyed ones with fewer partitions than configured.
  */
 @Singleton
 public class TopicInitializer {
@@ -34,8 +39,18 @@ public class TopicInitializer {
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
     private static final long TIMEOUT_SECONDS = 60;
 
-    public TopicInitializer(@Value("${kafka.bootstrap.servers}") String bootstrapServers, PipelineTopics topics) {
-        create(bootstrapServers, topics);
+    /**
+     * Connects with the streams' own client settings (brokers and security: SASL credentials where Kafka requires
+     * them), and first lets {@link PartitionGuard} check the keyed topics that exist.
+     */
+    public TopicInitializer(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
+            @Value("${sluice.repartition.allowed:false}") boolean allowRepartition) {
+        Map<String, Object> settings = new HashMap<>();
+        Set<String> names = AdminClientConfig.configNames();
+        Properties streams = builder.getConfiguration();
+        streams.stringPropertyNames().stream().filter(names::contains).forEach(name -> settings.put(name,
+                streams.get(name)));
+        create(settings, topics, allowRepartition);
     }
 
     /** The topic-level configs a topic of the pipeline is created with: its layer's retention, or compaction. */
@@ -52,13 +67,21 @@ public class TopicInitializer {
 
     /** Creates every missing topic of {@code topics}; usable without Micronaut (benchmarks). */
     public static void create(String bootstrapServers, PipelineTopics topics) {
+        create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, false);
+    }
+
+    private static void create(Map<String, Object> adminSettings, PipelineTopics topics, boolean allowRepartition) {
         List<NewTopic> wanted = new ArrayList<>();
         for (String name : topics.all()) {
             wanted.add(new NewTopic(name, topics.getPartitions(), (short) -1).configs(configs(topics, name)));
         }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        String bootstrapServers = String.valueOf(adminSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin admin = Admin.create(adminSettings)) {
+            List<String> keyed = new ArrayList<>(topics.bronze());
+            keyed.addAll(topics.silverCompacted());
+            keyed.addAll(topics.silverLogs());
+            keyed.addAll(topics.gold());
+            PartitionGuard.check(admin, keyed, topics.getPartitions(), allowRepartition);
             int created = 0;
             for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(wanted).values().entrySet()) {
                 try {

@@ -252,13 +252,7 @@ class ComposeFileTest {
         Path file = Repository.path("docker/connect-init/connectors.json");
         Map<String, Object> connect = Tree.map(SERVICES, "connect");
         Map<String, String> connectEnv = environment(connect);
-        Map<String, Object> workerConfig = new LinkedHashMap<>();
-        connectEnv.forEach((key, value) -> {
-            if (key.startsWith("CONNECT_")) {
-                workerConfig.put(key.substring(8).toLowerCase(java.util.Locale.ROOT).replace("___", "-")
-                        .replace("__", "\u0001").replace('_', '.').replace('\u0001', '_'), value);
-            }
-        });
+        Map<String, Object> workerConfig = workerConfig(connectEnv);
         Set<String> inputs = APP.inputTopics(Map.of());
         Set<String> outputs = APP.outputTopics(Map.of());
         Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
@@ -313,6 +307,51 @@ class ComposeFileTest {
             }
         }));
         problems.assertNone("docker-compose.yml");
+    }
+
+    @Test
+    void connectAndTheRegistryPublishNoHostPort() {
+        Problems problems = new Problems();
+        // Connect's REST API runs any installed connector with any configuration, without authentication; the
+        // registry takes schemas from anyone. Both are reached inside the compose network only.
+        for (String service : List.of("connect", "registry")) {
+            problems.check(Tree.list(Tree.map(SERVICES, service), "ports").isEmpty(), "service " + service,
+                    "publishes " + Tree.list(Tree.map(SERVICES, service), "ports") + " on the host");
+        }
+        problems.assertNone("docker-compose.yml ports");
+    }
+
+    @Test
+    void theConnectWorkerResolvesOnlyWhatConnectorsUse() {
+        Problems problems = new Problems();
+        Map<String, String> connectEnv = environment(Tree.map(SERVICES, "connect"));
+        Map<String, Object> workerConfig = workerConfig(connectEnv);
+        Map<String, Templates.Template> templates = Templates.load();
+        List<Map<String, String>> configs = new java.util.ArrayList<>();
+        Tree.map(Repository.json(Repository.path("docker/connect-init/connectors.json")), "connectors")
+                .forEach((name, spec) -> {
+                    Map<String, String> values = new LinkedHashMap<>();
+                    Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
+                    Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
+                    if (template != null) {
+                        configs.add(template.render(values, problems, name));
+                    }
+                });
+        KubernetesSecurityTest.checkWorkerHardening("service connect", workerConfig, connectEnv.keySet(), configs,
+                problems);
+        problems.assertNone("docker-compose.yml connect");
+    }
+
+    /** The worker properties connect-distributed-env.sh makes of the CONNECT_* variables. */
+    private static Map<String, Object> workerConfig(Map<String, String> connectEnv) {
+        Map<String, Object> workerConfig = new LinkedHashMap<>();
+        connectEnv.forEach((key, value) -> {
+            if (key.startsWith("CONNECT_")) {
+                workerConfig.put(key.substring(8).toLowerCase(Locale.ROOT).replace("___", "-")
+                        .replace("__", "\u0001").replace('_', '.').replace('\u0001', '_'), value);
+            }
+        });
+        return workerConfig;
     }
 
     /** A service's environment as a map (compose allows a mapping or a list of NAME=value). */

@@ -25,6 +25,14 @@ import org.junit.jupiter.api.Test;
 class ContainerImagesTest {
 
     private static final Pattern COPY = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(.+)\\s+(\\S+)$");
+    /** {@code FROM eclipse-temurin:17.0.20.1_1-jre-noble}: the Java version is group 1. */
+    private static final Pattern TEMURIN = Pattern.compile(
+            "(?m)^FROM eclipse-temurin:(17(?:\\.[0-9]+)+)_[0-9]+-jre-[a-z]+$");
+    /**
+     * The newest Temurin 17 JRE release published as images when this was last raised (December 2026): a base
+     * image older than this misses security fixes. Raise it with each quarterly Java update.
+     */
+    private static final String OLDEST_JRE = "17.0.20.1";
     private static final Pattern MAIN_CLASS = Pattern.compile("\\s(dev\\.sluice\\.[A-Za-z0-9_.]+)\\s");
 
     @Test
@@ -144,6 +152,39 @@ class ContainerImagesTest {
         problems.check(strimzi.find() && strimzi.group(1).equals(version), "docker/build-images.sh",
                 "the Strimzi base image must be quay.io/strimzi/kafka:<strimzi>-kafka-" + version);
         problems.assertNone("Kafka versions");
+    }
+
+    @Test
+    void javaImagesRunOneCurrentJre() {
+        Problems problems = new Problems();
+        Set<String> tags = new TreeSet<>();
+        for (String image : List.of("streams-app", "generator")) {
+            String where = "docker/" + image + "/Dockerfile";
+            Matcher from = TEMURIN.matcher(Repository.read(Repository.path(where)));
+            boolean found = from.find();
+            problems.check(found, where, "does not start FROM eclipse-temurin:<version>_<build>-jre-<os>");
+            if (found) {
+                tags.add(from.group(0));
+                problems.check(compareVersions(from.group(1), OLDEST_JRE) >= 0, where, "runs Java " + from.group(1)
+                        + ", older than " + OLDEST_JRE + ": its security fixes are missing");
+            }
+        }
+        problems.check(tags.size() <= 1, "docker/*/Dockerfile", "Java images differ in their JRE: " + tags);
+        problems.assertNone("JRE base images");
+    }
+
+    /** Compares dotted version numbers (17.0.20.1 > 17.0.20) part by part. */
+    private static int compareVersions(String left, String right) {
+        String[] a = left.split("\\.");
+        String[] b = right.split("\\.");
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            int x = i < a.length ? Integer.parseInt(a[i]) : 0;
+            int y = i < b.length ? Integer.parseInt(b[i]) : 0;
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+        }
+        return 0;
     }
 
     private static void collectImages(Object node, List<String> images) {

@@ -129,8 +129,9 @@ class KubernetesManifestsTest {
         Problems problems = new Problems();
         // The base names the Secret that each overlay generates; it cannot resolve it on its own.
         boolean secretsResolve = !dir.equals("k8s/base");
+        Kustomize.Output withUserSecrets = withUserSecrets(out);
         for (Map<String, Object> resource : out.resources()) {
-            checkReferences(out, Tree.id(resource), resource, secretsResolve, problems);
+            checkReferences(withUserSecrets, Tree.id(resource), resource, secretsResolve, problems);
         }
         for (Map<String, Object> workload : workloads(out)) {
             for (Map<String, Object> container : containers(workload)) {
@@ -462,7 +463,7 @@ class KubernetesManifestsTest {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static Kustomize.Output built(String dir) {
+    static Kustomize.Output built(String dir) {
         return BUILT.computeIfAbsent(dir, d -> {
             Problems problems = new Problems();
             Kustomize.Output out = Kustomize.build(Repository.path(d), problems);
@@ -471,15 +472,15 @@ class KubernetesManifestsTest {
         });
     }
 
-    private static List<Map<String, Object>> workloads(Kustomize.Output out) {
+    static List<Map<String, Object>> workloads(Kustomize.Output out) {
         return out.resources().stream().filter(r -> WORKLOADS.contains(Tree.text(r, "kind"))).toList();
     }
 
-    private static Map<String, Object> labelsOf(Map<String, Object> workload) {
+    static Map<String, Object> labelsOf(Map<String, Object> workload) {
         return Tree.map(workload, "spec", "template", "metadata", "labels");
     }
 
-    private static List<Map<String, Object>> containers(Map<String, Object> workload) {
+    static List<Map<String, Object>> containers(Map<String, Object> workload) {
         List<Map<String, Object>> containers = new ArrayList<>(Tree.maps(workload, "spec", "template", "spec",
                 "containers"));
         containers.addAll(Tree.maps(workload, "spec", "template", "spec", "initContainers"));
@@ -491,11 +492,11 @@ class KubernetesManifestsTest {
         return name.equals(StreamsApp.IMAGE) || name.endsWith("/" + StreamsApp.IMAGE);
     }
 
-    private static List<Map<String, Object>> streamsAppWorkloads(Kustomize.Output out) {
+    static List<Map<String, Object>> streamsAppWorkloads(Kustomize.Output out) {
         return workloads(out).stream().filter(w -> containers(w).stream().anyMatch(c -> isStreamsApp(c))).toList();
     }
 
-    private static Map<String, Object> streamsAppContainer(Map<String, Object> workload) {
+    static Map<String, Object> streamsAppContainer(Map<String, Object> workload) {
         return containers(workload).stream().filter(c -> isStreamsApp(c)).findFirst().orElseThrow();
     }
 
@@ -503,7 +504,7 @@ class KubernetesManifestsTest {
      * The environment a container's process gets: the image's variables, then envFrom ConfigMaps, then env.
      * Secret values are unknown here and read as "secret".
      */
-    private static Map<String, String> environment(Kustomize.Output out, Map<String, Object> container) {
+    static Map<String, String> environment(Kustomize.Output out, Map<String, Object> container) {
         Map<String, String> env = new LinkedHashMap<>(APP.imageEnvironment());
         for (Map<String, Object> from : Tree.maps(container, "envFrom")) {
             String configMap = Tree.text(from, "configMapRef", "name");
@@ -542,6 +543,21 @@ class KubernetesManifestsTest {
             }
         }
         return names;
+    }
+
+    /**
+     * The resources plus the Secret the User Operator creates for each SCRAM KafkaUser: the user's name, keys
+     * password and sasl.jaas.config.
+     */
+    static Kustomize.Output withUserSecrets(Kustomize.Output out) {
+        List<Map<String, Object>> resources = new ArrayList<>(out.resources());
+        for (Map<String, Object> user : out.ofKind("KafkaUser")) {
+            if (String.valueOf(Tree.text(user, "spec", "authentication", "type")).startsWith("scram-sha-")) {
+                resources.add(Map.of("apiVersion", "v1", "kind", "Secret", "metadata", Map.of("name",
+                        Tree.text(user, "metadata", "name")), "data", Map.of("password", "", "sasl.jaas.config", "")));
+            }
+        }
+        return new Kustomize.Output(out.dir(), resources);
     }
 
     /** configMapKeyRef, secretKeyRef, configMapRef, secretRef and configMap/secret volumes anywhere in a resource. */
@@ -632,7 +648,7 @@ class KubernetesManifestsTest {
         return names;
     }
 
-    private static int integer(Object node, String... keys) {
+    static int integer(Object node, String... keys) {
         Integer value = parse(Tree.text(node, keys));
         return value == null ? 0 : value;
     }
@@ -651,7 +667,7 @@ class KubernetesManifestsTest {
         return colon < 0 ? server : server.substring(0, colon);
     }
 
-    private static String port(String address) {
+    static String port(String address) {
         String server = address.strip();
         int colon = server.lastIndexOf(':');
         return colon < 0 ? "*" : server.substring(colon + 1);

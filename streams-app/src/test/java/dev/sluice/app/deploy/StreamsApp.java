@@ -172,6 +172,29 @@ final class StreamsApp {
         }
     }
 
+    /** Kafka Streams' application.id with these variables: its group, and the prefix of its internal topics. */
+    String applicationId(Map<String, String> variables) {
+        Environment environment = environment(variables);
+        try {
+            return String.valueOf(streamsProperties(environment).get(StreamsConfig.APPLICATION_ID_CONFIG));
+        } finally {
+            environment.stop();
+        }
+    }
+
+    /**
+     * A Kafka client setting every client of the app gets ({@code kafka.<name>}, e.g. security.protocol) with these
+     * variables, or null.
+     */
+    String kafkaClientSetting(Map<String, String> variables, String name) {
+        Environment environment = environment(variables);
+        try {
+            return environment.getProperty("kafka." + name, String.class).orElse(null);
+        } finally {
+            environment.stop();
+        }
+    }
+
     /** Kafka Streams' state.dir with these variables. */
     String stateDir(Map<String, String> variables) {
         Environment environment = environment(variables);
