@@ -14,10 +14,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +28,31 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * A real PostgreSQL 17 server (the binaries come from a Maven artifact) with {@code wal_level=logical}, bound to
  * 127.0.0.1, holding the demo databases {@code shop} and {@code warehouse}. Its data directory survives restarts.
  *
- * <p>Applications connect as {@value #APP_USER}, a role with LOGIN and REPLICATION whose password is generated
- * on first start and kept in {@code credentials.properties} next to the data; password authentication (SCRAM) is
- * enforced for it on TCP. Only the bootstrap superuser {@code postgres} is trusted, from 127.0.0.1 only.
+ * <p>Every role gives its SCRAM password, the superuser {@value #SUPERUSER} included ({@link PgHba}); nothing is
+ * trusted. Passwords are generated on first start and kept in owner-only files next to the data: the application
+ * roles' in {@code credentials.properties}, the superuser's in {@code superuser.properties}. Only this class's setup
+ * uses the superuser; components use the roles of {@link PostgresRoles}: the owner {@value #APP_USER} (data
+ * generator), {@value #CDC_USER} (Debezium) and {@value #READER_USER} (JDBC source). A state directory of an earlier
+ * version, which trusted the superuser, is migrated at its first start: password set, pg_hba rewritten, roles added.
+ *
+ * <p>{@code max_slot_wal_keep_size} bounds the WAL a replication slot may hold back (1GB unless given): a CDC
+ * connector paused or deleted without its slot no longer fills the disk, but a slot that falls further behind is
+ * invalidated and its connector must snapshot again.
  */
 public final class PostgresServer implements ServerProcess {
 
-    /** The role applications and connectors use. */
+    /** The role that owns the demo databases; the data generator writes as it. */
     public static final String APP_USER = "sluice";
+    /** The role of CDC connectors: REPLICATION, SELECT on the shop tables. */
+    public static final String CDC_USER = "sluice_cdc";
+    /** The role of the JDBC source: SELECT on the warehouse tables, nothing else. */
+    public static final String READER_USER = "sluice_reader";
+    /** The bootstrap superuser; used by this class's setup only. */
+    public static final String SUPERUSER = "postgres";
+    /** The publication of the shop tables, created by their owner for the CDC connector. */
+    public static final String SHOP_PUBLICATION = "sluice_shop";
+    /** How much WAL a replication slot may hold back unless told otherwise. */
+    public static final String DEFAULT_MAX_SLOT_WAL_KEEP_SIZE = "1GB";
     /** The operational database captured by CDC. */
     public static final String SHOP_DB = "shop";
     /** The "external" database polled by the JDBC source connector. */
@@ -44,40 +61,53 @@ public final class PostgresServer implements ServerProcess {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
     private static final String COMPONENT = "postgres";
     private static final List<String> DATABASES = List.of(SHOP_DB, WAREHOUSE_DB);
-    private static final String PG_HBA = """
-            # Written by sluice-embedded. Only loopback; the application role must give its password.
-            host    all          postgres  127.0.0.1/32  trust
-            host    replication  postgres  127.0.0.1/32  trust
-            host    all          all       127.0.0.1/32  scram-sha-256
-            host    replication  all       127.0.0.1/32  scram-sha-256
-            """;
+    private static final Pattern WAL_SIZE = Pattern.compile("-1|[0-9]+(kB|MB|GB|TB)?");
 
     private static final Duration LEFTOVER_STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final EmbeddedPostgres postgres;
-    private final String password;
+    private final PostgresCredentials credentials;
     private final ProcessHandle postmaster;
     private final Path logFile;
 
-    private PostgresServer(EmbeddedPostgres postgres, String password, ProcessHandle postmaster, Path logFile) {
+    private PostgresServer(EmbeddedPostgres postgres, PostgresCredentials credentials, ProcessHandle postmaster,
+            Path logFile) {
         this.postgres = postgres;
-        this.password = password;
+        this.credentials = credentials;
         this.postmaster = postmaster;
         this.logFile = logFile;
+    }
+
+    /**
+     * Starts PostgreSQL on {@code dir/data} (initialising it on first use) with the default
+     * {@code max_slot_wal_keep_size}, and creates the demo databases once.
+     *
+     * @param port TCP port; 0 picks a free one
+     */
+    public static PostgresServer start(Path dir, int port) {
+        return start(dir, port, DEFAULT_MAX_SLOT_WAL_KEEP_SIZE);
     }
 
     /**
      * Starts PostgreSQL on {@code dir/data} (initialising it on first use) and creates the demo databases once.
      *
      * @param port TCP port; 0 picks a free one
+     * @param maxSlotWalKeepSize PostgreSQL's {@code max_slot_wal_keep_size}, e.g. {@code 1GB}; -1 is unbounded
      */
-    public static PostgresServer start(Path dir, int port) {
+    public static PostgresServer start(Path dir, int port, String maxSlotWalKeepSize) {
+        if (!WAL_SIZE.matcher(maxSlotWalKeepSize).matches()) {
+            throw new ComponentStartException(COMPONENT, "max_slot_wal_keep_size must be -1 or a size such as 1GB "
+                    + "or 512MB, not '" + maxSlotWalKeepSize + "'");
+        }
         int pgPort = Ports.orFree(port);
         Ports.requireFree(COMPONENT, pgPort);
         Path log = dir.resolve("postgres.log");
         EmbeddedPostgres postgres;
+        PostgresCredentials credentials;
+        boolean[] bootstrap = new boolean[1];
         try {
             Files.createDirectories(dir);
+            credentials = PostgresCredentials.load(dir);
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dir.resolve("data"))
                     .setCleanDataDirectory(false)
@@ -87,6 +117,11 @@ public final class PostgresServer implements ServerProcess {
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("password_encryption", "scram-sha-256")
+                    .setServerConfig("max_slot_wal_keep_size", maxSlotWalKeepSize)
+                    // zonky checks readiness as the superuser; the password is ignored while it is still trusted.
+                    .setConnectConfig("password", credentials.superuser.password())
+                    .setDataDirectoryCustomizer(data -> bootstrap[0] = PgHba.beforeStart(data.toPath(),
+                            credentials.superuserKept))
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -95,10 +130,9 @@ public final class PostgresServer implements ServerProcess {
             throw new ComponentStartException(COMPONENT, "server failed to start: " + e.getMessage(), log, e);
         }
         try {
-            String password = credentials(dir);
-            PostgresServer server = new PostgresServer(postgres, password, postmaster(dir.resolve("data"))
+            PostgresServer server = new PostgresServer(postgres, credentials, postmaster(dir.resolve("data"))
                     .orElseThrow(() -> new IOException("no live postmaster named in postmaster.pid")), log);
-            server.initialiseOnce(dir);
+            server.initialise(dir, bootstrap[0]);
             LOG.info("postgres up url={} databases={}", server.jdbcUrl(SHOP_DB), DATABASES);
             return server;
         } catch (SQLException | IOException e) {
@@ -182,19 +216,34 @@ public final class PostgresServer implements ServerProcess {
         return postgres.getPort();
     }
 
-    /** The application role, {@value #APP_USER}. */
+    /** The owner role, {@value #APP_USER}. */
     public String user() {
         return APP_USER;
     }
 
-    /** The application role's password. Never log it. */
+    /** The owner role's password. Never log it. */
     public String password() {
-        return password;
+        return credentials.owner.password();
     }
 
-    /** A new connection to {@code database} as the application role; the caller closes it. */
+    /** The CDC role, {@value #CDC_USER}, and its password. */
+    public PostgresLogin cdcLogin() {
+        return credentials.cdc;
+    }
+
+    /** The read-only role of the JDBC source, {@value #READER_USER}, and its password. */
+    public PostgresLogin readerLogin() {
+        return credentials.reader;
+    }
+
+    /** A new connection to {@code database} as the owner role; the caller closes it. */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database), APP_USER, password);
+        return connect(database, credentials.owner);
+    }
+
+    /** A new connection to {@code database} as {@code login}; the caller closes it. */
+    public Connection connect(String database, PostgresLogin login) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), login.user(), login.password());
     }
 
     @Override
@@ -202,38 +251,53 @@ public final class PostgresServer implements ServerProcess {
         closeQuietly(postgres);
     }
 
-    private void initialiseOnce(Path dir) throws SQLException, IOException {
-        try (Connection admin = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
+    /**
+     * Sets the superuser's password and secures pg_hba when this start bootstrapped, then applies the roles and
+     * their rights, and creates and seeds the demo databases on first start.
+     */
+    private void initialise(Path dir, boolean bootstrap) throws SQLException, IOException {
+        Path data = dir.resolve("data");
+        try (Connection admin = connect("postgres", credentials.superuser);
                 Statement statement = admin.createStatement()) {
-            Files.writeString(dir.resolve("data").resolve("pg_hba.conf"), PG_HBA, StandardCharsets.UTF_8);
-            statement.execute("SELECT pg_reload_conf()");
+            if (bootstrap) {
+                statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD "
+                        + PostgresRoles.literal(credentials.superuser.password()));
+                credentials.keepSuperuser(dir);
+                PgHba.secure(data);
+                statement.execute("SELECT pg_reload_conf()");
+                LOG.info("postgres superuser password set, no role is trusted any more dir={}", dir);
+            }
+            PostgresRoles.applyRoles(admin, credentials);
             Path marker = dir.resolve("initialised");
-            if (Files.exists(marker)) {
-                return;
-            }
-            statement.execute("CREATE ROLE " + APP_USER + " LOGIN REPLICATION PASSWORD '" + password + "'");
-            for (String database : DATABASES) {
-                statement.execute("CREATE DATABASE " + database + " OWNER " + APP_USER);
-            }
-            for (String database : DATABASES) {
-                try (Connection connection = connect(database); Statement seed = connection.createStatement()) {
-                    seed.execute(resource("/db/" + database + ".sql"));
+            boolean created = !Files.exists(marker);
+            if (created) {
+                for (String database : DATABASES) {
+                    statement.execute("CREATE DATABASE " + database + " OWNER " + APP_USER);
                 }
             }
-            Files.writeString(marker, "demo databases created\n");
+            PostgresRoles.applyDatabaseRights(admin);
+            try (Connection shop = connect(SHOP_DB)) {
+                if (created) {
+                    seed(shop, SHOP_DB);
+                }
+                PostgresRoles.applyShop(shop);
+            }
+            try (Connection warehouse = connect(WAREHOUSE_DB)) {
+                if (created) {
+                    seed(warehouse, WAREHOUSE_DB);
+                }
+                PostgresRoles.applyWarehouse(warehouse);
+            }
+            if (created) {
+                Files.writeString(marker, "demo databases created\n");
+            }
         }
     }
 
-    private static String credentials(Path dir) throws IOException {
-        Path file = dir.resolve("credentials.properties");
-        Properties props = Secrets.read(file);
-        if (props.containsKey("password")) {
-            return props.getProperty("password");
+    private static void seed(Connection connection, String database) throws SQLException, IOException {
+        try (Statement seed = connection.createStatement()) {
+            seed.execute(resource("/db/" + database + ".sql"));
         }
-        props.setProperty("user", APP_USER);
-        props.setProperty("password", Secrets.random());
-        Secrets.writePrivate(file, props, "PostgreSQL application role of the Sluice embedded platform");
-        return props.getProperty("password");
     }
 
     private static String resource(String name) throws IOException {

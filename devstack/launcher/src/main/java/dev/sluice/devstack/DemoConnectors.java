@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import dev.sluice.embedded.S3Server;
  * {@code bronze.pg.*}, the JDBC source polling the {@code warehouse} database into {@code bronze.warehouse.*}, and
  * S3 Parquet sinks writing the bronze, silver and gold topics into the lake. Registration is idempotent (PUT of the
  * config), so a restarted platform keeps its connectors and their offsets. Credentials reach Connect only as
- * {@code ${file:...}} references to the platform's secrets file.
+ * {@code ${file:...}} references to the platform's secrets file. The database connectors run as their own roles:
+ * CDC as {@value PostgresServer#CDC_USER} (REPLICATION, SELECT; the publication exists already), the JDBC source as
+ * {@value PostgresServer#READER_USER} (SELECT only) - neither owns a table nor is a superuser.
  */
 public final class DemoConnectors {
 
@@ -32,6 +35,10 @@ public final class DemoConnectors {
     public static final String WAREHOUSE_JDBC = "warehouse-jdbc";
     /** Topic applications produce user events to. */
     public static final String USER_EVENTS_TOPIC = "bronze.events.user_events";
+    /** Key of the CDC role's password in the secrets file. */
+    public static final String CDC_PASSWORD_KEY = "postgres.cdc.password";
+    /** Key of the JDBC source role's password in the secrets file. */
+    public static final String READER_PASSWORD_KEY = "postgres.reader.password";
     /** Partitions of the bronze topics. */
     public static final int TOPIC_PARTITIONS = 3;
 
@@ -67,8 +74,8 @@ public final class DemoConnectors {
     private final Duration lakeIdleFlush;
 
     /**
-     * @param secretsFile properties file with {@code postgres.password}, {@code s3.access.key} and
-     *        {@code s3.secret.key}, read by Connect's file config provider
+     * @param secretsFile properties file with {@value #CDC_PASSWORD_KEY}, {@value #READER_PASSWORD_KEY},
+     *        {@code s3.access.key} and {@code s3.secret.key}, read by Connect's file config provider
      */
     public DemoConnectors(String connectUrl, String kafkaBootstrap, RegistryServer registry, PostgresServer postgres,
             S3Server s3, Path secretsFile) {
@@ -90,6 +97,19 @@ public final class DemoConnectors {
         this.secretsFile = secretsFile;
     }
 
+    /**
+     * The PostgreSQL entries of the secrets file: the connectors' roles and passwords (never the owner's or the
+     * superuser's, which Connect does not need).
+     */
+    public static Properties postgresSecrets(PostgresServer postgres) {
+        Properties secrets = new Properties();
+        secrets.setProperty("postgres.cdc.user", postgres.cdcLogin().user());
+        secrets.setProperty(CDC_PASSWORD_KEY, postgres.cdcLogin().password());
+        secrets.setProperty("postgres.reader.user", postgres.readerLogin().user());
+        secrets.setProperty(READER_PASSWORD_KEY, postgres.readerLogin().password());
+        return secrets;
+    }
+
     /** Registers every demo connector and waits until each runs. */
     public void registerAll() {
         register(SHOP_CDC, shopCdcConfig());
@@ -107,9 +127,11 @@ public final class DemoConnectors {
         return templates.get(ConnectorTemplates.POSTGRES_CDC).render(Map.of(
                 "database.hostname", Ports.HOST,
                 "database.port", Integer.toString(postgres.port()),
-                "database.user", postgres.user(),
-                "database.password", secret("postgres.password"),
+                "database.user", postgres.cdcLogin().user(),
+                "database.password", secret(CDC_PASSWORD_KEY),
                 "database.dbname", PostgresServer.SHOP_DB,
+                "publication.name", PostgresServer.SHOP_PUBLICATION,
+                "publication.autocreate.mode", "disabled",
                 "topic.partitions", Integer.toString(TOPIC_PARTITIONS),
                 "registry.url", registry.registryV2Url()));
     }
@@ -118,8 +140,8 @@ public final class DemoConnectors {
     public Map<String, String> warehouseJdbcConfig() {
         return templates.get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
                 "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
-                "connection.user", postgres.user(),
-                "connection.password", secret("postgres.password"),
+                "connection.user", postgres.readerLogin().user(),
+                "connection.password", secret(READER_PASSWORD_KEY),
                 "tables", "exchange_rates,product_catalog",
                 "poll.interval.ms", "2000",
                 "registry.url", registry.registryV2Url()));

@@ -115,7 +115,8 @@ public final class Devstack implements AutoCloseable {
                 CompletableFuture<KafkaBroker> kafkaStart = async(starter,
                         () -> KafkaBroker.start(state.resolve("kafka"), kafkaPort, controllerPort));
                 CompletableFuture<PostgresServer> postgresStart = async(starter,
-                        () -> PostgresServer.start(state.resolve("postgres"), postgresPort));
+                        () -> PostgresServer.start(state.resolve("postgres"), postgresPort,
+                                settings.postgresMaxSlotWalKeepSize()));
                 CompletableFuture<S3Server> s3Start = async(starter, () -> S3Server.start(state.resolve("s3"), s3Port));
                 CompletableFuture<RegistryServer> registryStart = async(starter,
                         () -> RegistryServer.start(state.resolve("registry"), registryPort));
@@ -129,7 +130,8 @@ public final class Devstack implements AutoCloseable {
                 int s3HttpPort = firstS3.endpoint().getPort();
                 int registryHttpPort = URI.create(firstRegistry.url()).getPort();
                 postgres = supervise("postgres", firstPostgres,
-                        () -> PostgresServer.start(state.resolve("postgres"), pgPort));
+                        () -> PostgresServer.start(state.resolve("postgres"), pgPort,
+                                settings.postgresMaxSlotWalKeepSize()));
                 s3 = supervise("s3", firstS3, () -> S3Server.start(state.resolve("s3"), s3HttpPort));
                 registry = supervise("schema-registry", firstRegistry,
                         () -> RegistryServer.start(state.resolve("registry"), registryHttpPort));
@@ -138,7 +140,8 @@ public final class Devstack implements AutoCloseable {
             }
             endpoints.put("kafka", kafka.bootstrapServers());
             endpoints.put("postgres", postgres().jdbcUrl(PostgresServer.SHOP_DB) + " (also /"
-                    + PostgresServer.WAREHOUSE_DB + "; user " + postgres().user() + ", password in "
+                    + PostgresServer.WAREHOUSE_DB + "; owner " + postgres().user() + ", connectors "
+                    + PostgresServer.CDC_USER + " and " + PostgresServer.READER_USER + "; passwords in "
                     + state.resolve("postgres/credentials.properties") + ")");
             endpoints.put("s3", s3().endpoint() + " (bucket " + S3Server.LAKE_BUCKET + "; keys in "
                     + state.resolve("s3/credentials.properties") + ")");
@@ -333,8 +336,10 @@ public final class Devstack implements AutoCloseable {
     private Properties writeSecrets(Path file) {
         try {
             Properties secrets = Secrets.read(file);
-            secrets.setProperty("postgres.user", postgres().user());
-            secrets.setProperty("postgres.password", postgres().password());
+            // Connect needs only the connectors' roles; earlier versions kept the owner's password here.
+            secrets.remove("postgres.user");
+            secrets.remove("postgres.password");
+            secrets.putAll(DemoConnectors.postgresSecrets(postgres()));
             secrets.setProperty("s3.access.key", s3().accessKey());
             secrets.setProperty("s3.secret.key", s3().secretKey());
             if (!secrets.containsKey(PII_HASH_KEY)) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.sluice.embedded.PostgresServer;
+
 /**
  * Everything {@code ./sluice up} can be told, in one place: command-line options ({@code --kafka-port 19092} or
  * {@code --kafka-port=19092}) win over environment variables ({@code SLUICE_KAFKA_PORT}), which win over the
@@ -19,7 +21,8 @@ import java.util.Map;
  */
 public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafkaPort, int kafkaControllerPort,
         int connectPort, int postgresPort, int s3Port, int registryPort, int appPort, boolean generator,
-        double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs) {
+        double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs,
+        String postgresMaxSlotWalKeepSize) {
 
     /** Option name, default value and meaning, in the order {@code --help} prints them. */
     static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -30,6 +33,8 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         OPTIONS.put("kafka-controller-port", new String[] {"9093", "Kafka KRaft controller"});
         OPTIONS.put("connect-port", new String[] {"8083", "Kafka Connect REST API"});
         OPTIONS.put("postgres-port", new String[] {"5432", "PostgreSQL"});
+        OPTIONS.put("postgres-max-slot-wal-keep-size", new String[] {PostgresServer.DEFAULT_MAX_SLOT_WAL_KEEP_SIZE,
+                "WAL a replication slot may hold back (e.g. 512MB; -1 unbounded); a slot beyond it is invalidated"});
         OPTIONS.put("s3-port", new String[] {"9000", "S3 API"});
         OPTIONS.put("registry-port", new String[] {"8081", "schema registry"});
         OPTIONS.put("app-port", new String[] {"8080", "streams-app HTTP"});
@@ -104,7 +109,8 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
                 port(values, "kafka-controller-port"), port(values, "connect-port"), port(values, "postgres-port"),
                 port(values, "s3-port"), port(values, "registry-port"), port(values, "app-port"),
                 Boolean.parseBoolean(values.get("generator")), number(values, "shop-ops-per-second"),
-                number(values, "events-per-second"), badRatio, (long) number(values, "lake-idle-flush-ms"));
+                number(values, "events-per-second"), badRatio, (long) number(values, "lake-idle-flush-ms"),
+                walSize(values, "postgres-max-slot-wal-keep-size"));
     }
 
     /** The text of {@code ./sluice up --help}. */
@@ -127,6 +133,15 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
             throw new IllegalArgumentException("--" + name + " must be a port number (0 picks a free one), not '"
                     + values.get(name) + "'");
         }
+    }
+
+    private static String walSize(Map<String, String> values, String name) {
+        String value = values.get(name);
+        if (!value.matches("-1|[0-9]+(kB|MB|GB|TB)?")) {
+            throw new IllegalArgumentException("--" + name + " must be -1 or a size such as 1GB or 512MB, not '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private static double number(Map<String, String> values, String name) {

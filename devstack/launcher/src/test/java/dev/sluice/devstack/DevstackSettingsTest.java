@@ -25,6 +25,18 @@ class DevstackSettingsTest {
         assertTrue(settings.generator());
         assertFalse(settings.fresh());
         assertEquals(0.02, settings.badRatio());
+        assertEquals("1GB", settings.postgresMaxSlotWalKeepSize());
+    }
+
+    @Test
+    void theWalASlotMayHoldBackIsASizeOrUnbounded() {
+        assertEquals("512MB", DevstackSettings.parse(HOME, List.of(),
+                Map.of("SLUICE_POSTGRES_MAX_SLOT_WAL_KEEP_SIZE", "512MB")).postgresMaxSlotWalKeepSize());
+        assertEquals("-1", DevstackSettings.parse(HOME, List.of("--postgres-max-slot-wal-keep-size=-1"), Map.of())
+                .postgresMaxSlotWalKeepSize());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DevstackSettings.parse(HOME,
+                List.of("--postgres-max-slot-wal-keep-size", "1 GB; DROP"), Map.of())).getMessage()
+                .contains("--postgres-max-slot-wal-keep-size"));
     }
 
     @Test

@@ -51,8 +51,7 @@ class PipelineEndToEndIT {
     void generatedDataFlowsFromPostgresThroughCdcToSilverAndGoldAndTheCountsHold(EmbeddedPlatform platform,
             KafkaBroker kafka, ConnectWorker connect, RegistryServer registry, PostgresServer postgres, S3Server s3)
             throws Exception {
-        Properties secrets = new Properties();
-        secrets.setProperty("postgres.password", postgres.password());
+        Properties secrets = DemoConnectors.postgresSecrets(postgres);
         secrets.setProperty("s3.access.key", s3.accessKey());
         secrets.setProperty("s3.secret.key", s3.secretKey());
         Path secretsFile = platform.stateDir().resolve("secrets/e2e.properties");

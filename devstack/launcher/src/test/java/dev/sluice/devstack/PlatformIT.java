@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.embedded.Await;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatform;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
@@ -48,8 +50,7 @@ class PlatformIT {
     @BeforeAll
     static void registerDemoConnectors(EmbeddedPlatform platform, KafkaBroker kafka, ConnectWorker connect,
             RegistryServer registry, PostgresServer postgres, S3Server s3) throws IOException {
-        Properties props = new Properties();
-        props.setProperty("postgres.password", postgres.password());
+        Properties props = DemoConnectors.postgresSecrets(postgres);
         props.setProperty("s3.access.key", s3.accessKey());
         props.setProperty("s3.secret.key", s3.secretKey());
         secrets = platform.stateDir().resolve("secrets/connect.properties");
@@ -155,7 +156,33 @@ class PlatformIT {
                 .readTree(connect.get("/connectors/" + DemoConnectors.SHOP_CDC + "/config").body());
         String password = config.path("database.password").asText();
         assertTrue(password.startsWith("${file:"), "a config-provider reference, not the password: " + password);
-        assertTrue(!config.toString().contains(postgres.password()), "the password itself never reaches Connect's config");
+        assertTrue(!config.toString().contains(postgres.cdcLogin().password()),
+                "the password itself never reaches Connect's config");
+    }
+
+    @Test
+    void theDatabaseConnectorsRunAsTheirOwnRolesNotAsOwnerOrSuperuser(ConnectWorker connect,
+            PostgresServer postgres) {
+        Await.until("the CDC slot streams and the JDBC source polls", Duration.ofSeconds(60), () -> {
+            try (Connection shop = postgres.connect(PostgresServer.SHOP_DB);
+                    Statement statement = shop.createStatement();
+                    ResultSet streaming = statement.executeQuery("SELECT a.usename FROM pg_replication_slots s "
+                            + "JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = 'sluice_shop'")) {
+                if (!streaming.next() || !PostgresServer.CDC_USER.equals(streaming.getString(1))) {
+                    return false;
+                }
+            }
+            try (Connection shop = postgres.connect(PostgresServer.SHOP_DB);
+                    Statement statement = shop.createStatement();
+                    ResultSet polling = statement.executeQuery("SELECT DISTINCT usename FROM pg_stat_activity "
+                            + "WHERE datname = 'warehouse'")) {
+                return polling.next() && PostgresServer.READER_USER.equals(polling.getString(1)) && !polling.next();
+            }
+        });
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        assertEquals(PostgresServer.CDC_USER, rest.config(DemoConnectors.SHOP_CDC).path("database.user").asText());
+        assertEquals(PostgresServer.READER_USER, rest.config(DemoConnectors.WAREHOUSE_JDBC)
+                .path("connection.user").asText());
     }
 
     @Test

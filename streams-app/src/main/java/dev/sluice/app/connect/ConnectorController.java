@@ -1,6 +1,7 @@
 package dev.sluice.app.connect;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
@@ -44,12 +45,14 @@ public class ConnectorController {
 
     private final ConnectorService connectors;
     private final IncrementalSnapshots snapshots;
+    private final CdcConnectorActions cdc;
     private final ConnectErrorHandlers errors;
 
-    public ConnectorController(ConnectorService connectors, IncrementalSnapshots snapshots,
+    public ConnectorController(ConnectorService connectors, IncrementalSnapshots snapshots, CdcConnectorActions cdc,
             ConnectErrorHandlers errors) {
         this.connectors = connectors;
         this.snapshots = snapshots;
+        this.cdc = cdc;
         this.errors = errors;
     }
 
@@ -102,11 +105,14 @@ public class ConnectorController {
     @Post("/{name}/pause")
     @SecurityRequirement(name = "bearer")
     @Operation(operationId = "pauseConnector",
-            summary = "Pause the connector and its tasks (applied asynchronously)")
-    @ApiResponse(responseCode = "202", description = "pause requested")
-    public HttpResponse<Void> pause(@PathVariable String name) {
-        connectors.pause(name);
-        return HttpResponse.accepted();
+            summary = "Pause the connector and its tasks (applied asynchronously)",
+            description = "A paused Debezium PostgreSQL connector keeps its replication slot, which holds back WAL "
+                    + "on the database server: the answer then carries that warning.")
+    @ApiResponse(responseCode = "202", description = "pause requested; for a CDC connector with warnings")
+    public HttpResponse<ConnectorPaused> pause(@PathVariable String name) {
+        Optional<ConnectorPaused> warned = cdc.pause(name);
+        return warned.isPresent() ? HttpResponse.<ConnectorPaused>accepted().body(warned.get())
+                : HttpResponse.accepted();
     }
 
     @Post("/{name}/resume")
@@ -135,11 +141,19 @@ public class ConnectorController {
     @Delete("/{name}")
     @SecurityRequirement(name = "bearer")
     @Operation(operationId = "deleteConnector",
-            summary = "Delete the connector (its committed offsets stay)")
+            summary = "Delete the connector (its committed offsets stay)",
+            description = "A Debezium PostgreSQL connector's replication slot outlives it and holds back WAL: the "
+                    + "answer shows the slot and warns that it remains, unless dropSlot=true, which drops it once "
+                    + "Connect stopped the task. The publication is left in place.")
+    @ApiResponse(responseCode = "200", description = "a CDC connector deleted; its slot and what remains")
     @ApiResponse(responseCode = "204", description = "deleted")
-    public HttpResponse<Void> delete(@PathVariable String name) {
-        connectors.delete(name);
-        return HttpResponse.noContent();
+    @ApiResponse(responseCode = "400", description = "dropSlot asked of a connector without a slot",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public HttpResponse<ConnectorDeleted> delete(@PathVariable String name,
+            @Parameter(description = "drop the replication slot of a Debezium PostgreSQL connector too")
+            @QueryValue(defaultValue = "false") boolean dropSlot) {
+        Optional<ConnectorDeleted> deleted = cdc.delete(name, dropSlot);
+        return deleted.isPresent() ? HttpResponse.ok(deleted.get()) : HttpResponse.noContent();
     }
 
     @Post("/{name}/snapshots")

@@ -1,9 +1,6 @@
 package dev.sluice.app.connect;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -36,25 +32,18 @@ import jakarta.inject.Singleton;
 @Singleton
 public class IncrementalSnapshots {
 
-    /** The only connector class that reads this signal. */
-    static final String DEBEZIUM_POSTGRES = "io.debezium.connector.postgresql.PostgresConnector";
-
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalSnapshots.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern QUALIFIED_TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+]");
-    private static final int CONNECT_TIMEOUT_SECONDS = 10;
-    private static final int SOCKET_TIMEOUT_SECONDS = 30;
 
     private final ConnectorService connectors;
-    private final ConfigReferenceResolver references;
+    private final ConnectorDatabase databases;
     private final SecretMasker masker;
 
-    public IncrementalSnapshots(ConnectorService connectors, ConfigReferenceResolver references,
-            SecretMasker masker) {
+    public IncrementalSnapshots(ConnectorService connectors, ConnectorDatabase databases, SecretMasker masker) {
         this.connectors = connectors;
-        this.references = references;
+        this.databases = databases;
         this.masker = masker;
     }
 
@@ -66,9 +55,9 @@ public class IncrementalSnapshots {
      */
     public SnapshotAccepted trigger(String name, List<String> tables) {
         Map<String, String> config = connectors.storedConfig(name);
-        if (!DEBEZIUM_POSTGRES.equals(config.get("connector.class"))) {
+        if (!ConnectorDatabase.isPostgresCdc(config)) {
             throw ApiException.invalidField("connector.class", "incremental snapshots are signalled to "
-                    + DEBEZIUM_POSTGRES + " connectors; '" + name + "' is " + config.get("connector.class"));
+                    + ConnectorDatabase.DEBEZIUM_POSTGRES + " connectors; '" + name + "' is " + config.get("connector.class"));
         }
         String signalTable = config.get("signal.data.collection");
         if (signalTable == null || !QUALIFIED_TABLE.matcher(signalTable.strip()).matches()) {
@@ -83,10 +72,8 @@ public class IncrementalSnapshots {
         signal.put("data-collections", requested);
         signal.put("type", "incremental");
         String data = json(signal);
-        String password = config.get("database.password") == null ? null
-                : references.resolve("database.password", config.get("database.password"));
-        String url = jdbcUrl(config);
-        try (Connection connection = DriverManager.getConnection(url, properties(config, password));
+        ConnectorDatabase.Target database = databases.target(config, "sluice-snapshot-signal");
+        try (Connection connection = database.open();
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO " + quoted(signalTable)
                         + " (id, type, data) VALUES (?, ?, ?)")) {
             insert.setString(1, id);
@@ -94,9 +81,9 @@ public class IncrementalSnapshots {
             insert.setString(3, data);
             insert.executeUpdate();
         } catch (SQLException e) {
-            Set<String> secrets = password == null ? Set.of() : Set.of(password);
             throw new ApiException(HttpStatus.BAD_GATEWAY, "Database unavailable", "cannot write the snapshot "
-                    + "signal to " + signalTable + " in " + url + ": " + masker.scrub(e.getMessage(), secrets));
+                    + "signal to " + signalTable + " in " + database.url() + ": "
+                    + masker.scrub(e.getMessage(), database.secrets()));
         }
         LOG.info("incremental snapshot signalled connector={} signal={} tables={}", name, id, requested);
         return new SnapshotAccepted(name, id, signalTable, requested);
@@ -143,42 +130,6 @@ public class IncrementalSnapshots {
         } catch (PatternSyntaxException e) {
             throw ApiException.invalidField(key, "not a list of regular expressions: " + e.getDescription());
         }
-    }
-
-    private static String jdbcUrl(Map<String, String> config) {
-        String host = config.getOrDefault("database.hostname", "").strip();
-        String port = config.getOrDefault("database.port", "5432").strip();
-        String database = config.getOrDefault("database.dbname", "").strip();
-        if (!HOST.matcher(host).matches()) {
-            throw ApiException.invalidField("database.hostname", "'" + host + "' is not a host name");
-        }
-        if (!port.matches("[0-9]{1,5}")) {
-            throw ApiException.invalidField("database.port", "'" + port + "' is not a port");
-        }
-        if (database.isEmpty() || database.contains("${")) {
-            throw ApiException.invalidField("database.dbname", "a database name is required");
-        }
-        return "jdbc:postgresql://" + host + ":" + port + "/"
-                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private Properties properties(Map<String, String> config, String password) {
-        Properties props = new Properties();
-        String user = config.get("database.user");
-        if (user != null) {
-            props.setProperty("user", references.resolve("database.user", user));
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        String sslMode = config.get("database.sslmode");
-        if (sslMode != null && !sslMode.isBlank()) {
-            props.setProperty("sslmode", sslMode.strip());
-        }
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-        props.setProperty("ApplicationName", "sluice-snapshot-signal");
-        return props;
     }
 
     private static String quoted(String qualifiedTable) {

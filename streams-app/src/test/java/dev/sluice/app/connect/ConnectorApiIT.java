@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +21,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongPredicate;
 
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,12 +59,15 @@ import io.micronaut.runtime.server.EmbeddedServer;
  * registry: CDC and JDBC source connectors created through the API deliver rows, incremental snapshots are
  * signalled, the lifecycle endpoints act on Connect, bad configurations are answered 400 naming the field, and
  * the database password never appears in an answer or a log line. An S3 sink created from its template sends an
- * unreadable record to the Connect dead letter queue.
+ * unreadable record to the Connect dead letter queue. CDC connectors run as the CDC role (REPLICATION, no table
+ * ownership) on a publication their tables' owner created; their replication slot is measured, pausing warns that
+ * it holds back WAL, and deleting keeps it (with a warning) unless asked to drop it.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class ConnectorApiIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String CDC_PASSWORD_KEY = "postgres.cdc.password";
 
     private static KafkaBroker kafka;
     private static PostgresServer postgres;
@@ -85,6 +92,7 @@ class ConnectorApiIT {
         Properties secrets = new Properties();
         secrets.setProperty("postgres.password", postgres.password());
         secrets.setProperty("wrong.password", "not-the-password");
+        secrets.setProperty(CDC_PASSWORD_KEY, postgres.cdcLogin().password());
         try (var out = Files.newOutputStream(secretsFile)) {
             secrets.store(out, "test secrets");
         }
@@ -92,6 +100,7 @@ class ConnectorApiIT {
         props.put("micronaut.server.port", -1);
         props.put("sluice.connect.url", connect.restUrl());
         connectUrl = connect.restUrl();
+        props.put("sluice.connect.slots.poll-interval", "1s");
         props.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         // The topology is not under test here (StreamsAppIT runs it); the connector API does not depend on it.
         props.put("kafka.enabled", false);
@@ -120,13 +129,13 @@ class ConnectorApiIT {
         String topic = "bronze.pg." + table;
         sql(PostgresServer.SHOP_DB, "CREATE TABLE public." + table + " (id INT PRIMARY KEY, name TEXT NOT NULL)",
                 "INSERT INTO public." + table + " VALUES (1, 'one'), (2, 'two')");
+        createPublication("sluice_" + suffix, table);
 
         HttpResponse<String> created = api.post("/api/connectors", Map.of("template", "postgres-cdc", "name", name,
-                "parameters", cdcParameters(table, "sluice_" + suffix, "${file:" + secretsFile + ":postgres.password}",
-                        "initial")));
+                "parameters", cdcParameters(table, "sluice_" + suffix, cdcPasswordReference(), "initial")));
         assertEquals(201, created.statusCode(), created.body());
         JsonNode view = ApiClient.json(created);
-        assertEquals("${file:" + secretsFile + ":postgres.password}",
+        assertEquals(cdcPasswordReference(),
                 view.path("config").path("database.password").asText(), "a reference is shown, it is no secret");
         awaitState(name, "RUNNING");
 
@@ -166,7 +175,10 @@ class ConnectorApiIT {
         assertEquals("RUNNING", listed.path("tasks").get(0).path("state").asText());
         assertTrue(listed.path("config").isMissingNode() || listed.path("config").isNull(), "no config in the list");
 
-        assertEquals(202, api.post("/api/connectors/" + name + "/pause", null).statusCode());
+        HttpResponse<String> paused = api.post("/api/connectors/" + name + "/pause", null);
+        assertEquals(202, paused.statusCode(), paused.body());
+        assertTrue(ApiClient.json(paused).path("warnings").get(0).asText().contains("'sluice_" + suffix + "'"),
+                paused.body());
         awaitState(name, "PAUSED");
         assertEquals(202, api.post("/api/connectors/" + name + "/resume", null).statusCode());
         awaitState(name, "RUNNING");
@@ -175,11 +187,64 @@ class ConnectorApiIT {
         assertEquals(202, restarted.statusCode(), restarted.body());
         awaitState(name, "RUNNING");
 
-        assertEquals(204, api.delete("/api/connectors/" + name).statusCode());
+        // A CDC connector's delete answers with its slot, which stays (no dropSlot): 200 with a body, not 204.
+        HttpResponse<String> deleted = api.delete("/api/connectors/" + name);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals("sluice_" + suffix, ApiClient.json(deleted).path("slot").path("slot").asText(), deleted.body());
+        assertFalse(ApiClient.json(deleted).path("slotDropped").asBoolean(), deleted.body());
         HttpResponse<String> gone = api.get("/api/connectors/" + name);
         assertEquals(404, gone.statusCode(), gone.body());
         assertTrue(gone.headers().firstValue("Content-Type").orElse("").startsWith(Problem.MEDIA_TYPE));
         dropSlotAndPublication("sluice_" + suffix);
+    }
+
+    @Test
+    void theSlotIsMeasuredGrowsWhilePausedAndIsDroppedOnlyWhenAsked() throws Exception {
+        String table = "api_slot_" + suffix;
+        String kept = "kept_" + suffix;
+        String dropped = "dropped_" + suffix;
+        sql(PostgresServer.SHOP_DB, "CREATE TABLE public." + table + " (id INT PRIMARY KEY, pad TEXT NOT NULL)");
+        createPublication(kept, table);
+        createPublication(dropped, table);
+        // One at a time: Debezium connectors of one topic.prefix share JMX names, a second waits for the first.
+        createStreamingCdc(table, kept);
+
+        long before = awaitRetainedMetric("slot-" + kept, kept, v -> v >= 0);
+        HttpResponse<String> paused = api.post("/api/connectors/slot-" + kept + "/pause", null);
+        assertEquals(202, paused.statusCode(), paused.body());
+        String warning = ApiClient.json(paused).path("warnings").get(0).asText();
+        assertTrue(warning.contains("'" + kept + "'") && warning.contains("max_slot_wal_keep_size"), warning);
+        awaitState("slot-" + kept, "PAUSED");
+        // About 10 MB of WAL that the paused connector does not confirm.
+        sql(PostgresServer.SHOP_DB, "INSERT INTO public." + table + " SELECT i, repeat('x', 1000) "
+                + "FROM generate_series(1, 10000) AS i");
+        long grown = awaitRetainedMetric("slot-" + kept, kept, v -> v > before + 5_000_000);
+        assertTrue(grown > before, before + " -> " + grown);
+
+        HttpResponse<String> keep = api.delete("/api/connectors/slot-" + kept);
+        assertEquals(200, keep.statusCode(), keep.body());
+        JsonNode keptAnswer = ApiClient.json(keep);
+        assertEquals(kept, keptAnswer.path("slot").path("slot").asText(), keep.body());
+        assertTrue(keptAnswer.path("slot").path("retainedWalBytes").asLong() > 5_000_000, keep.body());
+        assertFalse(keptAnswer.path("slotDropped").asBoolean());
+        assertTrue(keptAnswer.path("warnings").get(0).asText().contains("remains"), keep.body());
+        assertTrue(slotActive(kept).isPresent(), "without dropSlot the slot stays");
+
+        createStreamingCdc(table, dropped);
+        HttpResponse<String> drop = api.delete("/api/connectors/slot-" + dropped + "?dropSlot=true");
+        assertEquals(200, drop.statusCode(), drop.body());
+        JsonNode dropAnswer = ApiClient.json(drop);
+        assertTrue(dropAnswer.path("slotDropped").asBoolean(), drop.body());
+        assertTrue(dropAnswer.path("warnings").toString().contains("publication '" + dropped + "' is left"),
+                drop.body());
+        assertEquals(Optional.empty(), slotActive(dropped), "the slot is gone");
+        assertEquals(1, count(PostgresServer.SHOP_DB, "SELECT count(*) FROM pg_publication WHERE pubname = '"
+                + dropped + "'"), "the publication stays");
+
+        HttpResponse<String> notCdc = api.delete("/api/connectors/no-such-" + suffix + "?dropSlot=true");
+        assertEquals(404, notCdc.statusCode(), notCdc.body());
+        dropSlotAndPublication(kept);
+        sql(PostgresServer.SHOP_DB, "DROP PUBLICATION " + dropped);
     }
 
     @Test
@@ -485,12 +550,17 @@ class ConnectorApiIT {
     }
 
     private static void assertNoSecretAnywhere() {
-        String password = postgres.password();
-        List<String> answers = api.transcript().stream().filter(t -> t.contains(password)).toList();
-        assertEquals(List.of(), answers, "answers carrying the password");
         assertTrue(logs.lines().size() > 10, "logs were captured");
-        List<String> lines = logs.lines().stream().filter(l -> l.contains(password)).toList();
-        assertEquals(List.of(), lines, "log lines carrying the password");
+        for (String password : List.of(postgres.password(), postgres.cdcLogin().password())) {
+            List<String> answers = api.transcript().stream().filter(t -> t.contains(password)).toList();
+            assertEquals(List.of(), answers, "answers carrying a password");
+            List<String> lines = logs.lines().stream().filter(l -> l.contains(password)).toList();
+            assertEquals(List.of(), lines, "log lines carrying a password");
+        }
+    }
+
+    private static String cdcPasswordReference() {
+        return "${file:" + secretsFile + ":" + CDC_PASSWORD_KEY + "}";
     }
 
     private static Map<String, Object> jdbcConfig(String topicPrefix) {
@@ -512,12 +582,14 @@ class ConnectorApiIT {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("database.hostname", "127.0.0.1");
         parameters.put("database.port", postgres.port());
-        parameters.put("database.user", postgres.user());
+        parameters.put("database.user", postgres.cdcLogin().user());
         parameters.put("database.password", password);
         parameters.put("database.dbname", PostgresServer.SHOP_DB);
         parameters.put("table.include.list", "public." + table);
         parameters.put("slot.name", slot);
         parameters.put("publication.name", slot);
+        // The CDC role owns no table: the publication is created beforehand by the owner (createPublication).
+        parameters.put("publication.autocreate.mode", "disabled");
         parameters.put("snapshot.mode", snapshotMode);
         parameters.put("heartbeat.interval.ms", 1000);
         parameters.put("topic.partitions", 1);
@@ -590,17 +662,68 @@ class ConnectorApiIT {
         assertEquals(count, events.size(), events.toString());
     }
 
-    private static void dropSlotAndPublication(String slot) {
+    /** Dropped as the CDC role (the owner has no REPLICATION), the publication as the owner. */
+    private static void dropSlotAndPublication(String slot) throws SQLException {
         Await.until("slot " + slot + " dropped", TIMEOUT, () -> {
-            try (Connection connection = postgres.connect(PostgresServer.SHOP_DB);
+            try (Connection connection = postgres.connect(PostgresServer.SHOP_DB, postgres.cdcLogin());
                     Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_drop_replication_slot('" + slot + "')");
-                statement.execute("DROP PUBLICATION IF EXISTS " + slot);
                 return true;
             } catch (SQLException e) {
                 return false;
             }
         });
+        sql(PostgresServer.SHOP_DB, "DROP PUBLICATION IF EXISTS " + slot);
+    }
+
+    private static void createStreamingCdc(String table, String slot) {
+        HttpResponse<String> created = api.post("/api/connectors", Map.of("template", "postgres-cdc",
+                "name", "slot-" + slot, "parameters", cdcParameters(table, slot, cdcPasswordReference(), "no_data")));
+        assertEquals(201, created.statusCode(), created.body());
+        awaitState("slot-" + slot, "RUNNING");
+        Await.until("slot " + slot + " streaming", TIMEOUT, () -> slotActive(slot).orElse(false));
+    }
+
+    /** Whether the slot is active, or empty when it does not exist. */
+    private static Optional<Boolean> slotActive(String slot) throws SQLException {
+        try (Connection connection = postgres.connect(PostgresServer.SHOP_DB);
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '"
+                        + slot + "'")) {
+            return row.next() ? Optional.of(row.getBoolean(1)) : Optional.empty();
+        }
+    }
+
+    /** Scrapes /prometheus until the slot's retained-WAL gauge satisfies {@code condition}; its value. */
+    private static long awaitRetainedMetric(String connector, String slot, LongPredicate condition) {
+        String series = "sluice_cdc_slot_retained_wal_bytes{";
+        long[] last = {-1};
+        String[] scraped = {""};
+        try {
+            Await.until(series + connector, TIMEOUT, () -> {
+                // Prometheus text, which the API client's Accept: application/json would be refused.
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        server.getURI().resolve("/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                scraped[0] = metrics.statusCode() + " " + metrics.body().lines()
+                        .filter(l -> l.startsWith("sluice_cdc_")).toList();
+                for (String line : metrics.body().split("\n")) {
+                    if (line.startsWith(series) && line.contains("connector=\"" + connector + "\"")
+                            && line.contains("slot=\"" + slot + "\"")) {
+                        last[0] = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                        return condition.test(last[0]);
+                    }
+                }
+                return false;
+            });
+        } catch (Await.AwaitTimeoutException e) {
+            throw new AssertionError("retained WAL of " + slot + " not as expected; last scrape: " + scraped[0], e);
+        }
+        return last[0];
+    }
+
+    private static void createPublication(String publication, String table) throws SQLException {
+        sql(PostgresServer.SHOP_DB, "CREATE PUBLICATION " + publication + " FOR TABLE public." + table
+                + ", public.debezium_signal");
     }
 
     private static void sql(String database, String... statements) throws SQLException {

@@ -44,6 +44,13 @@ class ComposeFileTest {
     }
 
     @Test
+    void postgresBoundsTheWalAReplicationSlotMayHoldBack() {
+        List<Object> command = Tree.list(SERVICES, "postgres", "command");
+        assertEquals(1, command.stream().filter(a -> String.valueOf(a).startsWith("max_slot_wal_keep_size=")).count(),
+                "postgres command " + command);
+    }
+
+    @Test
     void dependenciesExistAndAreHealthChecked() {
         Problems problems = new Problems();
         SERVICES.forEach((name, service) -> Tree.map(service, "depends_on").forEach((dependency, spec) -> {
