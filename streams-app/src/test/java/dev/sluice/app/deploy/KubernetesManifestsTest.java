@@ -282,6 +282,42 @@ class KubernetesManifestsTest {
         problems.assertNone(dir);
     }
 
+    /**
+     * The API is closed in every deployment: the token comes from a Secret, never open mode; in prod reads need a
+     * token too; every Service in front of streams-app is a host name the app answers.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theApiNeedsTokensAndAnswersItsServiceNames(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        for (Map<String, Object> workload : streamsAppWorkloads(out)) {
+            String where = Tree.id(workload);
+            Map<String, String> env = environment(out, streamsAppContainer(workload));
+            problems.check("secret".equals(env.get("SLUICE_API_TOKEN")), where, "SLUICE_API_TOKEN not from a Secret");
+            problems.check(!"true".equalsIgnoreCase(env.getOrDefault("SLUICE_API_OPEN", "")), where,
+                    "SLUICE_API_OPEN=true");
+            if (dir.endsWith("prod")) {
+                problems.check("secret".equals(env.get("SLUICE_API_READ_TOKEN")), where,
+                        "reads are not protected: SLUICE_API_READ_TOKEN not from a Secret");
+            }
+            List<String> allowed = List.of(env.getOrDefault("SLUICE_API_ALLOWED_HOSTS", "").split(","));
+            Map<String, Object> labels = Tree.map(workload, "spec", "template", "metadata", "labels");
+            for (Map<String, Object> service : out.ofKind("Service")) {
+                Map<String, Object> selector = Tree.map(service, "spec", "selector");
+                if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
+                    continue;
+                }
+                String name = Tree.text(service, "metadata", "name");
+                problems.check(allowed.contains(name), where, "Service " + name + " is not in SLUICE_API_ALLOWED_HOSTS "
+                        + allowed + ": requests through it would be refused");
+                problems.check(allowed.contains("*.svc") && allowed.contains("*.svc.cluster.local"), where,
+                        "in-cluster names (" + name + ".<namespace>.svc) are not allowed: " + allowed);
+            }
+        }
+        problems.assertNone(dir);
+    }
+
     @ParameterizedTest
     @MethodSource("kustomizations")
     void autoscalingStaysWithinTheInputPartitions(String dir) {
