@@ -11,6 +11,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -183,7 +184,18 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                             + "of silently skipping records. Security settings for this admin client go in "
                             + KAFKA_ADMIN_PREFIX + "* (e.g. " + KAFKA_ADMIN_PREFIX + "security.protocol). Empty: no "
                             + "such checks (logged at start).",
-                    GROUP_KAFKA, 1, Width.LONG, "Kafka brokers for checks");
+                    GROUP_KAFKA, 1, Width.LONG, "Kafka brokers for checks")
+            // The admin client's login, named so that templates and Connect's validation know them (and hide the
+            // JAAS config); any other admin setting may be given under the same prefix.
+            .define(KAFKA_ADMIN_PREFIX + "security.protocol", Type.STRING, "", Importance.LOW,
+                    "security.protocol of the admin client for " + KAFKA_BOOTSTRAP_SERVERS + ", e.g. SASL_PLAINTEXT. "
+                            + "Empty: Kafka's default (PLAINTEXT).", GROUP_KAFKA, 2, Width.SHORT, "Admin protocol")
+            .define(KAFKA_ADMIN_PREFIX + "sasl.mechanism", Type.STRING, "", Importance.LOW,
+                    "sasl.mechanism of that admin client, e.g. SCRAM-SHA-512. Empty: Kafka's default.", GROUP_KAFKA,
+                    3, Width.SHORT, "Admin SASL mechanism")
+            .define(KAFKA_ADMIN_PREFIX + "sasl.jaas.config", Type.PASSWORD, "", Importance.LOW,
+                    "sasl.jaas.config (the login) of that admin client, as a config-provider reference. Empty: none.",
+                    GROUP_KAFKA, 4, Width.LONG, "Admin login");
 
     /** Parses and validates {@code props}; throws a {@link ConfigException} naming the offending key. */
     public S3ParquetSinkConfig(Map<?, ?> props) {
@@ -301,7 +313,10 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
 
     /** Admin client settings given as {@value #KAFKA_ADMIN_PREFIX}*, without the prefix. */
     public Map<String, Object> kafkaAdminProperties() {
-        return originalsWithPrefix(KAFKA_ADMIN_PREFIX);
+        Map<String, Object> admin = new HashMap<>(originalsWithPrefix(KAFKA_ADMIN_PREFIX));
+        // A template leaves unused settings empty; an empty security.protocol would not parse.
+        admin.values().removeIf(value -> value == null || value.toString().isBlank());
+        return admin;
     }
 
     /** The connector's name, as the worker passes it to its tasks. */
