@@ -44,13 +44,15 @@ public class TopicInitializer {
      * them), and first lets {@link PartitionGuard} check the keyed topics that exist.
      */
     public TopicInitializer(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
-            @Value("${sluice.repartition.allowed:false}") boolean allowRepartition) {
+            @Value("${sluice.repartition.allowed:false}") boolean allowRepartition,
+            @Value("${sluice.repartition.strict:false}") boolean strict) {
         Map<String, Object> settings = new HashMap<>();
         Set<String> names = AdminClientConfig.configNames();
         Properties streams = builder.getConfiguration();
         streams.stringPropertyNames().stream().filter(names::contains).forEach(name -> settings.put(name,
                 streams.get(name)));
-        create(settings, topics, allowRepartition);
+        create(settings, topics, allowRepartition ? PartitionGuard.Mode.RAISE
+                : strict ? PartitionGuard.Mode.REFUSE : PartitionGuard.Mode.WARN);
     }
 
     /** The topic-level configs a topic of the pipeline is created with: its layer's retention, or compaction. */
@@ -67,10 +69,11 @@ public class TopicInitializer {
 
     /** Creates every missing topic of {@code topics}; usable without Micronaut (benchmarks). */
     public static void create(String bootstrapServers, PipelineTopics topics) {
-        create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, false);
+        create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics,
+                PartitionGuard.Mode.WARN);
     }
 
-    private static void create(Map<String, Object> adminSettings, PipelineTopics topics, boolean allowRepartition) {
+    private static void create(Map<String, Object> adminSettings, PipelineTopics topics, PartitionGuard.Mode guard) {
         List<NewTopic> wanted = new ArrayList<>();
         for (String name : topics.all()) {
             wanted.add(new NewTopic(name, topics.getPartitions(), (short) -1).configs(configs(topics, name)));
@@ -81,7 +84,7 @@ public class TopicInitializer {
             keyed.addAll(topics.silverCompacted());
             keyed.addAll(topics.silverLogs());
             keyed.addAll(topics.gold());
-            PartitionGuard.check(admin, keyed, topics.getPartitions(), allowRepartition);
+            PartitionGuard.check(admin, keyed, topics.getPartitions(), guard);
             int created = 0;
             for (Map.Entry<String, KafkaFuture<Void>> entry : admin.createTopics(wanted).values().entrySet()) {
                 try {

@@ -371,6 +371,8 @@ class KubernetesSecurityTest {
                     KubernetesManifestsTest.streamsAppContainer(workload));
             problems.check(!"true".equals(env.get("SLUICE_ALLOW_REPARTITION")), Tree.id(workload),
                     "SLUICE_ALLOW_REPARTITION=true is for one start after a planned reset, not for the manifests");
+            problems.check("true".equals(env.get("SLUICE_PARTITIONS_STRICT")), Tree.id(workload),
+                    "SLUICE_PARTITIONS_STRICT is not true: streams-app would start on a raised topic");
         }
         problems.assertNone(dir);
     }

@@ -23,7 +23,10 @@ import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 
-/** On a real broker: keyed topics with fewer partitions than configured stop the start, unless raising is allowed. */
+/**
+ * On a real broker: keyed topics with fewer partitions than configured stop the start in strict deployments, are
+ * named in others, and are raised only when that is allowed.
+ */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class PartitionGuardIT {
 
@@ -42,7 +45,7 @@ class PartitionGuardIT {
             create(admin, wider, 16);
 
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> PartitionGuard.check(
-                    admin, List.of(short1, matching, wider, missing), 12, false));
+                    admin, List.of(short1, matching, wider, missing), 12, PartitionGuard.Mode.REFUSE));
 
             assertTrue(refused.getMessage().contains(short1 + "=3"), refused.getMessage());
             assertTrue(refused.getMessage().contains("SLUICE_ALLOW_REPARTITION=true"), refused.getMessage());
@@ -50,6 +53,10 @@ class PartitionGuardIT {
             assertFalse(refused.getMessage().contains(wider), "a wider topic is KeyPlacementCheck's business");
             assertFalse(refused.getMessage().contains(missing), "a missing topic is created with the count");
             assertEquals(3, partitions(admin, short1), "nothing may change without the flag");
+
+            assertEquals(Map.of(short1, 3), PartitionGuard.check(admin, List.of(short1, matching, wider, missing), 12,
+                    PartitionGuard.Mode.WARN), "outside strict deployments the short topics are named, not refused");
+            assertEquals(3, partitions(admin, short1), "and left as they are");
         }
     }
 
@@ -64,7 +71,7 @@ class PartitionGuardIT {
             create(admin, short2, 1);
             create(admin, wider, 16);
 
-            PartitionGuard.check(admin, List.of(short1, short2, wider), 12, true);
+            PartitionGuard.check(admin, List.of(short1, short2, wider), 12, PartitionGuard.Mode.RAISE);
 
             assertEquals(12, raisedPartitions(admin, short1, 12));
             assertEquals(12, raisedPartitions(admin, short2, 12));
@@ -79,7 +86,8 @@ class PartitionGuardIT {
         try (Admin admin = admin(kafka)) {
             create(admin, topic, 3);
 
-            PartitionGuard.check(admin, List.of(topic, "silver.missing.guard-" + run), 3, false);
+            assertEquals(Map.of(), PartitionGuard.check(admin, List.of(topic, "silver.missing.guard-" + run), 3,
+                    PartitionGuard.Mode.REFUSE));
 
             assertEquals(3, partitions(admin, topic));
         }

@@ -43,7 +43,7 @@ class TopicInitializerClientSettingsIT {
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> new TopicInitializer(new ConfiguredStreamBuilder(streams), topics, false));
+                () -> new TopicInitializer(new ConfiguredStreamBuilder(streams), topics, false, false));
 
         assertTrue(refused.getMessage().contains("cannot check or raise the partitions"), refused.getMessage());
         try (Admin admin = kafka.admin()) {
@@ -56,7 +56,7 @@ class TopicInitializerClientSettingsIT {
     void createsTheTopicsWithPlainSettings(KafkaBroker kafka) throws Exception {
         PipelineTopics topics = topics();
 
-        new TopicInitializer(new ConfiguredStreamBuilder(settings(kafka)), topics, false);
+        new TopicInitializer(new ConfiguredStreamBuilder(settings(kafka)), topics, false, false);
 
         try (Admin admin = kafka.admin()) {
             // Created by the controller; the broker's metadata, which listTopics reads, follows shortly after.
