@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +36,10 @@ import jakarta.inject.Named;
  * the status API's shared, cached call ({@link ConnectorsCall}) and restarts each task that is FAILED and due, with
  * {@code POST /connectors/{name}/tasks/{id}/restart}; connectors that are paused or stopped are left alone.
  *
- * <p>Of several instances only one restarts: the one whose Kafka Streams client holds the active task {@code 0_0}
- * (partition 0 of the first sub-topology), which exactly one instance has once a rebalance has settled, so no
- * election is needed and no task is restarted twice for one failure. During a rebalance nobody restarts for a
+ * <p>Of several instances only one restarts: the one whose Kafka Streams client holds partition 0 of the first
+ * stream sub-topology as an active task (the global stores' sub-topologies have no tasks), which exactly one
+ * instance has once a rebalance has settled, so no election is needed and no task is restarted twice for one
+ * failure. During a rebalance nobody restarts for a
  * poll or two. Its attempt counts are in {@code /api/status} of that instance ({@code connectors.autoRestart.active}).
  */
 @Context
@@ -46,7 +48,6 @@ import jakarta.inject.Named;
 public class ConnectorRestarter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRestarter.class);
-    private static final TaskId LEADER_TASK = new TaskId(0, 0);
 
     private final ConnectorsCall connectors;
     private final ConnectRestClient connect;
@@ -162,11 +163,13 @@ public class ConnectorRestarter {
         }
     }
 
-    /** Whether this instance is the one that restarts: it holds the active task 0_0. */
+    /** Whether this instance is the one that restarts: it holds the first stream sub-topology's partition 0. */
     private boolean holdsLeaderTask() {
+        TaskId leaderTask = new TaskId(instance.description().subtopologies().stream()
+                .mapToInt(TopologyDescription.Subtopology::id).min().orElse(0), 0);
         try {
             for (ThreadMetadata thread : instance.streams().metadataForLocalThreads()) {
-                if (thread.activeTasks().stream().anyMatch(t -> LEADER_TASK.equals(t.taskId()))) {
+                if (thread.activeTasks().stream().anyMatch(t -> leaderTask.equals(t.taskId()))) {
                     return true;
                 }
             }
