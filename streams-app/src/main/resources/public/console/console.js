@@ -142,9 +142,10 @@ async function refreshRecent() {
 function renderConnectors(connectors) {
   const tbody = $('connectors').tBodies[0];
   if (!connectors.available) {
-    fill(tbody, [], connectors.error || 'Kafka Connect unavailable', 5);
+    fill(tbody, [], connectors.error || 'Kafka Connect unavailable', 6);
     return;
   }
+  const auto = connectors.autoRestart || { enabled: false };
   fill(tbody, connectors.items.map((c) => {
     const tasks = c.tasks.map((t) => t.id + ':' + t.state).join(' ');
     const actions = el('td', {},
@@ -153,8 +154,31 @@ function renderConnectors(connectors) {
       el('button', { type: 'button', onclick: () => act(c.name, 'restart?includeTasks=true&onlyFailed=true') },
         'Restart failed'));
     return el('tr', { 'data-connector': c.name }, el('td', {}, c.name), el('td', {}, c.type || ''),
-      el('td', { class: 'state-' + c.state, title: c.error || '' }, c.state), el('td', {}, tasks), actions);
-  }), 'No connectors yet: create them with POST /api/connectors (docs/connectors/rest-api.md).', 5);
+      el('td', { class: 'state-' + c.state, title: c.error || '' }, c.state), el('td', {}, tasks),
+      autoRestartCell(auto, c.tasks), actions);
+  }), 'No connectors yet: create them with POST /api/connectors (docs/connectors/rest-api.md).', 6);
+}
+
+// What the automatic restarter did about each failed task (docs/operations.md, "Supervision").
+function autoRestartCell(auto, tasks) {
+  if (!auto.enabled) {
+    return el('td', { class: 'muted' }, 'off');
+  }
+  if (!auto.active) {
+    return el('td', { class: 'muted', title: 'one instance restarts: the one holding stream partition 0' },
+      'by another instance');
+  }
+  const lines = tasks.filter((t) => t.autoRestart).map((t) => {
+    const r = t.autoRestart;
+    if (r.gaveUp) {
+      return el('div', { class: 'state-FAILED' }, 'task ' + t.id + ': gave up after ' + r.attempts
+        + ' restarts, restart it by hand once fixed');
+    }
+    return el('div', {}, 'task ' + t.id + ': ' + r.attempts + '/' + r.maxAttempts + ' restarts'
+      + (r.lastRestart ? ', last ' + new Date(r.lastRestart).toLocaleTimeString() : '')
+      + (t.state === 'FAILED' && r.nextAttempt ? ', next ' + new Date(r.nextAttempt).toLocaleTimeString() : ''));
+  });
+  return el('td', {}, ...(lines.length ? lines : ['–']));
 }
 
 async function act(name, action) {

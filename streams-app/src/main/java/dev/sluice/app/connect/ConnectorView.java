@@ -2,6 +2,9 @@ package dev.sluice.app.connect;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+
+import dev.sluice.app.connect.restart.TaskRestarts;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -26,6 +29,13 @@ public record ConnectorView(String name, @Nullable String type, @Nullable String
         @Nullable String workerId, @Nullable String error, List<TaskView> tasks,
         @Nullable Map<String, String> config) {
 
+    /** This connector with {@code restarts} of each task added (null for a task without any). */
+    public ConnectorView withTaskRestarts(IntFunction<TaskRestarts> restarts) {
+        return new ConnectorView(name, type, connectorClass, state, workerId, error, tasks.stream()
+                .map(t -> new TaskView(t.id(), t.state(), t.workerId(), t.error(), restarts.apply(t.id()))).toList(),
+                config);
+    }
+
     /**
      * One task of a connector.
      *
@@ -33,9 +43,12 @@ public record ConnectorView(String name, @Nullable String type, @Nullable String
      * @param state RUNNING, PAUSED, FAILED, RESTARTING or UNASSIGNED
      * @param workerId the worker running it
      * @param error for a FAILED task: the exception and its root cause, without stack trace
+     * @param autoRestart in {@code /api/status}: this service's automatic restarts of the task since it failed;
+     *                    null when it has not failed lately or the restarter is off
      */
     @Serdeable
     @Schema(name = "ConnectorTask")
-    public record TaskView(int id, String state, @Nullable String workerId, @Nullable String error) {
+    public record TaskView(int id, String state, @Nullable String workerId, @Nullable String error,
+            @Nullable TaskRestarts autoRestart) {
     }
 }

@@ -46,7 +46,7 @@ final class ConnectorViews {
         List<ConnectorView.TaskView> tasks = new ArrayList<>();
         for (JsonNode task : status.path("tasks")) {
             tasks.add(new ConnectorView.TaskView(task.path("id").asInt(), task.path("state").asText(),
-                    text(task, "worker_id"), summary(text(task, "trace"), secrets)));
+                    text(task, "worker_id"), summary(text(task, "trace"), secrets), null));
         }
         String statusType = text(status, "type");
         return new ConnectorView(name, statusType != null ? statusType : type, connectorClass,

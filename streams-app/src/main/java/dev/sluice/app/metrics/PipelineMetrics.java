@@ -27,7 +27,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * bounds");</li>
  * <li>{@value #STATUS_CALLS} {call}: computations of the status API that ask other instances, the Kafka admin API
  * or Kafka Connect ({@code instances}, {@code lag}, {@code connectors}); concurrent and repeated requests within
- * {@code sluice.status.cache-ttl} share one.</li>
+ * {@code sluice.status.cache-ttl} share one;</li>
+ * <li>{@value #CONNECTOR_RESTARTS} {connector, task}: failed connector tasks restarted automatically
+ * ({@code sluice_connector_task_restarts_total} at /prometheus).</li>
  * </ul>
  * Counters are not transactional: after a crash, records reprocessed under exactly-once are counted again.
  */
@@ -41,6 +43,7 @@ public final class PipelineMetrics {
     public static final String REROUTED = "sluice.records.rerouted";
     public static final String EXPIRED = "sluice.store.expired";
     public static final String STATUS_CALLS = "sluice.status.calls";
+    public static final String CONNECTOR_RESTARTS = "sluice.connector.task.restarts";
 
     private final MeterRegistry registry;
     /**
@@ -94,6 +97,11 @@ public final class PipelineMetrics {
         increment(new Key(STATUS_CALLS, call, null, null));
     }
 
+    /** An automatic restart of a failed connector task. */
+    public void connectorTaskRestart(String connector, int task) {
+        increment(new Key(CONNECTOR_RESTARTS, connector, Integer.toString(task), null));
+    }
+
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
     public void bindRegistry(SchemaCache cache) {
         FunctionCounter.builder(REGISTRY, cache, c -> c.client().requests()).tag("event", "request")
@@ -133,6 +141,7 @@ public final class PipelineMetrics {
             case REROUTED -> new String[] {"topic", (String) key.first()};
             case EXPIRED -> new String[] {"store", (String) key.first()};
             case STATUS_CALLS -> new String[] {"call", (String) key.first()};
+            case CONNECTOR_RESTARTS -> new String[] {"connector", (String) key.first(), "task", key.second()};
             default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
         };
         return Counter.builder(key.name()).tags(tags).register(registry);

@@ -33,12 +33,30 @@ public record PipelineStatus(String applicationId, String time, List<InstanceVie
      *
      * @param available whether Kafka Connect answered
      * @param error     why not
-     * @param items     the connectors with their state
+     * @param items       the connectors with their state, failed tasks with their automatic restarts
+     * @param autoRestart whether failed tasks are restarted automatically, and by this instance
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "StatusConnectors")
-    public record Connectors(boolean available, @Nullable String error, List<ConnectorView> items) {
+    public record Connectors(boolean available, @Nullable String error, List<ConnectorView> items,
+            @Nullable AutoRestart autoRestart) {
+    }
+
+    /**
+     * The automatic restart of failed connector tasks by streams-app.
+     *
+     * @param enabled     whether this instance runs the restarter (off where an operator restarts, as in k8s)
+     * @param active      whether this instance is the one that restarts (one instance of the application does)
+     * @param maxAttempts restarts of a task before giving up on it
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "StatusAutoRestart")
+    public record AutoRestart(boolean enabled, boolean active, int maxAttempts) {
+
+        /** The restarter is not running here. */
+        public static final AutoRestart OFF = new AutoRestart(false, false, 0);
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,7 +24,7 @@ import org.apache.kafka.streams.state.HostInfo;
 
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
-import dev.sluice.app.connect.ConnectorService;
+import dev.sluice.app.connect.restart.ConnectorRestarter;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.query.GoldStore;
 import dev.sluice.app.query.InstanceClient;
@@ -33,7 +32,6 @@ import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
-import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -41,7 +39,8 @@ import jakarta.inject.Singleton;
  * Puts the pipeline status together: this instance from its own metadata, the others by asking each for its own
  * view (in parallel, each bounded in time), lag, dead letters, connectors and compaction. What asks the other
  * instances, the Kafka admin API or Kafka Connect is shared by concurrent requests and reused for
- * {@code sluice.status.cache-ttl} (1 s), each counted in {@value PipelineMetrics#STATUS_CALLS}.
+ * {@code sluice.status.cache-ttl} (1 s), each counted in {@value PipelineMetrics#STATUS_CALLS}. Failed connector
+ * tasks carry what the {@link ConnectorRestarter} did about them.
  */
 @Requires(property = "kafka.enabled", notEquals = "false")
 @Singleton
@@ -53,30 +52,28 @@ public class PipelineStatusService {
     private final InstanceClient client;
     private final JsonMapper json;
     private final DeadLetterMonitor deadLetters;
-    private final ConnectorService connectors;
+    private final ConnectorsCall connectorsCall;
+    @Nullable
+    private final ConnectorRestarter restarter;
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
-    private final ExecutorService blocking;
     private final Duration cacheTtl;
     private final Clock clock;
     private final SharedComputation<List<InstanceView>> sharedInstances;
     private final SharedComputation<ConsumerLag.LagView> sharedLag;
-    /** The last Connect call (in flight or done) and when it started; guarded by this. */
-    private CompletableFuture<PipelineStatus.Connectors> connectCall;
-    private Instant connectCallAt;
 
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
-            @Nullable DeadLetterMonitor deadLetters, ConnectorService connectors, CompactionRuns compaction,
-            PipelineMetrics metrics, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
+            @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
+            @Nullable ConnectorRestarter restarter, CompactionRuns compaction, PipelineMetrics metrics,
             StatusSettings settings, @Named("status") Clock clock) {
         this.instance = instance;
         this.client = client;
         this.json = json;
         this.deadLetters = deadLetters;
-        this.connectors = connectors;
+        this.connectorsCall = connectorsCall;
+        this.restarter = restarter;
         this.compaction = compaction;
         this.metrics = metrics;
-        this.blocking = blocking;
         this.cacheTtl = settings.getCacheTtl();
         this.clock = clock;
         this.sharedInstances = new SharedComputation<>(() -> {
@@ -90,7 +87,7 @@ public class PipelineStatusService {
     }
 
     public PipelineStatus status() {
-        CompletableFuture<PipelineStatus.Connectors> connect = connectorsCall();
+        CompletableFuture<PipelineStatus.Connectors> connect = connectorsCall.current();
         List<InstanceView> instances = instances();
         ConsumerLag.LagView lags = lag();
         return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
@@ -100,23 +97,6 @@ public class PipelineStatusService {
     /** Consumer lag from the Kafka admin API, shared and reused for the cache TTL. */
     public ConsumerLag.LagView lag() {
         return sharedLag.get();
-    }
-
-    /**
-     * The connectors from Kafka Connect, one call at a time, reused for the cache TTL after it started: a Connect
-     * that hangs (up to its request timeout) is not asked again by every status poll meanwhile, each holding a
-     * thread. Asynchronous, unlike the others, so that a status answer waits for Connect no longer than
-     * {@value #CONNECT_WAIT_SECONDS} s.
-     */
-    private synchronized CompletableFuture<PipelineStatus.Connectors> connectorsCall() {
-        Instant now = clock.instant();
-        if (connectCall == null || connectCall.isDone() && !now.isBefore(connectCallAt.plus(cacheTtl))) {
-            metrics.statusCall("connectors");
-            connectCallAt = now;
-            connectCall = CompletableFuture.supplyAsync(() -> new PipelineStatus.Connectors(true, null,
-                    connectors.list()), blocking);
-        }
-        return connectCall;
     }
 
     /** This instance, from its own metadata. */
@@ -184,20 +164,35 @@ public class PipelineStatusService {
         }
     }
 
+    /**
+     * The connectors as the shared call got them, each failed task with this instance's automatic restarts of it;
+     * waits for Connect no longer than {@value #CONNECT_WAIT_SECONDS} s.
+     */
     private PipelineStatus.Connectors connectors(CompletableFuture<PipelineStatus.Connectors> connect) {
         try {
-            return connect.get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
+            PipelineStatus.Connectors connectors = connect.get(CONNECT_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (restarter == null) {
+                return new PipelineStatus.Connectors(true, null, connectors.items(),
+                        PipelineStatus.AutoRestart.OFF);
+            }
+            return new PipelineStatus.Connectors(true, null, connectors.items().stream()
+                    .map(c -> c.withTaskRestarts(task -> restarter.restarts(c.name(), task).orElse(null)))
+                    .toList(), restarter.view());
         } catch (TimeoutException e) {
             return new PipelineStatus.Connectors(false, "Kafka Connect did not answer within "
-                    + CONNECT_WAIT_SECONDS + " s", List.of());
+                    + CONNECT_WAIT_SECONDS + " s", List.of(), autoRestart());
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return new PipelineStatus.Connectors(false, "Kafka Connect unavailable: " + cause.getMessage(),
-                    List.of());
+                    List.of(), autoRestart());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PipelineStatus.Connectors(false, "interrupted", List.of());
+            return new PipelineStatus.Connectors(false, "interrupted", List.of(), autoRestart());
         }
+    }
+
+    private PipelineStatus.AutoRestart autoRestart() {
+        return restarter == null ? PipelineStatus.AutoRestart.OFF : restarter.view();
     }
 
     private PipelineStatus.Compaction compaction() {

@@ -432,6 +432,32 @@ class KubernetesManifestsTest {
         problems.assertNone(dir);
     }
 
+    /**
+     * Failed connector tasks restart themselves: Strimzi's autoRestart on every connector (with its attempts
+     * bounded), and streams-app's own restarter off so that the two do not both restart the same task.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void connectorsRestartThemselvesUnderStrimziAlone(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        for (Map<String, Object> connector : out.ofKind("KafkaConnector")) {
+            Map<String, Object> autoRestart = Tree.map(connector, "spec", "autoRestart");
+            problems.check(Boolean.TRUE.equals(autoRestart.get("enabled")), Tree.id(connector),
+                    "spec.autoRestart.enabled is not true: a failed task stays FAILED until someone restarts it");
+            problems.check(autoRestart.get("maxRestarts") instanceof Integer max && max > 0, Tree.id(connector),
+                    "spec.autoRestart.maxRestarts is " + autoRestart.get("maxRestarts")
+                            + ": the restarts must be bounded by a positive number");
+        }
+        for (Map<String, Object> workload : streamsAppWorkloads(out)) {
+            Map<String, String> env = environment(out, streamsAppContainer(workload));
+            problems.check("false".equals(env.get("SLUICE_CONNECT_AUTO_RESTART_ENABLED")), Tree.id(workload),
+                    "streams-app restarts connector tasks too (SLUICE_CONNECT_AUTO_RESTART_ENABLED is "
+                            + env.get("SLUICE_CONNECT_AUTO_RESTART_ENABLED") + "): it would fight Strimzi's autoRestart");
+        }
+        problems.assertNone(dir);
+    }
+
     @ParameterizedTest
     @MethodSource("kustomizations")
     void lakeSinksAskTheirWorkersBrokersAboutStaleCheckpoints(String dir) {

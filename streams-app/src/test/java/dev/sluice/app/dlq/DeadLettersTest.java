@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -59,6 +60,10 @@ class DeadLettersTest {
         OutageExceptionHandler handler = new OutageExceptionHandler();
         assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, handler.handle(new StreamsException(
                 new RegistryUnavailableException("schema registry unreachable", new ConnectException("refused")))));
+        assertEquals(StreamThreadExceptionResponse.REPLACE_THREAD, handler.handle(new StreamsException(
+                "task 0_1 timed out", new TimeoutException(
+                        "Timeout expired after 60000ms while awaiting InitProducerId"))),
+                "a broker that did not answer within Kafka Streams' own retries is an outage too");
         assertEquals(StreamThreadExceptionResponse.SHUTDOWN_CLIENT, handler.handle(new StreamsException(
                 new IllegalStateException("a bug"))));
     }
