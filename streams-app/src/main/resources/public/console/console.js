@@ -1,4 +1,4 @@
-// Sluice web console: plain JavaScript over the REST API (/api/status, /api/stores, /api/connectors).
+// Sluice web console: plain JavaScript over the REST API (/api/status, /api/stores, /api/connectors, /api/alerts).
 // Every value from the API is written as text (textContent, SVG text nodes), never as HTML.
 'use strict';
 
@@ -134,6 +134,26 @@ async function refreshRecent() {
       el('td', {}, d.topic + ' / ' + d.partition + ' / ' + d.offset))), 'no dead letters', 7);
   } catch (e) {
     fill($('dlq-recent').tBodies[0], [], e.message, 7);
+  }
+}
+
+// ---- alerts ----------------------------------------------------------------------------------------------------
+
+function alertRow(a) {
+  const about = Object.entries(a.labels || {}).map(([k, v]) => k + '=' + v).join(', ');
+  return el('tr', { class: 'alert-' + String(a.state).toLowerCase() }, el('td', {}, a.state), el('td', {}, a.rule),
+    el('td', {}, about), el('td', {}, a.summary), el('td', {}, a.since), el('td', {}, a.firedAt || ''),
+    el('td', {}, a.resolvedAt || ''));
+}
+
+async function refreshAlerts() {
+  try {
+    const { body } = await api('/api/alerts');
+    // Active alerts first, then the recent transitions that are no longer active (resolved ones).
+    const rows = body.active.map(alertRow).concat(body.recent.filter((a) => a.state === 'RESOLVED').map(alertRow));
+    fill($('alerts').tBodies[0], rows, 'no alerts', 7);
+  } catch (e) {
+    fill($('alerts').tBodies[0], [], e.status === 404 ? 'alerts are off (sluice.alerts.enabled)' : e.message, 7);
   }
 }
 
@@ -424,6 +444,8 @@ syncQueryForm();
 loadTopology();
 refreshStatus();
 refreshRecent();
+refreshAlerts();
 queryFromHash();
 setInterval(refreshStatus, STATUS_EVERY_MS);
 setInterval(refreshRecent, RECENT_EVERY_MS);
+setInterval(refreshAlerts, RECENT_EVERY_MS);

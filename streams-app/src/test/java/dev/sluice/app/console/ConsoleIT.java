@@ -42,8 +42,8 @@ import dev.sluice.embedded.RegistryServer;
 /**
  * The web console in headless Chromium (Debian's chromium and chromium-driver, driven by Selenium) against a running
  * instance on the real broker, registry and Connect worker: it draws the topology, lists the connectors (or says
- * there are none), shows dead letters without their content, and answers a query typed into its form. Saves a
- * screenshot as target/console.png. Skipped, saying why, where Chromium is not installed.
+ * there are none), shows dead letters without their content and the alert they fire, and answers a query typed
+ * into its form. Saves a screenshot as target/console.png. Skipped, saying why, where Chromium is not installed.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class ConsoleIT {
@@ -61,6 +61,10 @@ class ConsoleIT {
         PipelineTopics topics = AppInstance.topics("console-it");
         Map<String, Object> settings = new HashMap<>(AppInstance.settings(topics));
         settings.put("sluice.connect.url", connect.restUrl());
+        // Any dead letter fires the dead-letter-rate alert at the next evaluation: the Alerts panel shows it.
+        settings.put("sluice.alerts.interval", "1s");
+        settings.put("sluice.alerts.rules.dead-letter-rate.threshold", "0");
+        settings.put("sluice.alerts.rules.dead-letter-rate.for-duration", "0s");
         try (AppInstance app = AppInstance.start(kafka, registry, "console-it", settings)) {
             GoldData.Expected expected = GoldData.produce(kafka, registry.url(), topics, 5, 4, 12, 3,
                     Instant.now().minusSeconds(90));
@@ -82,6 +86,8 @@ class ConsoleIT {
                 Await.until("connectors listed", TIMEOUT, () -> connectorsShown(browser));
                 Await.until("dead letter shown", TIMEOUT, () -> browser.findElement(By.cssSelector("#dlq-recent"))
                         .getText().contains("DESERIALIZATION_FAILED"));
+                Await.until("dead-letter alert shown", TIMEOUT, () -> browser.findElement(By.id("alerts"))
+                        .getText().contains("dead-letter-rate"));
                 Await.until("counters filled", TIMEOUT, () -> !"–".equals(browser.findElement(By.id("dlq-total"))
                         .getText()));
 

@@ -78,6 +78,32 @@ class ComposeFileTest {
     }
 
     @Test
+    void prometheusEvaluatesTheSharedRulesAndAlertsThroughAlertmanagerOnTheLoopbackOnly() {
+        Problems problems = new Problems();
+        for (String name : List.of("prometheus", "alertmanager")) {
+            Map<String, Object> service = Tree.map(SERVICES, name);
+            problems.check(!service.isEmpty(), "docker-compose.yml", "has no " + name + " service");
+            for (Object port : Tree.list(service, "ports")) {
+                problems.check(String.valueOf(port).startsWith("127.0.0.1:"), "service " + name, "publishes "
+                        + port + " beyond 127.0.0.1");
+            }
+        }
+        List<Object> mounts = Tree.list(SERVICES, "prometheus", "volumes");
+        problems.check(mounts.contains("./docker/prometheus/rules.yml:/etc/prometheus/rules.yml:ro"),
+                "service prometheus", "does not mount the shared rules file docker/prometheus/rules.yml");
+        Map<String, Object> config = Repository.yaml(Repository.path("docker/prometheus/prometheus.yml"));
+        problems.check(Tree.list(config, "rule_files").contains("/etc/prometheus/rules.yml"),
+                "docker/prometheus/prometheus.yml", "does not load /etc/prometheus/rules.yml");
+        String alertmanager = String.valueOf(Tree.at(config, "alerting"));
+        problems.check(alertmanager.contains("alertmanager:9093"), "docker/prometheus/prometheus.yml",
+                "does not send alerts to the alertmanager service");
+        Map<String, Object> scrape = Tree.maps(config, "scrape_configs").get(0);
+        problems.check("/prometheus".equals(Tree.text(scrape, "metrics_path")) && String.valueOf(scrape).contains(
+                "streams-app"), "docker/prometheus/prometheus.yml", "does not scrape streams-app's /prometheus");
+        problems.assertNone("docker-compose.yml monitoring");
+    }
+
+    @Test
     void everyVariableHasAValueAndNoSecretIsInline() {
         Problems problems = new Problems();
         Map<String, String> example = envFile(Repository.path(".env.example"));

@@ -525,6 +525,19 @@ class KubernetesManifestsTest {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void alertRulesAreTheComposeRulesFile(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        Optional<Map<String, Object>> rule = out.find("PrometheusRule", "sluice-alerts");
+        problems.check(rule.isPresent(), out.where(), "has no PrometheusRule sluice-alerts");
+        rule.ifPresent(r -> problems.check(AlertRulesTest.groups().equals(Tree.list(r, "spec", "groups")),
+                "k8s/base/monitoring/prometheus-rule.yaml", "spec.groups differ from docker/prometheus/rules.yml's "
+                        + "groups: change both alike"));
+        problems.assertNone(dir);
+    }
+
     static Kustomize.Output built(String dir) {
         return BUILT.computeIfAbsent(dir, d -> {
             Problems problems = new Problems();
