@@ -36,6 +36,7 @@ class AlertsIT {
                         Map.entry("sluice.api.open", true),
                         Map.entry("sluice.connect.url", "http://127.0.0.1:" + closedPort()),
                         Map.entry("sluice.connect.slots.metrics-enabled", false),
+                        Map.entry("sluice.alerts.enabled", "true"),
                         Map.entry("sluice.alerts.interval", "500ms"),
                         Map.entry("sluice.alerts.instance", "alerts-it"),
                         Map.entry("sluice.alerts.rules.connect-unreachable.for-duration", "1s"),

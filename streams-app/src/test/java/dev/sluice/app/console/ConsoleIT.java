@@ -62,6 +62,7 @@ class ConsoleIT {
         Map<String, Object> settings = new HashMap<>(AppInstance.settings(topics));
         settings.put("sluice.connect.url", connect.restUrl());
         // Any dead letter fires the dead-letter-rate alert at the next evaluation: the Alerts panel shows it.
+        settings.put("sluice.alerts.enabled", "true");
         settings.put("sluice.alerts.interval", "1s");
         settings.put("sluice.alerts.rules.dead-letter-rate.threshold", "0");
         settings.put("sluice.alerts.rules.dead-letter-rate.for-duration", "0s");
