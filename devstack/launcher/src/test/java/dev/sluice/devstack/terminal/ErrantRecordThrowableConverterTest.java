@@ -46,6 +46,9 @@ class ErrantRecordThrowableConverterTest {
             configure(context);
             context.getLogger(ErrantRecordThrowableConverter.ERRANT_RECORD_LOGGER).error(REPORTER_MESSAGE,
                     badRecord());
+            context.getLogger(ErrantRecordThrowableConverter.SCHEMA_CACHE_LOGGER).error(
+                    "Failed to update cache value for key: 987654321", new IllegalStateException("no content",
+                            new IllegalArgumentException("No content with id/hash 'contentId-987654321'")));
             Logger worker = context.getLogger("org.apache.kafka.connect.runtime.WorkerSinkTask");
             worker.error("Task threw an uncaught exception", badRecord());
             worker.warn("a warning");
@@ -69,7 +72,12 @@ class ErrantRecordThrowableConverterTest {
         assertFalse(reporter.contains("someone@example.com"), "no record content: " + reporter);
         assertTrue(reporter.endsWith("timestampType=CreateTime}. [org.apache.kafka.connect.errors.DataException,"
                 + " root cause java.lang.IllegalArgumentException]"), reporter);
-        int after = log.indexOf(reporter) + 1;
+        String schemaCache = log.get(log.indexOf(reporter) + 1);
+        assertTrue(schemaCache.contains(" ERROR ") && schemaCache.contains("ERCache"), "the next line is the next"
+                + " event: " + schemaCache);
+        assertTrue(schemaCache.endsWith(" - Failed to update cache value for key: 987654321"
+                + " [java.lang.IllegalStateException, root cause java.lang.IllegalArgumentException]"), schemaCache);
+        int after = log.indexOf(reporter) + 2;
         assertTrue(log.get(after).contains("Task threw an uncaught exception"), "next line is the next event: "
                 + log.get(after));
         assertTrue(log.get(after + 1).startsWith("org.apache.kafka.connect.errors.DataException: cannot convert"),
