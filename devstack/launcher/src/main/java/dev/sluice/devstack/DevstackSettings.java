@@ -1,6 +1,7 @@
 package dev.sluice.devstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,11 +19,12 @@ import dev.sluice.embedded.PostgresServer;
  * @param home the repository root (where streams-app was built)
  * @param stateDir where every component keeps its data
  * @param fresh wipe the state directory before starting
+ * @param statusInterval time between two status lines in the terminal
  */
 public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafkaPort, int kafkaControllerPort,
         int connectPort, int postgresPort, int s3Port, int registryPort, int appPort, boolean generator,
         double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs,
-        String postgresMaxSlotWalKeepSize) {
+        String postgresMaxSlotWalKeepSize, Duration statusInterval) {
 
     /** Option name, default value and meaning, in the order {@code --help} prints them. */
     static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -44,6 +46,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
         OPTIONS.put("lake-idle-flush-ms", new String[] {"60000",
                 "upload a lake file once its partition got no record for this long"});
+        OPTIONS.put("status-interval", new String[] {"30", "seconds between two status lines in the terminal"});
     }
 
     /**
@@ -110,7 +113,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
                 port(values, "s3-port"), port(values, "registry-port"), port(values, "app-port"),
                 Boolean.parseBoolean(values.get("generator")), number(values, "shop-ops-per-second"),
                 number(values, "events-per-second"), badRatio, (long) number(values, "lake-idle-flush-ms"),
-                walSize(values, "postgres-max-slot-wal-keep-size"));
+                walSize(values, "postgres-max-slot-wal-keep-size"), statusInterval(values, "status-interval"));
     }
 
     /** The text of {@code ./sluice up --help}. */
@@ -133,6 +136,14 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
             throw new IllegalArgumentException("--" + name + " must be a port number (0 picks a free one), not '"
                     + values.get(name) + "'");
         }
+    }
+
+    private static Duration statusInterval(Map<String, String> values, String name) {
+        double seconds = number(values, name);
+        if (seconds < 1) {
+            throw new IllegalArgumentException("--" + name + " must be at least 1 (seconds), not " + values.get(name));
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     private static String walSize(Map<String, String> values, String name) {

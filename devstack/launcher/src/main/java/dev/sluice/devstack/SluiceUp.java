@@ -4,11 +4,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
+import dev.sluice.devstack.terminal.LakeFiles;
+import dev.sluice.devstack.terminal.StatusReporter;
 import dev.sluice.embedded.ComponentStartException;
+import dev.sluice.embedded.S3Server;
 
 /**
- * {@code ./sluice up}: starts the platform, prints one ready block with every endpoint, and runs until Ctrl-C or
+ * {@code ./sluice up}: starts the platform, prints one ready block with every endpoint, then a status line per
+ * {@code --status-interval} and a line per state change ({@link StatusReporter}), and runs until Ctrl-C or
  * SIGTERM, when it stops every component. Exit codes: 0 after a clean stop, 1 when a component did not come up,
  * 2 for a usage error.
  */
@@ -28,8 +33,13 @@ public final class SluiceUp {
         Instant begin = Instant.now();
         Devstack devstack = new Devstack(settings);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<StatusReporter> reporter = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("sluice: stopping");
+            // No status lines about components going away on purpose.
+            if (reporter.get() != null) {
+                reporter.get().close();
+            }
             devstack.close();
             stopped.countDown();
         }, "sluice-shutdown"));
@@ -43,6 +53,10 @@ public final class SluiceUp {
         System.out.print(devstack.readyReport());
         System.out.printf("sluice: ready in %.1f s%n", Duration.between(begin, Instant.now()).toMillis() / 1000.0);
         System.out.flush();
+        reporter.set(new StatusReporter(() -> devstack.app().url(), devstack.apiToken(),
+                new LakeFiles(settings.stateDir().resolve("s3/data/" + S3Server.LAKE_BUCKET)),
+                settings.statusInterval()));
+        reporter.get().start();
         stopped.await();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,17 @@ class DevstackSettingsTest {
         assertFalse(settings.fresh());
         assertEquals(0.02, settings.badRatio());
         assertEquals("1GB", settings.postgresMaxSlotWalKeepSize());
+    }
+
+    @Test
+    void theStatusLineComesEvery30SecondsUnlessToldOtherwise() {
+        assertEquals(Duration.ofSeconds(30), DevstackSettings.parse(HOME, List.of(), Map.of()).statusInterval());
+        assertEquals(Duration.ofMillis(2500), DevstackSettings.parse(HOME, List.of("--status-interval", "2.5"),
+                Map.of()).statusInterval());
+        assertEquals(Duration.ofSeconds(60), DevstackSettings.parse(HOME, List.of(),
+                Map.of("SLUICE_STATUS_INTERVAL", "60")).statusInterval());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DevstackSettings.parse(HOME,
+                List.of("--status-interval", "0"), Map.of())).getMessage().contains("--status-interval"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +44,14 @@ class LauncherCrashIT {
     private static final Duration SETTLE = Duration.ofSeconds(240);
     /** Longer than Debezium's 10 s reconnect backoff after PostgreSQL went away. */
     private static final Duration QUIET = Duration.ofSeconds(20);
+    private static final Pattern STATUS_LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d status"
+            + " \\| in/s bronze \\d+\\.\\d silver \\d+\\.\\d \\| dead letters/s .* \\| max lag .*"
+            + " \\| lake files \\+\\d+.* \\| connectors \\d+/\\d+ running.*");
+    private static final Pattern LAKE_WRITTEN = Pattern.compile(
+            ".* status \\| .* \\| lake files \\+[1-9]\\d* \\((bronze|silver|gold) .*");
+    /** A bad record in platform.log: Connect's errant-record reporter, or the schema cache not finding its id. */
+    private static final Pattern ERRANT_RECORD = Pattern.compile(
+            ".* ERROR .*(LogReporter - Error encountered in task|ERCache - Failed to update cache value).*");
 
     @Test
     void theNextStartStopsWhatAKilledLauncherLeftAndTheCountsHold() throws Exception {
@@ -61,6 +71,9 @@ class LauncherCrashIT {
                 if (crash == 2) {
                     assertTrue(launcher.output().contains("stopped postgres (pid"),
                             "the leftover PostgreSQL was recognised and stopped:\n" + launcher.output());
+                }
+                if (crash == 1) {
+                    quietTerminal(launcher, state);
                 }
                 long before = BronzeRecords.count(kafka, DemoConnectors.USER_EVENTS_TOPIC);
                 Await.until("generated events flow", READY,
@@ -104,6 +117,12 @@ class LauncherCrashIT {
 
             last.process.destroy();
             last.process.onExit().join();
+            for (int run = 1; run <= 3; run++) {
+                String output = Files.readString(state.resolveSibling(state.getFileName() + "-launcher-" + run
+                        + ".out"));
+                assertTrue(output.lines().noneMatch(LauncherCrashIT::traceOrError),
+                        "no stack trace or error dump in the terminal of run " + run + ":\n" + output);
+            }
             for (int port : ports.values()) {
                 assertFalse(listening(port), "port " + port + " closed after a clean stop");
             }
@@ -123,7 +142,8 @@ class LauncherCrashIT {
 
         static Launcher start(Path state, Map<String, Integer> ports, int run, boolean generator) throws IOException {
             List<String> command = java(SluiceUp.class, "--state-dir", state.toString(),
-                    "--shop-ops-per-second", "20", "--events-per-second", "40", "--lake-idle-flush-ms", "3000");
+                    "--shop-ops-per-second", "20", "--events-per-second", "40", "--lake-idle-flush-ms", "3000",
+                    "--status-interval", "2");
             ports.forEach((option, port) -> command.addAll(List.of("--" + option, Integer.toString(port))));
             if (!generator) {
                 command.add("--no-generator");
@@ -161,6 +181,41 @@ class LauncherCrashIT {
             command.addAll(List.of(args));
             return command;
         }
+    }
+
+    /**
+     * Issue 14, item 2: with bad records flowing (2% by default), the terminal shows status lines with rates,
+     * lake files written and connector states, and the errant records are one line each in platform.log.
+     */
+    private static void quietTerminal(Launcher launcher, Path state) {
+        Await.until("a status line with rates", READY, () -> launcher.output().lines()
+                .anyMatch(line -> STATUS_LINE.matcher(line).matches()), launcher.process::isAlive);
+        Await.until("a status line with lake files written", READY, () -> launcher.output().lines()
+                .anyMatch(line -> LAKE_WRITTEN.matcher(line).matches()), launcher.process::isAlive);
+        Path platformLog = state.resolve("platform.log");
+        Await.until("an errant record reported in platform.log", READY, () -> Files.readString(platformLog).lines()
+                .anyMatch(line -> ERRANT_RECORD.matcher(line).matches()), launcher.process::isAlive);
+        List<String> log;
+        try {
+            log = Files.readAllLines(platformLog);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < log.size() - 1; i++) {
+            if (ERRANT_RECORD.matcher(log.get(i)).matches()) {
+                assertTrue(log.get(i).endsWith("]") && !log.get(i + 1).startsWith("\t"),
+                        "an errant record is one line, with the error's class and no trace:\n" + log.get(i)
+                                + "\n" + log.get(i + 1));
+                assertFalse(log.get(i).contains("key=") || log.get(i).contains("value="), "no record content: "
+                        + log.get(i));
+            }
+        }
+    }
+
+    /** A stack trace line, an exception dump or a log line of level ERROR or WARN with its level. */
+    private static boolean traceOrError(String line) {
+        return line.startsWith("\tat ") || line.startsWith("Caused by")
+                || line.matches("^\\S*(Exception|Error)\\b.*") || line.contains(" ERROR ") || line.contains(" WARN ");
     }
 
     private static long postmasterPid(Path state) throws IOException {

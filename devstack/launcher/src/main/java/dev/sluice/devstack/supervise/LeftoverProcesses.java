@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sluice.devstack.terminal.Terminal;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.ServerProcess;
 
@@ -80,8 +81,8 @@ public final class LeftoverProcesses {
             }
         }
         PostgresServer.stopLeftover(postgresDir).ifPresent(pid -> stopped.add("postgres (pid " + pid + ")"));
-        stopped.forEach(process -> LOG.warn("stopped {} left running by a platform that did not stop cleanly",
-                process));
+        stopped.forEach(process -> Terminal.LOG.warn(
+                "stopped {} left running by a platform that did not stop cleanly", process));
         return stopped;
     }
 

@@ -12,8 +12,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import dev.sluice.devstack.terminal.Terminal;
 import dev.sluice.embedded.ServerProcess;
 
 /**
@@ -23,7 +23,8 @@ import dev.sluice.embedded.ServerProcess;
  */
 public final class Supervisor implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    /** Deaths, restarts and give-ups are state changes: the terminal shows them (and platform.log keeps them). */
+    private static final Logger LOG = Terminal.LOG;
 
     private final RestartPolicy policy;
     private final Clock clock;
