@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.freshness.FreshnessMetrics;
 import dev.sluice.app.serde.SchemaCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * or Kafka Connect ({@code instances}, {@code lag}, {@code connectors}); concurrent and repeated requests within
  * {@code sluice.status.cache-ttl} share one.</li>
  * </ul>
+ * The freshness timers {@value FreshnessMetrics#NAME} are {@link #freshness()}'s.
  * Counters are not transactional: after a crash, records reprocessed under exactly-once are counted again.
  */
 public final class PipelineMetrics {
@@ -43,6 +45,7 @@ public final class PipelineMetrics {
     public static final String STATUS_CALLS = "sluice.status.calls";
 
     private final MeterRegistry registry;
+    private final FreshnessMetrics freshness;
     /**
      * Counters by name and tag values. Looked up several times per record, so the key is a plain record rather than a
      * string built per call (that, with the tag arrays, was 4% of the stream thread's CPU).
@@ -54,11 +57,17 @@ public final class PipelineMetrics {
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.freshness = new FreshnessMetrics(registry);
     }
 
     /** Metrics kept in memory only, for code paths without a configured registry. */
     public static PipelineMetrics inMemory() {
         return new PipelineMetrics(new SimpleMeterRegistry());
+    }
+
+    /** End-to-end latency per layer and dataset, on the same registry (and its clock). */
+    public FreshnessMetrics freshness() {
+        return freshness;
     }
 
     public void in(Stage stage, String entity) {
