@@ -26,6 +26,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
 import dev.sluice.app.connect.ConnectorService;
+import dev.sluice.app.freshness.FreshnessSettings;
+import dev.sluice.app.freshness.FreshnessView;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.query.GoldStore;
 import dev.sluice.app.query.InstanceClient;
@@ -56,6 +58,7 @@ public class PipelineStatusService {
     private final ConnectorService connectors;
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
+    private final FreshnessSettings freshness;
     private final ExecutorService blocking;
     private final Duration cacheTtl;
     private final Clock clock;
@@ -68,7 +71,7 @@ public class PipelineStatusService {
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorService connectors, CompactionRuns compaction,
             PipelineMetrics metrics, @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
-            StatusSettings settings, @Named("status") Clock clock) {
+            StatusSettings settings, FreshnessSettings freshness, @Named("status") Clock clock) {
         this.instance = instance;
         this.client = client;
         this.json = json;
@@ -76,6 +79,7 @@ public class PipelineStatusService {
         this.connectors = connectors;
         this.compaction = compaction;
         this.metrics = metrics;
+        this.freshness = freshness;
         this.blocking = blocking;
         this.cacheTtl = settings.getCacheTtl();
         this.clock = clock;
@@ -94,7 +98,8 @@ public class PipelineStatusService {
         List<InstanceView> instances = instances();
         ConsumerLag.LagView lags = lag();
         return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
-                deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction());
+                deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction(),
+                FreshnessView.of(metrics.freshness().readings(), freshness));
     }
 
     /** Consumer lag from the Kafka admin API, shared and reused for the cache TTL. */

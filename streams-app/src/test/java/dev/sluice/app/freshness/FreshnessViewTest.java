@@ -25,12 +25,10 @@ class FreshnessViewTest {
     private final MockClock clock = new MockClock();
     private final FreshnessMetrics freshness = new FreshnessMetrics(new SimpleMeterRegistry(SimpleConfig.DEFAULT,
             clock));
-    private final FreshnessSettings settings = new FreshnessSettings();
 
     @Test
     void aDatasetWithinItsSlaMeetsItAndOneBeyondBreachesIt() {
-        settings.setDefaultSla(Duration.ofMinutes(1));
-        settings.setSla(Map.of("orders", Duration.ofSeconds(20)));
+        FreshnessSettings settings = FreshnessSettings.parse(Map.of("default-sla", "1m", "sla.orders", "20s"));
         for (int i = 0; i < 50; i++) {
             measure(Layer.SILVER, "orders", 10);
             measure(Layer.SILVER, "customers", 10);
@@ -56,6 +54,7 @@ class FreshnessViewTest {
 
     @Test
     void nothingMeasuredWithinTheWindowIsNoDataNotMet() {
+        FreshnessSettings settings = FreshnessSettings.parse(Map.of());
         measure(Layer.GOLD, "customer_totals", 500);
         assertEquals(FreshnessView.SlaState.BREACHED,
                 entry(FreshnessView.of(freshness.readings(), settings), "customer_totals", "gold").sla());
@@ -78,11 +77,19 @@ class FreshnessViewTest {
     }
 
     @Test
-    void anSlaMustBePositiveAndTheErrorNamesItsKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> settings.setSla(Map.of("orders", Duration.ZERO)));
-        assertEquals("sluice.freshness.sla.orders: must be a positive duration such as 5m", e.getMessage());
-        assertEquals(Duration.ofMinutes(5), settings.slaOf("unconfigured"), "the default default");
+    void settingsAreCheckedAndTheErrorNamesTheKey() {
+        assertEquals("sluice.freshness.sla.orders: must be a positive duration such as 5m",
+                assertThrows(IllegalArgumentException.class,
+                        () -> FreshnessSettings.parse(Map.of("sla.orders", "0s"))).getMessage());
+        assertEquals("sluice.freshness.sla.orders: 'soon' is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> FreshnessSettings.parse(Map.of("sla.orders", "soon"))).getMessage());
+        assertEquals("sluice.freshness.default: unknown setting (default-sla, sla.<dataset>)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> FreshnessSettings.parse(Map.of("default", "5m"))).getMessage());
+        FreshnessSettings settings = FreshnessSettings.parse(Map.of("sla.order_lines", Duration.ofSeconds(90)));
+        assertEquals(Duration.ofSeconds(90), settings.slaOf("order_lines"), "dataset names keep their underscores");
+        assertEquals(Duration.ofMinutes(5), settings.slaOf("orders"), "the default default");
     }
 
     @Test
