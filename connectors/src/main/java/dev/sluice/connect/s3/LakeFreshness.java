@@ -49,7 +49,7 @@ final class LakeFreshness {
         }
     }
 
-    /** A group of {@code topic} whose oldest record has source time {@code oldestSource} was published at {@code at}. */
+    /** A group of {@code topic} was published at {@code at}; its oldest record has source time {@code oldestSource}. */
     void published(String topic, long oldestSource, long at) {
         if (metrics == null) {
             return;

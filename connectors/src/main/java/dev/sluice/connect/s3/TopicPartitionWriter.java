@@ -305,7 +305,8 @@ final class TopicPartitionWriter {
         if (groupOldestSource != Long.MAX_VALUE) {
             ctx.freshness().published(tp.topic(), groupOldestSource, publishedAt);
         }
-        log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, oldest source time {}, because {}",
+        log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, oldest source time {},"
+                + " because {}",
                 tp, files, groupRecords, deadLetters, groupStart, lastOffset,
                 groupOldestSource == Long.MAX_VALUE ? "none" : (publishedAt - groupOldestSource) / 1000.0 + " s ago",
                 reason);

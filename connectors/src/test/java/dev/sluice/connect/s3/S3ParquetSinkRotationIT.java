@@ -97,7 +97,8 @@ class S3ParquetSinkRotationIT {
             assertEquals(10, lake.rows(key).size());
         }
         assertEquals(60.0, sink.context().pluginMetric(LakeFreshness.MAX, TOPIC), "offset 0, published at once");
-        assertEquals(40.0, sink.context().pluginMetric(LakeFreshness.LAST, TOPIC), "offset 20, the third group's oldest");
+        assertEquals(40.0, sink.context().pluginMetric(LakeFreshness.LAST, TOPIC),
+                "offset 20, the third group's oldest");
         clock.addAndGet(5_000);
         sink.putNothing();
         assertEquals(List.of("10@0+0", "10@0+10", "10@0+20", "10@0+30"), files());

@@ -37,11 +37,6 @@ public final class SourceTime {
         return new SourceTime(FIELD_BY_ENTITY.get(entity));
     }
 
-    /** The field it is read from; null if the entity has none. */
-    public String field() {
-        return field;
-    }
-
     /**
      * Epoch milliseconds of {@code value}'s source time (an epoch-millisecond number, a timestamp logical type or an
      * ISO-8601 string); empty for a tombstone, a record without it, or one whose value is malformed (that is the
