@@ -121,7 +121,23 @@ function renderStatus(status) {
       store + ' ' + p.active.join(',') + (p.standby.length ? ' / ' + p.standby.join(',') : '')).join('; ')))),
   'no instance', 4);
 
+  renderFreshness(status.freshness);
   renderConnectors(status.connectors);
+}
+
+// Latency from the source commit or event time to each layer, over the status API's window, against the SLA.
+function renderFreshness(freshness) {
+  $('freshness-window').textContent = '(source to layer, last ' + Math.round(freshness.windowSeconds / 60)
+    + ' min, this instance)';
+  fill($('freshness').tBodies[0], freshness.datasets.map((f) => el('tr', {},
+    el('td', {}, f.dataset), el('td', {}, f.layer), el('td', { class: 'num' }, seconds(f.p50Seconds)),
+    el('td', { class: 'num' }, seconds(f.p99Seconds)), el('td', { class: 'num' }, seconds(f.maxSeconds)),
+    el('td', { class: 'num' }, seconds(f.slaSeconds)), el('td', { class: 'sla-' + f.sla }, f.sla),
+    el('td', {}, f.lastMeasured))), 'nothing measured yet', 8);
+}
+
+function seconds(value) {
+  return value == null ? '–' : value < 120 ? value.toFixed(1) + ' s' : (value / 60).toFixed(1) + ' min';
 }
 
 async function refreshRecent() {

@@ -28,6 +28,12 @@ public final class KafkaColumns {
     public static final String SOURCE_HEADER = "sluice.lineage.source";
     public static final String INGESTED_AT_HEADER = "sluice.lineage.ingested-at";
     public static final String PIPELINE_VERSION_HEADER = "sluice.lineage.pipeline-version";
+    /**
+     * When the source committed the change or the event happened, epoch milliseconds as decimal text: the bronze
+     * record's source time, carried on every silver and gold record made from it so that each layer and the sink can
+     * measure freshness without decoding payloads (docs/operations.md, "Freshness").
+     */
+    public static final String SOURCE_TS_HEADER = "sluice.source.ts";
 
     // Delete markers (behavior.on.null.values=delete): a tombstone is data - the delete of a key, or a gold session
     // merged into a longer one - so it becomes a row rather than a dead letter, and every row names its key so that a

@@ -79,7 +79,8 @@ public class S3ParquetSinkTask extends SinkTask {
         decoder = config.valueRegistryUrl().map(RegistryValueDecoder::new).orElse(null);
         cluster = TopicAndGroupLookup.create(config);
         writers = new PartitionWriters(config.maxOpenFiles(), context, cluster, budget -> new WriterContext(s3,
-                config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget));
+                config.parquetFileSettings(), namer, converter, policy, checkpoints, reporter, clock, budget,
+                new LakeFreshness(context.pluginMetrics())));
         log.info("Writing to s3://{}/{}/ as {} Parquet; null values: {}; errant records go to {}", config.bucket(),
                 config.topicsDir(), config.codec(), nullValues.name().toLowerCase(Locale.ROOT),
                 reporter != null ? "the errant record reporter"

@@ -70,6 +70,8 @@ final class TopicPartitionWriter {
     private int failuresSinceCommit;
     private int rolledInGroup;
     private long groupRecords;
+    /** Oldest source time ({@link LakeFreshness}) among the open group's records; MAX_VALUE if none has one. */
+    private long groupOldestSource = Long.MAX_VALUE;
     /** Schema of the last file a record with a value went to: names the files that tombstones open. */
     private Schema lastFileSchema;
 
@@ -181,6 +183,7 @@ final class TopicPartitionWriter {
             file = openFile(route.partitionPath(), target, offset);
         }
         lastFileSchema = target;
+        noteSourceTime(record);
         append(file, row, offset);
     }
 
@@ -198,7 +201,13 @@ final class TopicPartitionWriter {
         if (file == null) {
             file = openFile(route.partitionPath(), ctx.converter().markerSchema(lastFileSchema), offset);
         }
+        noteSourceTime(record);
         append(file, ctx.converter().tombstoneRow(record, file.writer().schema()), offset);
+    }
+
+    /** Before the append, which may publish the group (full file) with this record in it. */
+    private void noteSourceTime(SinkRecord record) {
+        LakeFreshness.sourceTime(record).ifPresent(source -> groupOldestSource = Math.min(groupOldestSource, source));
     }
 
     /** Closes the group first if the event time entered a new rotation window. */
@@ -246,6 +255,7 @@ final class TopicPartitionWriter {
         durableNext = offset;
         rolledInGroup = 0;
         groupRecords = 0;
+        groupOldestSource = Long.MAX_VALUE;
     }
 
     private void commitFile(OpenFile file) {
@@ -291,8 +301,15 @@ final class TopicPartitionWriter {
         } catch (RuntimeException e) {
             throw fail("Checkpointing offset " + next + " failed", e);
         }
-        log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, because {}",
-                tp, files, groupRecords, deadLetters, groupStart, lastOffset, reason);
+        long publishedAt = ctx.clock().getAsLong();
+        if (groupOldestSource != Long.MAX_VALUE) {
+            ctx.freshness().published(tp.topic(), groupOldestSource, publishedAt);
+        }
+        log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, oldest source time {},"
+                + " because {}",
+                tp, files, groupRecords, deadLetters, groupStart, lastOffset,
+                groupOldestSource == Long.MAX_VALUE ? "none" : (publishedAt - groupOldestSource) / 1000.0 + " s ago",
+                reason);
         lastCheckpoint = next;
         durableNext = next;
         groupStart = -1;

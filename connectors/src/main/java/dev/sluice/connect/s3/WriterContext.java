@@ -10,9 +10,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * What every {@link TopicPartitionWriter} of a task shares.
  *
  * @param deadLetters the worker's errant record reporter, or null if the task has none
- * @param clock       wall clock in epoch milliseconds, for idle rotation only
+ * @param clock       wall clock in epoch milliseconds, for idle rotation and the lake's freshness
+ * @param freshness   where published groups' latency from their source time is recorded
  */
 record WriterContext(S3Client s3, ParquetFileSettings settings, ObjectKeyNamer namer,
                      ConnectToAvroConverter converter, RotationPolicy policy, S3OffsetCheckpoints checkpoints,
-                     ErrantRecordReporter deadLetters, LongSupplier clock, OpenFileBudget budget) {
+                     ErrantRecordReporter deadLetters, LongSupplier clock, OpenFileBudget budget,
+                     LakeFreshness freshness) {
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.S3Server;
 import dev.sluice.lake.DataObjectKey;
+import dev.sluice.lake.KafkaColumns;
 import dev.sluice.lake.ObjectKeyNamer;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -81,7 +82,11 @@ class S3ParquetSinkRotationIT {
         SinkHarness sink = SinkHarness.start(config, Set.of(P0), clock);
         List<SinkRecord> records = new ArrayList<>();
         for (long offset = 0; offset < 35; offset++) {
-            records.add(Orders.record(TOPIC, 0, offset, TEN.plusSeconds(offset)));
+            SinkRecord record = Orders.record(TOPIC, 0, offset, TEN.plusSeconds(offset));
+            // Committed at the source 60 s before the sink's clock, one more second later per offset.
+            record.headers().addString(KafkaColumns.SOURCE_TS_HEADER,
+                    Long.toString(clock.get() - 60_000 + offset * 1_000));
+            records.add(record);
         }
 
         sink.put(records);
@@ -91,10 +96,15 @@ class S3ParquetSinkRotationIT {
         for (String key : lake.parquetKeys(prefix + "/")) {
             assertEquals(10, lake.rows(key).size());
         }
+        assertEquals(60.0, sink.context().pluginMetric(LakeFreshness.MAX, TOPIC), "offset 0, published at once");
+        assertEquals(40.0, sink.context().pluginMetric(LakeFreshness.LAST, TOPIC),
+                "offset 20, the third group's oldest");
         clock.addAndGet(5_000);
         sink.putNothing();
         assertEquals(List.of("10@0+0", "10@0+10", "10@0+20", "10@0+30"), files());
         assertEquals(Map.of(P0, 35L), sink.commit());
+        assertEquals(35.0, sink.context().pluginMetric(LakeFreshness.LAST, TOPIC), "offset 30, published 5 s later");
+        assertEquals(60.0, sink.context().pluginMetric(LakeFreshness.MAX, TOPIC));
         sink.stop();
     }
 

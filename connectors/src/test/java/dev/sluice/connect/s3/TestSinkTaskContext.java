@@ -5,7 +5,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
@@ -17,6 +19,8 @@ final class TestSinkTaskContext implements SinkTaskContext {
     private final Map<TopicPartition, Long> requestedOffsets = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final ErrantRecordReporter reporter;
+    /** The task's plugin metrics, as the worker gives them, for tests to read. */
+    private final Metrics metrics = new Metrics();
 
     TestSinkTaskContext(Map<String, String> configs, ErrantRecordReporter reporter) {
         this.configs = configs;
@@ -80,7 +84,14 @@ final class TestSinkTaskContext implements SinkTaskContext {
 
     @Override
     public PluginMetrics pluginMetrics() {
-        return null;
+        return new PluginMetricsImpl(metrics, Map.of("connector", "test", "task", "0"));
+    }
+
+    /** The value of the plugin metric {@code name} with the tag topic={@code topic}; null if there is none. */
+    Object pluginMetric(String name, String topic) {
+        return metrics.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && topic.equals(e.getKey().tags().get("topic")))
+                .map(e -> e.getValue().metricValue()).findFirst().orElse(null);
     }
 
     @Override

@@ -16,12 +16,15 @@ import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Failures;
 import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.freshness.Layer;
+import dev.sluice.app.freshness.SourceTime;
 import dev.sluice.app.metrics.PipelineMetrics;
 
 /**
  * Stage deserialize: decodes the raw bytes of a bronze record. A record that cannot be decoded becomes a failure
  * (and later a dead-letter record) instead of stopping the application; a dependency that is unreachable (the
- * registry) is rethrown, so that processing stops rather than dead-letters good records.
+ * registry) is rethrown, so that processing stops rather than dead-letters good records. A decoded record with a
+ * {@link SourceTime} is measured as the entity's bronze freshness: its Kafka timestamp minus its source time.
  */
 public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], Staged<Decoded>> {
 
@@ -30,6 +33,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
     private final Deserializer<Object> keyDeserializer;
     private final Deserializer<Object> valueDeserializer;
     private final PipelineMetrics metrics;
+    private final SourceTime sourceTime;
     /** Strict UTF-8 for string keys, reused: a processor instance runs on one stream thread. */
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -43,6 +47,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.metrics = metrics;
+        this.sourceTime = SourceTime.of(entity);
     }
 
     @Override
@@ -60,6 +65,8 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
             GenericRecord value = decodeValue(topic, record);
             result = Staged.ok(record.key(), record.value(), new Decoded(key, value));
             metrics.out(Stage.DESERIALIZE, entity, "decoded");
+            sourceTime.in(value).ifPresent(source -> metrics.freshness().record(Layer.BRONZE, entity, source,
+                    record.timestamp()));
         } catch (RuntimeException e) {
             if (Failures.isTransient(e)) {
                 throw e;

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.freshness.FreshnessMetrics;
 import dev.sluice.app.serde.SchemaCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * <li>{@value #CONNECTOR_RESTARTS} {connector, task}: failed connector tasks restarted automatically
  * ({@code sluice_connector_task_restarts_total} at /prometheus).</li>
  * </ul>
+ * The freshness timers {@value FreshnessMetrics#NAME} are {@link #freshness()}'s.
  * Counters are not transactional: after a crash, records reprocessed under exactly-once are counted again.
  */
 public final class PipelineMetrics {
@@ -46,6 +48,7 @@ public final class PipelineMetrics {
     public static final String CONNECTOR_RESTARTS = "sluice.connector.task.restarts";
 
     private final MeterRegistry registry;
+    private final FreshnessMetrics freshness;
     /**
      * Counters by name and tag values. Looked up several times per record, so the key is a plain record rather than a
      * string built per call (that, with the tag arrays, was 4% of the stream thread's CPU).
@@ -57,11 +60,17 @@ public final class PipelineMetrics {
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.freshness = new FreshnessMetrics(registry);
     }
 
     /** Metrics kept in memory only, for code paths without a configured registry. */
     public static PipelineMetrics inMemory() {
         return new PipelineMetrics(new SimpleMeterRegistry());
+    }
+
+    /** End-to-end latency per layer and dataset, on the same registry (and its clock). */
+    public FreshnessMetrics freshness() {
+        return freshness;
     }
 
     public void in(Stage stage, String entity) {

@@ -1,6 +1,7 @@
 package dev.sluice.app.silver;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 import org.apache.kafka.common.header.Headers;
@@ -12,12 +13,15 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import dev.sluice.app.dlq.AppVersion;
 import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.freshness.SourceTime;
+import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.ingest.Decoded;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
 
 /**
- * Maps a valid, deduplicated bronze record to its silver form and key, and stamps the lineage headers. A Kafka
+ * Maps a valid, deduplicated bronze record to its silver form and key, and stamps the lineage headers and the
+ * bronze record's source time ({@link SourceTimeHeader}), which every record made from it carries on. A Kafka
  * tombstone stays a tombstone (with the silver key), so that compacted silver topics and the tables built from
  * them forget the row.
  */
@@ -27,6 +31,7 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
     private final SilverMapping<V> mapping;
     private final Function<Decoded, V> tombstone;
     private final PipelineMetrics metrics;
+    private final SourceTime sourceTime;
     private ProcessorContext<String, V> context;
 
     /**
@@ -38,6 +43,7 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
         this.mapping = mapping;
         this.tombstone = tombstone;
         this.metrics = metrics;
+        this.sourceTime = SourceTime.of(entity);
     }
 
     @Override
@@ -51,8 +57,16 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
         String key = mapping.key(decoded);
         V value = decoded.tombstone() ? tombstone.apply(decoded) : mapping.value(decoded, record.timestamp());
         metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
-        context.forward(new Record<>(key, value, record.timestamp(), lineage(context.recordMetadata(), entity,
-                record.headers(), context.currentSystemTimeMs())));
+        context.forward(new Record<>(key, value, record.timestamp(), headers(context.recordMetadata(), entity,
+                record.headers(), context.currentSystemTimeMs(), sourceTime, decoded)));
+    }
+
+    /** The record's headers with the lineage of the bronze record at {@code source} and its source time stamped on. */
+    static Headers headers(Optional<RecordMetadata> source, String entity, Headers headers, long now,
+            SourceTime sourceTime, Decoded decoded) {
+        Headers stamped = lineage(source, entity, headers, now);
+        OptionalLong time = sourceTime.in(decoded.value());
+        return time.isPresent() ? SourceTimeHeader.stamp(stamped, time.getAsLong()) : stamped;
     }
 
     /** The record's headers with the lineage of the bronze record at {@code source} stamped on. */

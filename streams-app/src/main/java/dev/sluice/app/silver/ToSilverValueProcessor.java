@@ -5,6 +5,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.freshness.SourceTime;
 import dev.sluice.app.ingest.Decoded;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
@@ -19,12 +20,14 @@ public final class ToSilverValueProcessor<V> implements FixedKeyProcessor<byte[]
     private final String entity;
     private final SilverMapping<V> mapping;
     private final PipelineMetrics metrics;
+    private final SourceTime sourceTime;
     private FixedKeyProcessorContext<byte[], V> context;
 
     public ToSilverValueProcessor(String entity, SilverMapping<V> mapping, PipelineMetrics metrics) {
         this.entity = entity;
         this.mapping = mapping;
         this.metrics = metrics;
+        this.sourceTime = SourceTime.of(entity);
     }
 
     @Override
@@ -37,7 +40,7 @@ public final class ToSilverValueProcessor<V> implements FixedKeyProcessor<byte[]
         Decoded decoded = record.value().value();
         V value = decoded.tombstone() ? null : mapping.value(decoded, record.timestamp());
         metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
-        context.forward(record.withValue(value).withHeaders(ToSilverProcessor.lineage(context.recordMetadata(),
-                entity, record.headers(), context.currentSystemTimeMs())));
+        context.forward(record.withValue(value).withHeaders(ToSilverProcessor.headers(context.recordMetadata(),
+                entity, record.headers(), context.currentSystemTimeMs(), sourceTime, decoded)));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.connect.ConnectorView;
+import dev.sluice.app.freshness.FreshnessView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -20,13 +21,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param deadLetters   dead-letter records by reason; null when the monitor is disabled
  * @param connectors    the Kafka Connect connectors
  * @param compaction    the lake compaction
+ * @param freshness     latency from the source per dataset and layer, and the SLAs, as this instance measured it
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "PipelineStatus")
 public record PipelineStatus(String applicationId, String time, List<InstanceView> instances,
         ConsumerLag.LagView lag, @Nullable DeadLetterMonitor.Counts deadLetters, Connectors connectors,
-        Compaction compaction) {
+        Compaction compaction, FreshnessView freshness) {
 
     /**
      * The connectors.

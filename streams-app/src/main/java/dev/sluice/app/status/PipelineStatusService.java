@@ -25,6 +25,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
 import dev.sluice.app.connect.restart.ConnectorRestarter;
+import dev.sluice.app.freshness.FreshnessSettings;
+import dev.sluice.app.freshness.FreshnessView;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.query.GoldStore;
 import dev.sluice.app.query.InstanceClient;
@@ -57,6 +59,7 @@ public class PipelineStatusService {
     private final ConnectorRestarter restarter;
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
+    private final FreshnessSettings freshness;
     private final Duration cacheTtl;
     private final Clock clock;
     private final SharedComputation<List<InstanceView>> sharedInstances;
@@ -65,7 +68,7 @@ public class PipelineStatusService {
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
             @Nullable ConnectorRestarter restarter, CompactionRuns compaction, PipelineMetrics metrics,
-            StatusSettings settings, @Named("status") Clock clock) {
+            StatusSettings settings, FreshnessSettings freshness, @Named("status") Clock clock) {
         this.instance = instance;
         this.client = client;
         this.json = json;
@@ -74,6 +77,7 @@ public class PipelineStatusService {
         this.restarter = restarter;
         this.compaction = compaction;
         this.metrics = metrics;
+        this.freshness = freshness;
         this.cacheTtl = settings.getCacheTtl();
         this.clock = clock;
         this.sharedInstances = new SharedComputation<>(() -> {
@@ -91,7 +95,8 @@ public class PipelineStatusService {
         List<InstanceView> instances = instances();
         ConsumerLag.LagView lags = lag();
         return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
-                deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction());
+                deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction(),
+                FreshnessView.of(metrics.freshness().readings(), freshness));
     }
 
     /** Consumer lag from the Kafka admin API, shared and reused for the cache TTL. */

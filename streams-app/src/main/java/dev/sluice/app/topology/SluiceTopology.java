@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -44,6 +45,8 @@ import dev.sluice.app.enrich.OrderEnricher;
 import dev.sluice.app.enrich.ReferenceChanges;
 import dev.sluice.app.enrich.ReferenceTableLoader;
 import dev.sluice.app.enrich.ReferenceTables;
+import dev.sluice.app.freshness.FreshnessProbe;
+import dev.sluice.app.freshness.Layer;
 import dev.sluice.app.ingest.DeadLetterProcessor;
 import dev.sluice.app.ingest.DeadLetterTopic;
 import dev.sluice.app.ingest.DecodeProcessor;
@@ -98,6 +101,10 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  *
  * Every processor is named {@code <stage>.<what>} so that Kafka Streams' exception handlers can attribute a failure
  * to its stage's dead-letter topic.
+ *
+ * <p>Freshness: the deserialize stage measures bronze, the silver mapping stamps the bronze record's source time on
+ * as a header that the records made from it keep, and a probe right before each silver and gold sink measures that
+ * layer ({@link FreshnessProbe}); the dataset is the topic name's last dot-separated part.
  */
 public final class SluiceTopology {
 
@@ -150,7 +157,10 @@ public final class SluiceTopology {
         KStream<byte[], CleanUserEvent> cleanEvents = stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING)
                 .processValues(() -> new ToSilverValueProcessor<>(USER_EVENTS, SilverMappings.userEvents(), metrics),
                         Named.as("enrich.silver-" + USER_EVENTS));
-        cleanEvents.to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(),
+        cleanEvents.processValues(() -> new FreshnessProbe<byte[], CleanUserEvent>(Layer.SILVER,
+                        dataset(topics.getSilverUserEvents()), metrics.freshness()),
+                        Named.as("enrich.freshness-" + USER_EVENTS))
+                .to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(),
                 registry.specific(CleanUserEvent.class)).withName("enrich.sink-" + topics.getSilverUserEvents()));
         enrichOrders(builder);
         aggregateSessions(builder, cleanEvents);
@@ -243,6 +253,8 @@ public final class SluiceTopology {
             String topic, Serde<V> serde) {
         valid.process(() -> new ToSilverProcessor<>(entity, mapping, decoded -> null, metrics),
                         Named.as("enrich.silver-" + entity))
+                .processValues(() -> new FreshnessProbe<String, V>(Layer.SILVER, dataset(topic), metrics.freshness()),
+                        Named.as("enrich.freshness-" + entity))
                 .to(topic, Produced.with(Serdes.String(), serde).withName("enrich.sink-" + topic));
     }
 
@@ -294,11 +306,15 @@ public final class SluiceTopology {
                 .defaultBranch(Branched.as("lines"));
         KStream<String, EnrichedOrder> enrichedOrders = routes.get("enrich.route-orders")
                 .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"));
-        enrichedOrders.to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
+        enrichedOrders.processValues(() -> new FreshnessProbe<String, EnrichedOrder>(Layer.SILVER,
+                        dataset(topics.getSilverOrders()), metrics.freshness()), Named.as("enrich.freshness-orders"))
+                .to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
                 .withName("enrich.sink-" + topics.getSilverOrders()));
         KStream<String, EnrichedOrderLine> enrichedLines = routes.get("enrich.route-lines")
                 .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"));
-        enrichedLines.to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
+        enrichedLines.processValues(() -> new FreshnessProbe<String, EnrichedOrderLine>(Layer.SILVER,
+                        dataset(topics.getSilverOrderLines()), metrics.freshness()), Named.as("enrich.freshness-lines"))
+                .to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
                 .withName("enrich.sink-" + topics.getSilverOrderLines()));
         aggregateOrderLines(builder, enrichedLines);
         aggregateOrders(builder, enrichedOrders);
@@ -468,7 +484,7 @@ public final class SluiceTopology {
                         .processValues(() -> new SessionRetractions<byte[], UserSession>(store),
                                 Named.as("aggregate." + store + "-retractions"), store),
                 store, SluiceTopology::sessionKey, topics.getSilverUserEvents(), topics.getGoldUserSessions(),
-                UserSession.class);
+                UserSession.class, session -> OptionalLong.of(session.getSessionEnd().toEpochMilli()));
     }
 
     /**
@@ -478,16 +494,28 @@ public final class SluiceTopology {
     private <K, V extends SpecificRecord> void publishGold(KTable<K, V> table, String store, Function<K, String> key,
             String silverTopic, String goldTopic, Class<V> type) {
         publishGold(table.toStream(Named.as("aggregate." + store + "-changes")), store, key, silverTopic, goldTopic,
-                type);
+                type, value -> OptionalLong.empty());
     }
 
+    /**
+     * {@code sourceTimeOfValue}: the source time of a gold value whose store forwards it without its input's headers
+     * (the sessions: their newest event's time, the session end); empty for the others.
+     */
     private <K, V extends SpecificRecord> void publishGold(KStream<K, V> changes, String store, Function<K, String> key,
-            String silverTopic, String goldTopic, Class<V> type) {
+            String silverTopic, String goldTopic, Class<V> type, Function<V, OptionalLong> sourceTimeOfValue) {
         changes.map((k, value) -> KeyValue.pair(key.apply(k), value), Named.as("aggregate." + store + "-keys"))
-                .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics),
+                .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics,
+                        sourceTimeOfValue),
                         Named.as("aggregate." + store + "-lineage"))
+                .processValues(() -> new FreshnessProbe<String, V>(Layer.GOLD, dataset(goldTopic), metrics.freshness()),
+                        Named.as("aggregate." + store + "-freshness"))
                 .to(goldTopic, Produced.with(Serdes.String(), registry.specific(type))
                         .withName("aggregate.sink-" + goldTopic));
+    }
+
+    /** The dataset a topic holds, as freshness names it: the topic name's last dot-separated part. */
+    static String dataset(String topic) {
+        return topic.substring(topic.lastIndexOf('.') + 1);
     }
 
     private static String windowKey(Windowed<?> window) {

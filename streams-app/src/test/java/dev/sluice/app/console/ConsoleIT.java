@@ -91,6 +91,12 @@ class ConsoleIT {
                         .getText().contains("dead-letter-rate"));
                 Await.until("counters filled", TIMEOUT, () -> !"–".equals(browser.findElement(By.id("dlq-total"))
                         .getText()));
+                Await.until("freshness shown", TIMEOUT, () -> browser.findElement(By.id("freshness")).getText()
+                        .contains("customer_totals gold"));
+                String freshness = browser.findElement(By.id("freshness")).getText();
+                assertTrue(freshness.contains("orders silver"), freshness);
+                // The test rows say they were committed at PipelineDriver.NOW, far behind the real clock.
+                assertTrue(freshness.contains("BREACHED"), freshness);
 
                 browser.findElement(By.cssSelector("#q-store option[value='customer-totals']")).click();
                 browser.findElement(By.cssSelector("#q-mode option[value='key']")).click();

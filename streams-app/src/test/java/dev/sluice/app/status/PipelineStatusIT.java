@@ -74,6 +74,8 @@ class PipelineStatusIT {
         Map<String, Object> settings = new HashMap<>(AppInstance.settings(TOPICS));
         settings.put("sluice.connect.url", "http://127.0.0.1:" + closed);
         settings.put("sluice.connect.request-timeout", "2s");
+        // The user events happen 48-60 s before they are produced: beyond this SLA, within the default one (5m).
+        settings.put("sluice.freshness.sla.user_events", "10s");
         app = AppInstance.start(kafka, registry, "status-it", settings);
         Await.until("dead letters of earlier tests counted", TIMEOUT,
                 () -> app.json("/api/status/dead-letters").get("caughtUp").asBoolean());
@@ -199,6 +201,42 @@ class PipelineStatusIT {
                 "kafka_producer_record_send_total", "sluice_records_in_total")) {
             assertTrue(metrics.lines().anyMatch(line -> line.startsWith(name)), name + " exported");
         }
+    }
+
+    @Test
+    void freshnessIsMeasuredPerLayerAndDatasetAgainstItsSla() {
+        Await.until("every user event measured at bronze and silver, sessions at gold", TIMEOUT, () -> {
+            Map<String, JsonNode> entries = freshness(app.json("/api/status"));
+            return entries.containsKey("user_events/bronze") && entries.containsKey("user_events/silver")
+                    && entries.containsKey("user_sessions/gold")
+                    && entries.get("user_events/bronze").get("count").asLong() == GOOD + INVALID
+                    && entries.get("user_events/silver").get("count").asLong() == GOOD;
+        });
+        JsonNode status = app.json("/api/status");
+        assertEquals(300, status.get("freshness").get("windowSeconds").asLong());
+        Map<String, JsonNode> entries = freshness(status);
+        for (String layer : List.of("bronze", "silver")) {
+            JsonNode events = entries.get("user_events/" + layer);
+            assertEquals(10.0, events.get("slaSeconds").asDouble(), "sluice.freshness.sla.user_events");
+            assertEquals("BREACHED", events.get("sla").asText(), events.toString());
+            assertTrue(events.get("p99Seconds").asDouble() >= 48, events.toString());
+            assertTrue(events.get("p50Seconds").asDouble() <= events.get("p99Seconds").asDouble(), events.toString());
+        }
+        JsonNode sessions = entries.get("user_sessions/gold");
+        assertEquals(300.0, sessions.get("slaSeconds").asDouble(), "the default SLA");
+        assertEquals("MET", sessions.get("sla").asText(), sessions.toString());
+        String metrics = app.get("/prometheus").body();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("sluice_freshness_seconds_bucket{")
+                && line.contains("dataset=\"user_events\"") && line.contains("layer=\"silver\"")
+                && line.contains("le=\"300.0\"") && line.endsWith(" " + GOOD)), "histogram exported");
+    }
+
+    /** The freshness entries of a status answer by "dataset/layer". */
+    private static Map<String, JsonNode> freshness(JsonNode status) {
+        Map<String, JsonNode> entries = new HashMap<>();
+        status.get("freshness").get("datasets").forEach(entry -> entries.put(entry.get("dataset").asText() + "/"
+                + entry.get("layer").asText(), entry));
+        return entries;
     }
 
     /** Dead letters by "stage/code/rule". */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -46,6 +47,9 @@ import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
 import dev.sluice.app.validate.ValidationRules;
 import dev.sluice.embedded.RegistryServer;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The Sluice topology in a {@link TopologyTestDriver}, with the real registry and the real validation rules, and
@@ -100,7 +104,18 @@ public final class PipelineDriver implements AutoCloseable {
         this.topics = options.topics;
         this.serdes = new RegistrySerdes(new RegistrySettings(options.topologyRegistryUrl == null
                 ? registry.registryV2Url() : options.topologyRegistryUrl));
-        this.metrics = PipelineMetrics.inMemory();
+        // The metrics' clock is the driver's wall clock: freshness measures against the time the test moves.
+        this.metrics = new PipelineMetrics(new SimpleMeterRegistry(SimpleConfig.DEFAULT, new Clock() {
+            @Override
+            public long wallTime() {
+                return now().toEpochMilli();
+            }
+
+            @Override
+            public long monotonicTime() {
+                return TimeUnit.MILLISECONDS.toNanos(wallTime());
+            }
+        }));
         this.bronze = new BronzeRecords(registry.registryV2Url());
         StreamsBuilder builder = new StreamsBuilder();
         TopologySettings settings = new TopologySettings(topics, options.rules, options.pii, options.enrich,
