@@ -8,6 +8,7 @@ import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.status.PipelineStatusService;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -135,8 +136,9 @@ class AlertBeans {
 
     @Singleton
     @Named("sns")
+    @Bean(preDestroy = "close")
     @Requires(property = "sluice.alerts.sns.topic-arn", pattern = ".+")
-    AlertChannel sns(AlertSettings.Sns sns) {
+    SnsChannel sns(AlertSettings.Sns sns) {
         if (sns.getRegion().isEmpty()) {
             throw new ConfigurationException("sluice.alerts.sns.region: required with sluice.alerts.sns.topic-arn");
         }

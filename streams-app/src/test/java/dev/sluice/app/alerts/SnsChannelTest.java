@@ -34,14 +34,15 @@ class SnsChannelTest {
         String answer = "<PublishResponse xmlns=\"https://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
                 + "<MessageId>1</MessageId></PublishResult></PublishResponse>";
         try (RecordingHttpServer sns = new RecordingHttpServer(200, "text/xml", answer)) {
-            SnsChannel channel = new SnsChannel(ARN, "eu-west-1", sns.uri("/"), StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-real-secret")), Duration.ofSeconds(5));
-            channel.send(new Notification(FIRING, "app-0"));
+            try (SnsChannel channel = new SnsChannel(ARN, "eu-west-1", sns.uri("/"), StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-real-secret")), Duration.ofSeconds(5))) {
+                channel.send(new Notification(FIRING, "app-0"));
+            }
 
             RecordingHttpServer.Received request = sns.received().get(0);
             assertEquals("POST", request.method());
             Map<String, String> form = form(request.body());
-            assertEquals("Publish", form.get("Action"));
+            assertEquals("Publish", form.get("Action"), "the SDK's SnsClient speaks SNS's query protocol");
             assertEquals("2010-03-31", form.get("Version"));
             assertEquals(ARN, form.get("TopicArn"));
             assertEquals("Sluice alert: slot-wal-retained FIRING", form.get("Subject"));
@@ -60,10 +61,11 @@ class SnsChannelTest {
         String error = "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist"
                 + "</Message></Error></ErrorResponse>";
         try (RecordingHttpServer sns = new RecordingHttpServer(404, "text/xml", error)) {
-            SnsChannel channel = new SnsChannel(ARN, "eu-west-1", sns.uri("/"), StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create("AKIDEXAMPLE", "x")), Duration.ofSeconds(5));
-            IOException e = assertThrows(IOException.class, () -> channel.send(new Notification(FIRING, "app-0")));
-            assertEquals("SNS Publish to " + ARN + " answered 404: NotFound", e.getMessage());
+            try (SnsChannel channel = new SnsChannel(ARN, "eu-west-1", sns.uri("/"), StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create("AKIDEXAMPLE", "x")), Duration.ofSeconds(5))) {
+                IOException e = assertThrows(IOException.class, () -> channel.send(new Notification(FIRING, "app-0")));
+                assertEquals("SNS Publish to " + ARN + " answered 404: NotFound", e.getMessage());
+            }
         }
     }
 
