@@ -115,6 +115,8 @@ class PipelineEndToEndIT {
         env.put("SLUICE_REGISTRY_URL", registry.registryV2Url());
         env.put("SLUICE_ENRICH_REFERENCE_WAIT", "3s");
         env.put("SLUICE_ENRICH_RETRY_INTERVAL", "500ms");
+        // streams-app refuses to start without one; this test only reads.
+        env.put("SLUICE_API_TOKEN", dev.sluice.embedded.Secrets.random());
         ChildJvm jvm = ChildJvm.start("streams-app", classpath, "dev.sluice.app.Application",
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, dir.resolve("streams-app.log"));
         HttpClient http = HttpClient.newHttpClient();
