@@ -1,5 +1,6 @@
 package dev.sluice.app.aggregate;
 
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -9,22 +10,31 @@ import dev.sluice.app.dlq.AppVersion;
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.silver.Lineage;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Gives a gold record its own lineage headers (the silver topic it aggregates, the time it was computed, the
  * pipeline version) instead of those of whichever input record happened to update it last.
+ *
+ * <p>Its span (stage aggregate) is a child of the trace context of the input that updated the aggregate last: Kafka
+ * Streams hands an aggregate's change on with that input's headers (through the record cache too, where updates
+ * between commits collapse into the last). A parent rather than links to every input: a gold record may sum
+ * thousands of inputs, whose own traces end at their late-gate span; the last one is the update being published.
  */
 public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V, V> {
 
     private final String aggregate;
     private final String sourceTopic;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private FixedKeyProcessorContext<K, V> context;
 
-    public GoldLineageProcessor(String aggregate, String sourceTopic, PipelineMetrics metrics) {
+    public GoldLineageProcessor(String aggregate, String sourceTopic, PipelineMetrics metrics, Tracing tracing) {
         this.aggregate = aggregate;
         this.sourceTopic = sourceTopic;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -34,8 +44,12 @@ public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V,
 
     @Override
     public void process(FixedKeyRecord<K, V> record) {
+        Span span = tracing.startStage(Stage.AGGREGATE.id(), Stage.AGGREGATE, aggregate, record.headers(), context);
         metrics.out(Stage.AGGREGATE, aggregate, "emitted");
-        context.forward(record.withHeaders(Lineage.stamp(new RecordHeaders(), sourceTopic,
-                context.currentSystemTimeMs(), AppVersion.get())));
+        Headers headers = Lineage.stamp(new RecordHeaders(), sourceTopic, context.currentSystemTimeMs(),
+                AppVersion.get());
+        span.end();
+        tracing.inject(span, headers);
+        context.forward(record.withHeaders(headers));
     }
 }

@@ -15,6 +15,8 @@ import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.ingest.Decoded;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Maps a valid, deduplicated bronze record to its silver form and key, and stamps the lineage headers. A Kafka
@@ -27,17 +29,19 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
     private final SilverMapping<V> mapping;
     private final Function<Decoded, V> tombstone;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private ProcessorContext<String, V> context;
 
     /**
      * @param tombstone what a Kafka tombstone becomes (usually null; a marker record for internal streams)
      */
     public ToSilverProcessor(String entity, SilverMapping<V> mapping, Function<Decoded, V> tombstone,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, Tracing tracing) {
         this.entity = entity;
         this.mapping = mapping;
         this.tombstone = tombstone;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -47,12 +51,15 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
 
     @Override
     public void process(Record<byte[], Staged<Decoded>> record) {
+        Span span = tracing.startStage(Stage.ENRICH.id(), Stage.ENRICH, entity, record.headers(), context);
         Decoded decoded = record.value().value();
         String key = mapping.key(decoded);
         V value = decoded.tombstone() ? tombstone.apply(decoded) : mapping.value(decoded, record.timestamp());
         metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
-        context.forward(new Record<>(key, value, record.timestamp(), lineage(context.recordMetadata(), entity,
-                record.headers(), context.currentSystemTimeMs())));
+        Headers headers = lineage(context.recordMetadata(), entity, record.headers(), context.currentSystemTimeMs());
+        span.end();
+        tracing.inject(span, headers);
+        context.forward(new Record<>(key, value, record.timestamp(), headers));
     }
 
     /** The record's headers with the lineage of the bronze record at {@code source} stamped on. */
