@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -30,8 +31,10 @@ public class TracingFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TracingFactory.class);
     private static final String SERVICE = "sluice-streams-app";
 
+    /** Unless a test registered its own (an SDK with an in-memory exporter). */
     @Singleton
     @Bean(preDestroy = "close")
+    @Requires(missingBeans = Tracing.class)
     Tracing tracing(TracingSettings settings) {
         if (!settings.isEnabled()) {
             return Tracing.disabled();
