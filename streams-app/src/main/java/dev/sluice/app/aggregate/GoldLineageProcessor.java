@@ -14,6 +14,8 @@ import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.silver.Lineage;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Gives a gold record its own lineage headers (the silver topic it aggregates, the time it was computed, the
@@ -21,6 +23,11 @@ import dev.sluice.app.silver.Lineage;
  * it keeps only the source time ({@link SourceTimeHeader}): the gold record is as fresh as its latest input. Kafka
  * Streams' session aggregation forwards a new session without its input's headers; for such a store
  * {@code sourceTimeOfValue} gives the source time from the gold value instead.
+ *
+ * <p>Its span (stage aggregate) is a child of the trace context of the input that updated the aggregate last: Kafka
+ * Streams hands an aggregate's change on with that input's headers (through the record cache too, where updates
+ * between commits collapse into the last). A parent rather than links to every input: a gold record may sum
+ * thousands of inputs, whose own traces end at their late-gate span; the last one is the update being published.
  */
 public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V, V> {
 
@@ -28,14 +35,16 @@ public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V,
     private final String sourceTopic;
     private final PipelineMetrics metrics;
     private final Function<V, OptionalLong> sourceTimeOfValue;
+    private final Tracing tracing;
     private FixedKeyProcessorContext<K, V> context;
 
     public GoldLineageProcessor(String aggregate, String sourceTopic, PipelineMetrics metrics,
-            Function<V, OptionalLong> sourceTimeOfValue) {
+            Function<V, OptionalLong> sourceTimeOfValue, Tracing tracing) {
         this.aggregate = aggregate;
         this.sourceTopic = sourceTopic;
         this.metrics = metrics;
         this.sourceTimeOfValue = sourceTimeOfValue;
+        this.tracing = tracing;
     }
 
     @Override
@@ -45,6 +54,7 @@ public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V,
 
     @Override
     public void process(FixedKeyRecord<K, V> record) {
+        Span span = tracing.startStage(Stage.AGGREGATE.id(), Stage.AGGREGATE, aggregate, record.headers(), context);
         metrics.out(Stage.AGGREGATE, aggregate, "emitted");
         Headers headers = Lineage.stamp(new RecordHeaders(), sourceTopic, context.currentSystemTimeMs(),
                 AppVersion.get());
@@ -52,7 +62,11 @@ public final class GoldLineageProcessor<K, V> implements FixedKeyProcessor<K, V,
         if (source.isEmpty() && record.value() != null) {
             source = sourceTimeOfValue.apply(record.value());
         }
-        context.forward(record.withHeaders(source.isPresent() ? SourceTimeHeader.stamp(headers, source.getAsLong())
-                : headers));
+        if (source.isPresent()) {
+            headers = SourceTimeHeader.stamp(headers, source.getAsLong());
+        }
+        span.end();
+        tracing.inject(span, headers);
+        context.forward(record.withHeaders(headers));
     }
 }

@@ -15,6 +15,8 @@ import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Stage late, directly in front of a window aggregation: an event whose window has closed becomes a
@@ -33,11 +35,12 @@ public final class LateEventGate<K, V> implements FixedKeyProcessor<K, V, Staged
     private final Function<V, String> silverKey;
     private final Serializer<V> silverSerializer;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private FixedKeyProcessorContext<K, Staged<V>> context;
     private KeyValueStore<String, Long> clock;
 
     public LateEventGate(String aggregate, String storeName, Lateness lateness, String silverTopic,
-            Function<V, String> silverKey, Serializer<V> silverSerializer, PipelineMetrics metrics) {
+            Function<V, String> silverKey, Serializer<V> silverSerializer, PipelineMetrics metrics, Tracing tracing) {
         this.aggregate = aggregate;
         this.storeName = storeName;
         this.lateness = lateness;
@@ -45,6 +48,7 @@ public final class LateEventGate<K, V> implements FixedKeyProcessor<K, V, Staged
         this.silverKey = silverKey;
         this.silverSerializer = silverSerializer;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -55,6 +59,7 @@ public final class LateEventGate<K, V> implements FixedKeyProcessor<K, V, Staged
 
     @Override
     public void process(FixedKeyRecord<K, V> record) {
+        Span span = tracing.startStage(Stage.LATE.id(), Stage.LATE, aggregate, record.headers(), context);
         long eventTime = record.timestamp();
         Long stored = clock.get(STREAM_TIME);
         long streamTime = stored == null ? eventTime : Math.max(stored, eventTime);
@@ -64,14 +69,23 @@ public final class LateEventGate<K, V> implements FixedKeyProcessor<K, V, Staged
         V value = record.value();
         if (!lateness.late(eventTime, streamTime)) {
             metrics.out(Stage.AGGREGATE, aggregate, "on-time");
-            context.forward(record.withValue(Staged.ok(null, null, value)));
+            span.end();
+            forward(record.withValue(Staged.ok(null, null, value)), span);
             return;
         }
         metrics.out(Stage.AGGREGATE, aggregate, "late");
         byte[] key = silverKey.apply(value).getBytes(StandardCharsets.UTF_8);
         byte[] bytes = silverSerializer.serialize(silverTopic, value);
-        context.forward(record.withValue(Staged.failed(key, bytes, Failure.of(Stage.LATE, ErrorCode.LATE_EVENT,
+        Failure failure = Failure.of(Stage.LATE, ErrorCode.LATE_EVENT,
                 aggregate + ": event time " + Instant.ofEpochMilli(eventTime) + " is beyond the grace period; stream time is "
-                        + Instant.ofEpochMilli(streamTime)))));
+                        + Instant.ofEpochMilli(streamTime));
+        Tracing.fail(span, failure);
+        forward(record.withValue(Staged.failed(key, bytes, failure)), span);
+    }
+
+    /** Forwards {@code record} (a copy, headers included) as a child of {@code span}'s trace. */
+    private void forward(FixedKeyRecord<K, Staged<V>> record, Span span) {
+        tracing.inject(span, record.headers());
+        context.forward(record);
     }
 }

@@ -23,6 +23,7 @@ import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.InternalSerde;
 import dev.sluice.app.topology.StoreNames;
+import dev.sluice.app.tracing.Tracing;
 import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.internal.OrderEvent;
 import dev.sluice.schemas.internal.OrderItem;
@@ -33,6 +34,7 @@ import dev.sluice.schemas.silver.Customer;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 import dev.sluice.schemas.silver.Product;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Stage enrich for orders and their lines, which arrive here partitioned by order id. An order is joined with its
@@ -58,6 +60,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private final Duration wait;
     private final Duration retryInterval;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private final InternalSerde<OrderEvent> events = InternalSerde.of(OrderEvent.class);
     private ProcessorContext<String, EnrichedOutput> context;
     private TimestampedKeyValueStore<String, Order> orders;
@@ -77,7 +80,8 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
      * @param references bumped when a reference table changes: the periodic retry of waiting events is skipped while
      *        no reference changed and no wait ran out
      */
-    public OrderEnricher(EnrichSettings settings, PipelineMetrics metrics, ReferenceChanges references) {
+    public OrderEnricher(EnrichSettings settings, PipelineMetrics metrics, ReferenceChanges references,
+            Tracing tracing) {
         this.references = references;
         this.converter = new CurrencyConverter(settings.getReportingCurrency());
         this.wait = settings.getReferenceWait();
@@ -85,6 +89,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         this.expiry = new OrderExpiry(settings);
         this.sweepInterval = settings.getOrderSweepInterval();
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -136,7 +141,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         if (queue == null) {
             Optional<Record<String, EnrichedOutput>> out = attempt(event, record.timestamp(), record.headers(), false);
             if (out.isPresent()) {
-                context.forward(out.get());
+                context.forward(traced(out.get(), event));
                 return;
             }
             queue = new PendingEvents(new ArrayList<>());
@@ -168,7 +173,7 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
             if (out.isEmpty()) {
                 break;
             }
-            context.forward(out.get());
+            context.forward(traced(out.get(), event));
             emitted++;
         }
         if (emitted == waiting.size()) {
@@ -182,6 +187,21 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
             pending.put(key, new PendingEvents(new ArrayList<>(waiting.subList(emitted, waiting.size()))));
         }
         return Optional.of(waiting.get(emitted));
+    }
+
+    /**
+     * {@code out} with the trace context of its join's span, a child of the context its event arrived with (kept
+     * with the event while it waited, so a span after a wait shows where the trace paused).
+     */
+    private Record<String, EnrichedOutput> traced(Record<String, EnrichedOutput> out, OrderEvent event) {
+        if (!tracing.enabled()) {
+            return out;
+        }
+        Span span = tracing.startStage("enrich.join", Stage.ENRICH, event.getLineNo() == null ? ORDERS : LINES,
+                out.headers(), context);
+        span.end();
+        tracing.inject(span, out.headers());
+        return out;
     }
 
     private void releaseLinesOf(long orderId, long now) {

@@ -19,6 +19,8 @@ import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.freshness.Layer;
 import dev.sluice.app.freshness.SourceTime;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Stage deserialize: decodes the raw bytes of a bronze record. A record that cannot be decoded becomes a failure
@@ -34,6 +36,7 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
     private final Deserializer<Object> valueDeserializer;
     private final PipelineMetrics metrics;
     private final SourceTime sourceTime;
+    private final Tracing tracing;
     /** Strict UTF-8 for string keys, reused: a processor instance runs on one stream thread. */
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -41,13 +44,14 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
     private FixedKeyProcessorContext<byte[], Staged<Decoded>> context;
 
     public DecodeProcessor(String entity, KeyFormat keyFormat, Deserializer<Object> keyDeserializer,
-            Deserializer<Object> valueDeserializer, PipelineMetrics metrics) {
+            Deserializer<Object> valueDeserializer, PipelineMetrics metrics, Tracing tracing) {
         this.entity = entity;
         this.keyFormat = keyFormat;
         this.keyDeserializer = keyDeserializer;
         this.valueDeserializer = valueDeserializer;
         this.metrics = metrics;
         this.sourceTime = SourceTime.of(entity);
+        this.tracing = tracing;
     }
 
     @Override
@@ -58,6 +62,8 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
         metrics.in(Stage.DESERIALIZE, entity);
+        // The first stage: continues a producer's trace, or starts one.
+        Span span = tracing.startStage(Stage.DESERIALIZE.id(), Stage.DESERIALIZE, entity, record.headers(), context);
         String topic = context.recordMetadata().map(m -> m.topic()).orElse(entity);
         Staged<Decoded> result;
         try {
@@ -75,7 +81,14 @@ public final class DecodeProcessor implements FixedKeyProcessor<byte[], byte[], 
                     Failure.exception(Stage.DESERIALIZE, ErrorCode.DESERIALIZATION_FAILED, e));
             metrics.out(Stage.DESERIALIZE, entity, "undecodable");
         }
-        context.forward(record.withValue(result));
+        FixedKeyRecord<byte[], Staged<Decoded>> out = record.withValue(result);
+        if (result.failed()) {
+            Tracing.fail(span, result.failure());
+        } else {
+            span.end();
+        }
+        tracing.inject(span, out.headers());
+        context.forward(out);
     }
 
     private Object decodeKey(String topic, FixedKeyRecord<byte[], byte[]> record) {

@@ -12,6 +12,8 @@ import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Stage dedupe: a record whose identity (event id, or primary key plus log position for changes) was seen within
@@ -33,6 +35,7 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
     private final Duration window;
     private final Function<T, String> identity;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private FixedKeyProcessorContext<K, Staged<T>> context;
     private WindowStore<String, Long> seen;
 
@@ -40,12 +43,13 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
      * @param identity the identity of a value; null when the value has none (it then passes undeduplicated)
      */
     public DedupeProcessor(String entity, String storeName, Duration window, Function<T, String> identity,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, Tracing tracing) {
         this.entity = entity;
         this.storeName = storeName;
         this.window = window;
         this.identity = identity;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -62,10 +66,12 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
             return;
         }
         metrics.in(Stage.DEDUPE, entity);
+        Span span = tracing.startStage(Stage.DEDUPE.id(), Stage.DEDUPE, entity, record.headers(), context);
         String id = staged.value() == null ? null : identity.apply(staged.value());
         if (id == null) {
             metrics.out(Stage.DEDUPE, entity, "unique");
-            context.forward(record);
+            span.end();
+            forward(record, span);
             return;
         }
         long time = record.timestamp();
@@ -75,12 +81,24 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
                 || seenNear(id, time, bucket + width);
         if (duplicate) {
             metrics.out(Stage.DEDUPE, entity, "duplicate");
-            context.forward(record.withValue(staged.fail(Failure.of(Stage.DEDUPE, ErrorCode.DUPLICATE,
-                    entity + " " + id + " was already seen within " + window))));
+            Failure failure = Failure.of(Stage.DEDUPE, ErrorCode.DUPLICATE,
+                    entity + " " + id + " was already seen within " + window);
+            Tracing.fail(span, failure);
+            forward(record.withValue(staged.fail(failure)), span);
             return;
         }
         seen.put(id, time, bucket);
         metrics.out(Stage.DEDUPE, entity, "unique");
+        span.end();
+        forward(record, span);
+    }
+
+    /** Forwards {@code record} as a child of {@code span}'s trace (a copy: the input's headers stay as read). */
+    private void forward(FixedKeyRecord<K, Staged<T>> record, Span span) {
+        if (tracing.enabled()) {
+            record = record.withHeaders(record.headers());
+            tracing.inject(span, record.headers());
+        }
         context.forward(record);
     }
 

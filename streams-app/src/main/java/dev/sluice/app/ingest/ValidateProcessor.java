@@ -11,9 +11,11 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.EntityRules;
 import dev.sluice.app.validate.RecordValidator;
 import dev.sluice.app.validate.Violation;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Stage validate: applies the entity's declarative rules. The first broken rule names the failure (header
@@ -24,12 +26,14 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], Staged
     private final EntityRules rules;
     private final RecordValidator validator;
     private final PipelineMetrics metrics;
+    private final Tracing tracing;
     private FixedKeyProcessorContext<byte[], Staged<Decoded>> context;
 
-    public ValidateProcessor(EntityRules rules, PipelineMetrics metrics) {
+    public ValidateProcessor(EntityRules rules, PipelineMetrics metrics, Tracing tracing) {
         this.rules = rules;
         this.validator = new RecordValidator(rules);
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     @Override
@@ -46,12 +50,14 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], Staged
         }
         String entity = rules.entity();
         metrics.in(Stage.VALIDATE, entity);
+        Span span = tracing.startStage(Stage.VALIDATE.id(), Stage.VALIDATE, entity, record.headers(), context);
         byte[] raw = staged.rawValue();
         List<Violation> violations = validator.check(staged.value().key(), staged.value().value(),
                 raw == null ? 0 : raw.length, Instant.ofEpochMilli(context.currentSystemTimeMs()));
         if (violations.isEmpty()) {
             metrics.out(Stage.VALIDATE, entity, "valid");
-            context.forward(record);
+            span.end();
+            forward(record, span);
             return;
         }
         String first = violations.get(0).rule();
@@ -59,6 +65,17 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], Staged
         metrics.invalid(entity, first);
         String message = violations.stream().map(v -> v.rule() + ": " + v.message())
                 .collect(Collectors.joining("; "));
-        context.forward(record.withValue(staged.fail(Failure.rule(first, message))));
+        Failure failure = Failure.rule(first, message);
+        Tracing.fail(span, failure);
+        forward(record.withValue(staged.fail(failure)), span);
+    }
+
+    /** Forwards {@code record} as a child of {@code span}'s trace (a copy: the input's headers stay as read). */
+    private void forward(FixedKeyRecord<byte[], Staged<Decoded>> record, Span span) {
+        if (tracing.enabled()) {
+            record = record.withHeaders(record.headers());
+            tracing.inject(span, record.headers());
+        }
+        context.forward(record);
     }
 }

@@ -18,6 +18,8 @@ import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.ingest.Decoded;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Maps a valid, deduplicated bronze record to its silver form and key, and stamps the lineage headers and the
@@ -32,18 +34,20 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
     private final Function<Decoded, V> tombstone;
     private final PipelineMetrics metrics;
     private final SourceTime sourceTime;
+    private final Tracing tracing;
     private ProcessorContext<String, V> context;
 
     /**
      * @param tombstone what a Kafka tombstone becomes (usually null; a marker record for internal streams)
      */
     public ToSilverProcessor(String entity, SilverMapping<V> mapping, Function<Decoded, V> tombstone,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, Tracing tracing) {
         this.entity = entity;
         this.mapping = mapping;
         this.tombstone = tombstone;
         this.metrics = metrics;
         this.sourceTime = SourceTime.of(entity);
+        this.tracing = tracing;
     }
 
     @Override
@@ -53,12 +57,16 @@ public final class ToSilverProcessor<V> implements Processor<byte[], Staged<Deco
 
     @Override
     public void process(Record<byte[], Staged<Decoded>> record) {
+        Span span = tracing.startStage(Stage.ENRICH.id(), Stage.ENRICH, entity, record.headers(), context);
         Decoded decoded = record.value().value();
         String key = mapping.key(decoded);
         V value = decoded.tombstone() ? tombstone.apply(decoded) : mapping.value(decoded, record.timestamp());
         metrics.out(Stage.ENRICH, entity, decoded.tombstone() ? "tombstone" : "mapped");
-        context.forward(new Record<>(key, value, record.timestamp(), headers(context.recordMetadata(), entity,
-                record.headers(), context.currentSystemTimeMs(), sourceTime, decoded)));
+        Headers headers = headers(context.recordMetadata(), entity, record.headers(), context.currentSystemTimeMs(),
+                sourceTime, decoded);
+        span.end();
+        tracing.inject(span, headers);
+        context.forward(new Record<>(key, value, record.timestamp(), headers));
     }
 
     /** The record's headers with the lineage of the bronze record at {@code source} and its source time stamped on. */

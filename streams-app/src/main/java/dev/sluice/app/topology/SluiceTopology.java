@@ -65,6 +65,7 @@ import dev.sluice.app.silver.SilverMapping;
 import dev.sluice.app.silver.SilverMappings;
 import dev.sluice.app.silver.ToSilverProcessor;
 import dev.sluice.app.silver.ToSilverValueProcessor;
+import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.EntityRules;
 import dev.sluice.app.validate.FieldValues;
 import dev.sluice.schemas.gold.CustomerTotals;
@@ -121,10 +122,19 @@ public final class SluiceTopology {
     private final RegistrySerdes registry;
     private final PipelineMetrics metrics;
     private final StateStores stores;
+    private final Tracing tracing;
     /** Shared by the reference loaders (global thread) and the order enrichers (stream threads) of this topology. */
     private final ReferenceChanges referenceChanges = new ReferenceChanges();
 
+    /** The topology without tracing (the benchmark's). */
     public SluiceTopology(TopologySettings settings, RegistrySerdes registry, PipelineMetrics metrics) {
+        this(settings, registry, metrics, Tracing.disabled());
+    }
+
+    /** The topology with a span per stage when {@code tracing} is enabled (docs/operations.md "Tracing"). */
+    public SluiceTopology(TopologySettings settings, RegistrySerdes registry, PipelineMetrics metrics,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.settings = settings;
         this.topics = settings.topics();
         this.registry = registry;
@@ -155,7 +165,8 @@ public final class SluiceTopology {
         // Keyed by the user id's bytes as they came, which are the silver key's bytes: the sessions behind need no
         // repartition (a key-changing step would make Kafka Streams insert one).
         KStream<byte[], CleanUserEvent> cleanEvents = stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING)
-                .processValues(() -> new ToSilverValueProcessor<>(USER_EVENTS, SilverMappings.userEvents(), metrics),
+                .processValues(() -> new ToSilverValueProcessor<>(USER_EVENTS, SilverMappings.userEvents(), metrics,
+                        tracing),
                         Named.as("enrich.silver-" + USER_EVENTS));
         cleanEvents.processValues(() -> new FreshnessProbe<byte[], CleanUserEvent>(Layer.SILVER,
                         dataset(topics.getSilverUserEvents()), metrics.freshness()),
@@ -200,9 +211,9 @@ public final class SluiceTopology {
         Deserializer<Object> keys = keyFormat == KeyFormat.AVRO ? registry.genericDeserializer(true) : null;
         Deserializer<Object> values = registry.genericDeserializer(false);
         KStream<byte[], Staged<Decoded>> staged = raw
-                .processValues(() -> new DecodeProcessor(entity, keyFormat, keys, values, metrics),
+                .processValues(() -> new DecodeProcessor(entity, keyFormat, keys, values, metrics, tracing),
                         Named.as("deserialize." + entity))
-                .processValues(() -> new ValidateProcessor(rules, metrics), Named.as("validate." + entity));
+                .processValues(() -> new ValidateProcessor(rules, metrics, tracing), Named.as("validate." + entity));
         if (rules.deduplicates()) {
             String store = StoreNames.dedupe(entity);
             builder.addStateStore(stores.windowStore(store, DedupeProcessor.retention(rules.dedupeWindow()),
@@ -210,7 +221,7 @@ public final class SluiceTopology {
             List<String> fields = rules.dedupeKey();
             Function<Decoded, String> identity = decoded -> identity(decoded.value(), fields);
             staged = staged.processValues(() -> new DedupeProcessor<>(entity, store, rules.dedupeWindow(), identity,
-                    metrics), Named.as("dedupe." + entity), store);
+                    metrics, tracing), Named.as("dedupe." + entity), store);
         }
         return divertFailures(staged, "dedupe.route-" + entity + "-");
     }
@@ -251,7 +262,7 @@ public final class SluiceTopology {
 
     private <V> void toSilver(KStream<byte[], Staged<Decoded>> valid, String entity, SilverMapping<V> mapping,
             String topic, Serde<V> serde) {
-        valid.process(() -> new ToSilverProcessor<>(entity, mapping, decoded -> null, metrics),
+        valid.process(() -> new ToSilverProcessor<>(entity, mapping, decoded -> null, metrics, tracing),
                         Named.as("enrich.silver-" + entity))
                 .processValues(() -> new FreshnessProbe<String, V>(Layer.SILVER, dataset(topic), metrics.freshness()),
                         Named.as("enrich.freshness-" + entity))
@@ -282,10 +293,10 @@ public final class SluiceTopology {
     private void enrichOrders(StreamsBuilder builder) {
         KStream<String, OrderEvent> orders = ingest(builder, ORDERS, topics.getOrders(), KeyFormat.AVRO)
                 .process(() -> new ToSilverProcessor<>(ORDERS, SilverMappings.orders(), SilverMappings::orderTombstone,
-                        metrics), Named.as("enrich.map-" + ORDERS));
+                        metrics, tracing), Named.as("enrich.map-" + ORDERS));
         KStream<String, OrderEvent> items = ingest(builder, ORDER_ITEMS, topics.getOrderItems(), KeyFormat.AVRO)
                 .process(() -> new ToSilverProcessor<>(ORDER_ITEMS, SilverMappings.orderItems(),
-                        SilverMappings::itemTombstone, metrics), Named.as("enrich.map-" + ORDER_ITEMS));
+                        SilverMappings::itemTombstone, metrics, tracing), Named.as("enrich.map-" + ORDER_ITEMS));
         builder.addStateStore(stores.uncachedTimestampedKeyValueStore(StoreNames.ORDERS_STATE, Serdes.String(),
                 InternalSerde.of(Order.class)));
         builder.addStateStore(stores.keyValueStore(StoreNames.PENDING_ORDERS, Serdes.String(),
@@ -299,7 +310,7 @@ public final class SluiceTopology {
                 "order events", Serdes.String(), key -> key.getBytes(StandardCharsets.UTF_8),
                 InternalSerde.of(OrderEvent.class), "Place them at the source: PartitionByField with "
                         + "partitions=" + topics.getPartitions() + " in the CDC connector (docs/topology.md)")
-                .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges), Named.as("enrich.orders"),
+                .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges, tracing), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))
                 .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.as("orders"))
@@ -364,7 +375,8 @@ public final class SluiceTopology {
                         Named.as("aggregate.select-" + name))
                 .mapValues((key, value) -> Staged.inMemory(key.getBytes(StandardCharsets.UTF_8), value,
                         () -> silver.serialize(silverTopic, value)), Named.as("aggregate.intake-" + name))
-                .processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics), Named.as("dedupe." + name),
+                .processValues(() -> new DedupeProcessor<>(name, store, window, id, metrics, tracing),
+                        Named.as("dedupe." + name),
                         store);
         return divertFailures(deduped, "dedupe.route-" + name + "-", silverTopic)
                 .mapValues(Staged::value, Named.as("aggregate.unique-" + name));
@@ -376,7 +388,7 @@ public final class SluiceTopology {
         String store = StoreNames.lateClock(aggregate);
         builder.addStateStore(stores.keyValueStore(store, Serdes.String(), Serdes.Long()));
         KStream<K, Staged<V>> gated = input.processValues(() -> new LateEventGate<K, V>(aggregate, store, lateness,
-                silverTopic, silverKey, silverSerde.serializer(), metrics), Named.as("late." + aggregate), store);
+                silverTopic, silverKey, silverSerde.serializer(), metrics, tracing), Named.as("late." + aggregate), store);
         return divertFailures(gated, "late.route-" + aggregate + "-", handedOverFrom)
                 .mapValues(Staged::value, Named.as("aggregate.on-time-" + aggregate));
     }
@@ -505,7 +517,7 @@ public final class SluiceTopology {
             String silverTopic, String goldTopic, Class<V> type, Function<V, OptionalLong> sourceTimeOfValue) {
         changes.map((k, value) -> KeyValue.pair(key.apply(k), value), Named.as("aggregate." + store + "-keys"))
                 .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics,
-                        sourceTimeOfValue),
+                        sourceTimeOfValue, tracing),
                         Named.as("aggregate." + store + "-lineage"))
                 .processValues(() -> new FreshnessProbe<String, V>(Layer.GOLD, dataset(goldTopic), metrics.freshness()),
                         Named.as("aggregate." + store + "-freshness"))

@@ -15,6 +15,7 @@ import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.PiiSettings;
+import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.ValidationRules;
 import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 import io.micronaut.context.annotation.Factory;
@@ -54,7 +55,7 @@ public class TopologyFactory {
     @Named("sluice")
     KStream<?, ?> sluiceTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
             ValidationRules rules, PiiSettings pii, EnrichSettings enrich, AggregateSettings aggregate,
-            RegistrySettings registry, PipelineMetrics metrics, TopicInitializer topicsReady,
+            RegistrySettings registry, PipelineMetrics metrics, Tracing tracing, TopicInitializer topicsReady,
             @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
         if (!new PiiPolicy(pii).keyed()) {
             LOG.warn("sluice.pii.hash-key is not set: PII hashes are unkeyed SHA-256, reversible by guessing inputs");
@@ -62,12 +63,12 @@ public class TopologyFactory {
         Map<String, Object> errorHandling = StreamsErrorHandling.config(metrics);
         builder.getConfiguration().putAll(errorHandling);
         LOG.info("building topology registry={} unknownIdTtl={} outageRetry={} reportingCurrency={} referenceWait={}"
-                + " pii={} inMemoryStores={}", registry.apiV2Url(), registry.getUnknownIdTtl(),
+                + " pii={} inMemoryStores={} tracing={}", registry.apiV2Url(), registry.getUnknownIdTtl(),
                 registry.getOutageRetry(), enrich.getReportingCurrency(), enrich.getReferenceWait(), pii,
-                inMemoryStores);
+                inMemoryStores, tracing.enabled());
         TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores);
         RegistrySerdes serdes = new RegistrySerdes(registry);
         metrics.bindRegistry(serdes.cache());
-        return new SluiceTopology(settings, serdes, metrics).build(builder);
+        return new SluiceTopology(settings, serdes, metrics, tracing).build(builder);
     }
 }

@@ -45,6 +45,7 @@ import dev.sluice.app.silver.PiiSettings;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
+import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.ValidationRules;
 import dev.sluice.embedded.RegistryServer;
 import io.micrometer.core.instrument.Clock;
@@ -92,6 +93,8 @@ public final class PipelineDriver implements AutoCloseable {
         public long cacheMaxBytes;
         /** In-memory stores (the default here) or RocksDB, as in the service. */
         public boolean inMemoryStores = true;
+        /** Off, as in the service by default; tracing tests give an SDK with an in-memory exporter. */
+        public Tracing tracing = Tracing.disabled();
 
         Options() {
             pii.setHashKey(HASH_KEY);
@@ -120,7 +123,7 @@ public final class PipelineDriver implements AutoCloseable {
         StreamsBuilder builder = new StreamsBuilder();
         TopologySettings settings = new TopologySettings(topics, options.rules, options.pii, options.enrich,
                 options.aggregate, options.inMemoryStores);
-        new SluiceTopology(settings, serdes, metrics).build(builder);
+        new SluiceTopology(settings, serdes, metrics, options.tracing).build(builder);
         this.topology = builder.build();
         try {
             this.stateDir = Files.createTempDirectory("sluice-ttd-");
