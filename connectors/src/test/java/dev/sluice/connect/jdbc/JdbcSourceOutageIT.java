@@ -37,6 +37,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JdbcSourceOutageIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * For the whole table to stream through pages of three rows: every page is a query of its own (no cursor is
+     * held between polls), so hundreds of them take tens of seconds on a loaded machine.
+     */
+    private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(120);
 
     @Test
     void aShortOutageIsRetriedAndTheStreamResumesExactly(PostgresServer postgres, KafkaBroker kafka,
@@ -66,7 +71,7 @@ class JdbcSourceOutageIT {
             proxy.restore();
 
             execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
-            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
+            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", STREAM_TIMEOUT,
                     row -> "sentinel".equals(row.get("payload")));
             assertEquals(LongStream.rangeClosed(1, 21).boxed().toList(),
                     rows.stream().map(r -> (Long) r.get("id")).toList(), "every id once across the outage");
@@ -76,7 +81,7 @@ class JdbcSourceOutageIT {
     @Test
     void anOutageInTheMiddleOfAResultLosesNoRowOfTheBatchBeingRead(PostgresServer postgres, KafkaBroker kafka,
                                                                   ConnectWorker connect) throws Exception {
-        int total = 5_000;
+        int total = 2_000;
         String table = unique("jdbc_cursor");
         execute(postgres, "CREATE TABLE " + table + " (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "INSERT INTO " + table + " (payload) SELECT 'row ' || g FROM generate_series(1, " + total + ") g");
@@ -89,7 +94,7 @@ class JdbcSourceOutageIT {
             Map<String, String> config = connectorConfig(postgres, table, "incrementing");
             config.put("connection.url", warehouseUrlThrough(proxy));
             config.put("incrementing.column.name", "id");
-            // Three rows per page: the table streams over more than a thousand polls, so the cut lands in it.
+            // Three rows per page: the table streams over hundreds of polls, and the cut comes after the first.
             config.put("batch.max.rows", "3");
             config.put("connection.attempts", "100");
             rest.putConfig(connector, config);
@@ -97,7 +102,7 @@ class JdbcSourceOutageIT {
             cutOffMidStream(records, proxy);
 
             execute(postgres, "INSERT INTO " + table + " (payload) VALUES ('sentinel')");
-            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
+            List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", STREAM_TIMEOUT,
                     row -> "sentinel".equals(row.get("payload")));
             assertEquals(LongStream.rangeClosed(1, total + 1).boxed().toList(),
                     rows.stream().map(r -> (Long) r.get("id")).toList(), "every id once across the cut");
@@ -128,8 +133,8 @@ class JdbcSourceOutageIT {
 
             cutOffMidStream(records, proxy);
 
-            records.awaitUntil("every row", TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct().count()
-                    >= total);
+            records.awaitUntil("every row", STREAM_TIMEOUT, rows -> rows.stream().map(r -> r.get("id")).distinct()
+                    .count() >= total);
             execute(postgres, "INSERT INTO " + table + " (modified) VALUES (clock_timestamp())");
             List<TopicRecords.Row> rows = records.awaitRecord("the sentinel", TIMEOUT,
                     row -> Long.valueOf(total + 1).equals(row.get("id")));
