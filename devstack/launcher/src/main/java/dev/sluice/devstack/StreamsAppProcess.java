@@ -28,7 +28,12 @@ public final class StreamsAppProcess implements ChildJvmServer {
 
     private static final String COMPONENT = "streams-app";
     private static final String MAIN_CLASS = "dev.sluice.app.Application";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * Ready means Kafka Streams is RUNNING, which after a crash includes wiping corrupted tasks and restoring their
+     * stores from the changelogs: that took 50 s to over 90 s in LauncherCrashIT on a 2-core machine, and grows
+     * with the state. Giving up stops the whole platform, so wait long.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ChildJvm jvm;

@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class LauncherCrashIT {
 
     private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
-    private static final Duration READY = Duration.ofSeconds(180);
+    private static final Duration READY = Duration.ofSeconds(330);
     private static final Duration SETTLE = Duration.ofSeconds(240);
     /** Longer than Debezium's 10 s reconnect backoff after PostgreSQL went away. */
     private static final Duration QUIET = Duration.ofSeconds(20);
