@@ -71,7 +71,7 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
         if (id == null) {
             metrics.out(Stage.DEDUPE, entity, "unique");
             span.end();
-            forward(record, span);
+            context.forward(tracing.continued(record, span));
             return;
         }
         long time = record.timestamp();
@@ -84,22 +84,13 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
             Failure failure = Failure.of(Stage.DEDUPE, ErrorCode.DUPLICATE,
                     entity + " " + id + " was already seen within " + window);
             Tracing.fail(span, failure);
-            forward(record.withValue(staged.fail(failure)), span);
+            context.forward(tracing.continued(record.withValue(staged.fail(failure)), span));
             return;
         }
         seen.put(id, time, bucket);
         metrics.out(Stage.DEDUPE, entity, "unique");
         span.end();
-        forward(record, span);
-    }
-
-    /** Forwards {@code record} as a child of {@code span}'s trace (a copy: the input's headers stay as read). */
-    private void forward(FixedKeyRecord<K, Staged<T>> record, Span span) {
-        if (tracing.enabled()) {
-            record = record.withHeaders(record.headers());
-            tracing.inject(span, record.headers());
-        }
-        context.forward(record);
+        context.forward(tracing.continued(record, span));
     }
 
     /** Whether {@code id} was stored in the bucket starting at {@code bucket} at most one window from {@code time}. */

@@ -57,7 +57,7 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], Staged
         if (violations.isEmpty()) {
             metrics.out(Stage.VALIDATE, entity, "valid");
             span.end();
-            forward(record, span);
+            context.forward(tracing.continued(record, span));
             return;
         }
         String first = violations.get(0).rule();
@@ -67,15 +67,6 @@ public final class ValidateProcessor implements FixedKeyProcessor<byte[], Staged
                 .collect(Collectors.joining("; "));
         Failure failure = Failure.rule(first, message);
         Tracing.fail(span, failure);
-        forward(record.withValue(staged.fail(failure)), span);
-    }
-
-    /** Forwards {@code record} as a child of {@code span}'s trace (a copy: the input's headers stay as read). */
-    private void forward(FixedKeyRecord<byte[], Staged<Decoded>> record, Span span) {
-        if (tracing.enabled()) {
-            record = record.withHeaders(record.headers());
-            tracing.inject(span, record.headers());
-        }
-        context.forward(record);
+        context.forward(tracing.continued(record.withValue(staged.fail(failure)), span));
     }
 }

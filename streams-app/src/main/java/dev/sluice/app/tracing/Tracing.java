@@ -3,6 +3,7 @@ package dev.sluice.app.tracing;
 import java.util.Optional;
 
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -114,6 +115,19 @@ public final class Tracing implements AutoCloseable {
         }
         headers.remove(TRACESTATE);
         W3C.inject(Context.root().with(span), headers, KafkaHeaders.INSTANCE);
+    }
+
+    /**
+     * {@code record} as a child of {@code span}'s trace, for stages that forward their input record: a copy with the
+     * span's context in its headers (the input's headers stay as read); {@code record} itself when disabled.
+     */
+    public <K, V> FixedKeyRecord<K, V> continued(FixedKeyRecord<K, V> record, Span span) {
+        if (!enabled) {
+            return record;
+        }
+        FixedKeyRecord<K, V> copy = record.withHeaders(record.headers());
+        inject(span, copy.headers());
+        return copy;
     }
 
     /** Ends {@code span} as the stage's record becomes a dead letter: status ERROR with the error code. */
