@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.lake.LakeCommitMark;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,12 +33,6 @@ final class PartitionWriters implements OpenFileBudget {
 
     /** S3 failures in a row on one partition, each after the SDK's own retries, before the task gives up. */
     static final int MAX_CONSECUTIVE_FAILURES = 10;
-    /**
-     * Metadata of every offset the sink commits. A committed offset below the checkpoint is normal after a crash
-     * (Kafka's commit lags S3) and then carries it; one without it was set by somebody else, e.g. an offset reset.
-     */
-    static final String COMMIT_MARK = "sluice-s3-sink";
-
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
     private final Set<TopicPartition> rewinding = new HashSet<>();
     private final Set<TopicPartition> fenced = new HashSet<>();
@@ -80,7 +75,7 @@ final class PartitionWriters implements OpenFileBudget {
             OptionalLong checkpoint = claim.nextOffset();
             OffsetAndMetadata commit = committed.get(tp);
             if (claim.commitsMarked() && checkpoint.isPresent() && commit != null
-                    && commit.offset() < checkpoint.getAsLong() && !COMMIT_MARK.equals(commit.metadata())) {
+                    && commit.offset() < checkpoint.getAsLong() && !LakeCommitMark.isMarked(commit.metadata())) {
                 throw StaleCheckpointException.offsetReset(tp, checkpoints.location(tp), commit.offset(),
                         checkpoint.getAsLong());
             }
@@ -182,7 +177,7 @@ final class PartitionWriters implements OpenFileBudget {
         for (TopicPartitionWriter writer : writers.values()) {
             OptionalLong offset = writer.committableOffset();
             if (offset.isPresent()) {
-                offsets.put(writer.partition(), new OffsetAndMetadata(offset.getAsLong(), COMMIT_MARK));
+                offsets.put(writer.partition(), new OffsetAndMetadata(offset.getAsLong(), writer.commitMark()));
             }
         }
         return offsets;

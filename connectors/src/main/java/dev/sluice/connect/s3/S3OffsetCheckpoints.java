@@ -40,7 +40,7 @@ final class S3OffsetCheckpoints {
      * @param etag       what this task's next write must find
      * @param topicId    the topic id the checkpoint counts offsets of, if known
      * @param commitsMarked whether the checkpoint was written by a sink that marks its offset commits
-     *                      ({@link PartitionWriters#COMMIT_MARK}); older checkpoints name no owner
+     *                      ({@link dev.sluice.lake.LakeCommitMark}); older checkpoints name no owner
      */
     record Claim(OptionalLong nextOffset, String etag, Optional<String> topicId, boolean commitsMarked) {
     }

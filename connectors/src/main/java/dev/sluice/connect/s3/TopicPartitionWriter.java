@@ -1,5 +1,6 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.lake.LakeCommitMark;
 import dev.sluice.lake.ParquetRecordWriter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -72,6 +73,10 @@ final class TopicPartitionWriter {
     private long groupRecords;
     /** Oldest source time ({@link LakeFreshness}) among the open group's records; MAX_VALUE if none has one. */
     private long groupOldestSource = Long.MAX_VALUE;
+    /** Freshness of the groups published since {@link #commitMark()} last took it; empty if none had a source time. */
+    private Optional<LakeCommitMark> pendingMark = Optional.empty();
+    /** What the offset commits carry until another group is published: unchanged, so Connect skips idle commits. */
+    private Optional<LakeCommitMark> committedMark = Optional.empty();
     /** Schema of the last file a record with a value went to: names the files that tombstones open. */
     private Schema lastFileSchema;
 
@@ -304,6 +309,9 @@ final class TopicPartitionWriter {
         long publishedAt = ctx.clock().getAsLong();
         if (groupOldestSource != Long.MAX_VALUE) {
             ctx.freshness().published(tp.topic(), groupOldestSource, publishedAt);
+            long latency = Math.max(0, publishedAt - groupOldestSource);
+            pendingMark = Optional.of(pendingMark.map(mark -> mark.and(publishedAt, latency))
+                    .orElseGet(() -> new LakeCommitMark(publishedAt, latency)));
         }
         log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, oldest source time {},"
                 + " because {}",
@@ -371,6 +379,18 @@ final class TopicPartitionWriter {
     /** The offset Kafka may commit: every record below it is in S3 or deliberately not written. */
     OptionalLong committableOffset() {
         return durableNext < 0 ? OptionalLong.empty() : OptionalLong.of(durableNext);
+    }
+
+    /**
+     * The metadata of the next offset commit ({@link LakeCommitMark}): the freshness of the groups published since
+     * the last call, or the previous call's answer if none was.
+     */
+    String commitMark() {
+        if (pendingMark.isPresent()) {
+            committedMark = pendingMark;
+            pendingMark = Optional.empty();
+        }
+        return LakeCommitMark.format(committedMark);
     }
 
     int openFileCount() {

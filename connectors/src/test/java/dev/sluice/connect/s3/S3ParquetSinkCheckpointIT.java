@@ -12,7 +12,10 @@ import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
+import dev.sluice.lake.LakeCommitMark;
 import dev.sluice.lake.ObjectKeyNamer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +134,7 @@ class S3ParquetSinkCheckpointIT {
         Sink sink = Sink.created("reset");
         sink.writeAndStop(20);
 
-        commit(sink.group(), sink.p0(), new OffsetAndMetadata(10, PartitionWriters.COMMIT_MARK));
+        commit(sink.group(), sink.p0(), new OffsetAndMetadata(10, LakeCommitMark.PREFIX));
         assertDoesNotThrow(() -> sink.start().stop(), "Kafka's commit lagging the checkpoint is normal");
 
         commit(sink.group(), sink.p0(), new OffsetAndMetadata(5));
@@ -157,8 +160,8 @@ class S3ParquetSinkCheckpointIT {
         ConnectAwait.running(rest, sink.name(), 1, DEADLINE);
         produce(sink.topic(), 0, 20);
         Await.until("offset 20 committed", DEADLINE, () -> committed(sink.group(), sink.p0()).offset() == 20);
-        assertEquals(PartitionWriters.COMMIT_MARK, committed(sink.group(), sink.p0()).metadata(),
-                "the worker commits the metadata the task returns");
+        assertEquals(LakeCommitMark.PREFIX, committed(sink.group(), sink.p0()).metadata(),
+                "the worker commits the metadata the task returns; no record had a source time");
 
         ConnectAwait.deleteAndAwaitGone(rest, sink.name(), DEADLINE);
         commitWhenGroupEmpty(sink.group(), sink.p0(), new OffsetAndMetadata(5));
@@ -171,8 +174,14 @@ class S3ParquetSinkCheckpointIT {
         commitWhenGroupEmpty(sink.group(), sink.p0(), new OffsetAndMetadata(20));
         rest.putConfig(sink.name(), config);
         ConnectAwait.running(rest, sink.name(), 1, DEADLINE);
-        produce(sink.topic(), 20, 25);
+        long sourceTime = System.currentTimeMillis() - 60_000;
+        long producedAt = System.currentTimeMillis();
+        produce(sink.topic(), 20, 25, sourceTime);
         Await.until("offset 25 committed", DEADLINE, () -> committed(sink.group(), sink.p0()).offset() == 25);
+        LakeCommitMark mark = LakeCommitMark.parse(committed(sink.group(), sink.p0()).metadata()).orElseThrow();
+        assertTrue(mark.publishedAt() >= producedAt, "published after the records were produced: " + mark);
+        assertEquals(mark.publishedAt() - sourceTime, mark.maxLatencyMillis(),
+                "the lake freshness streams-app reads: from the records' source time to their publication");
         List<GenericRecord> rows = lake().allRows(sink.prefix() + "/");
         assertEquals(25, rows.size());
         assertEquals(25, rows.stream().map(r -> r.get("id")).distinct().count());
@@ -220,6 +229,11 @@ class S3ParquetSinkCheckpointIT {
 
     /** Orders {@code from..to-1} as JSON with an inline schema, as the worker's JsonConverter reads them. */
     private static void produce(String topic, int from, int to) throws Exception {
+        produce(topic, from, to, -1);
+    }
+
+    /** @param sourceTime the {@value KafkaColumns#SOURCE_TS_HEADER} of every record, none if negative */
+    private static void produce(String topic, int from, int to, long sourceTime) throws Exception {
         Properties props = kafka.clientProperties();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
@@ -227,7 +241,12 @@ class S3ParquetSinkCheckpointIT {
                 String value = "{\"schema\":{\"type\":\"struct\",\"name\":\"dev.sluice.test.Order\",\"optional\":false,"
                         + "\"fields\":[{\"field\":\"id\",\"type\":\"int64\",\"optional\":false}]},"
                         + "\"payload\":{\"id\":" + id + "}}";
-                producer.send(new ProducerRecord<>(topic, 0, "order-" + id, value)).get();
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, 0, "order-" + id, value);
+                if (sourceTime >= 0) {
+                    record.headers().add(KafkaColumns.SOURCE_TS_HEADER,
+                            Long.toString(sourceTime).getBytes(StandardCharsets.UTF_8));
+                }
+                producer.send(record).get();
             }
         }
     }
