@@ -17,9 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.devstack.generator.DataGenerator;
 import dev.sluice.embedded.Await;
@@ -56,11 +60,14 @@ class PipelineEndToEndIT {
         secrets.setProperty("s3.secret.key", s3.secretKey());
         Path secretsFile = platform.stateDir().resolve("secrets/e2e.properties");
         Secrets.writePrivate(secretsFile, secrets, "end-to-end test secrets");
-        new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry, postgres, s3, secretsFile).registerAll();
+        new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry, postgres, s3, secretsFile,
+                Duration.ofSeconds(2)).registerAll();
         kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, DemoConnectors.USER_EVENTS_TOPIC);
 
         int port = Ports.orFree(0);
-        try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), port, kafka, registry)) {
+        String token = Secrets.random();
+        try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), port, kafka, registry,
+                connect, token)) {
             try (DataGenerator generator = DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB),
                     kafka.bootstrapServers(), registry.registryV2Url(), DemoConnectors.USER_EVENTS_TOPIC, 25, 25,
                     0.1)) {
@@ -96,12 +103,30 @@ class PipelineEndToEndIT {
             List<String> rerouted = metrics.lines().filter(line -> line.startsWith("sluice_records_rerouted_total"))
                     .toList();
             assertEquals(List.of(), rerouted, "records rerouted to their key's partition");
+
+            // Freshness reaches the lake: the silver sink's commits carry it, the app reads them.
+            AtomicReference<JsonNode> lake = new AtomicReference<>();
+            Await.until("lake freshness of silver orders in /api/status", TIMEOUT, () -> {
+                JsonNode status = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://" + Ports.HOST + ":" + port + "/api/status")).header("Authorization", "Bearer " + token)
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+                for (JsonNode entry : status.path("freshness").path("datasets")) {
+                    if ("orders".equals(entry.path("dataset").asText()) && "lake".equals(entry.path("layer").asText())
+                            && entry.path("count").asLong() > 0) {
+                        lake.set(entry);
+                        return true;
+                    }
+                }
+                return false;
+            });
+            double p99 = lake.get().get("p99Seconds").asDouble();
+            assertTrue(p99 > 0 && p99 < 3600, "from the source commit to the lake object: " + lake.get());
         }
     }
 
     /** streams-app from its build, with a short early-arrival wait so that waiting orders settle quickly. */
-    private static ChildJvm startStreamsApp(Path dir, int port, KafkaBroker kafka, RegistryServer registry)
-            throws IOException {
+    private static ChildJvm startStreamsApp(Path dir, int port, KafkaBroker kafka, RegistryServer registry,
+            ConnectWorker connect, String token) throws IOException {
         Path target = HOME.resolve("streams-app/target");
         List<Path> classpath = new ArrayList<>();
         classpath.add(target.resolve("classes"));
@@ -115,8 +140,9 @@ class PipelineEndToEndIT {
         env.put("SLUICE_REGISTRY_URL", registry.registryV2Url());
         env.put("SLUICE_ENRICH_REFERENCE_WAIT", "3s");
         env.put("SLUICE_ENRICH_RETRY_INTERVAL", "500ms");
-        // streams-app refuses to start without one; this test only reads.
-        env.put("SLUICE_API_TOKEN", dev.sluice.embedded.Secrets.random());
+        env.put("SLUICE_API_TOKEN", token);
+        env.put("SLUICE_CONNECT_URL", connect.restUrl());
+        env.put("SLUICE_FRESHNESS_LAKE_INTERVAL", "1s");
         ChildJvm jvm = ChildJvm.start("streams-app", classpath, "dev.sluice.app.Application",
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, dir.resolve("streams-app.log"));
         HttpClient http = HttpClient.newHttpClient();

@@ -60,6 +60,11 @@ public final class FreshnessMetrics {
         this.clock = registry.config().clock();
     }
 
+    /** The {@code dataset} tag of the records of {@code topic}: its last dot-separated part (silver.orders: orders). */
+    public static String datasetOf(String topic) {
+        return topic.substring(topic.lastIndexOf('.') + 1);
+    }
+
     /** The wall clock, epoch milliseconds. */
     public long now() {
         return clock.wallTime();

@@ -10,7 +10,10 @@ public enum Layer {
     SILVER,
     /** streams-app wrote the gold record: the wall clock then minus the source time of the input that updated it. */
     GOLD,
-    /** The S3 sink published the file holding the record (measured by the connector, see docs/operations.md). */
+    /**
+     * The S3 sink published the file holding the record: per partition and offset commit of a lake sink, its worst
+     * record ({@link dev.sluice.app.status.LakeFreshnessReader}).
+     */
     LAKE;
 
     public String id() {

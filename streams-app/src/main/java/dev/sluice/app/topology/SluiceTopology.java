@@ -1,5 +1,7 @@
 package dev.sluice.app.topology;
 
+import static dev.sluice.app.freshness.FreshnessMetrics.datasetOf;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -169,7 +171,7 @@ public final class SluiceTopology {
                         tracing),
                         Named.as("enrich.silver-" + USER_EVENTS));
         cleanEvents.processValues(() -> new FreshnessProbe<byte[], CleanUserEvent>(Layer.SILVER,
-                        dataset(topics.getSilverUserEvents()), metrics.freshness()),
+                        datasetOf(topics.getSilverUserEvents()), metrics.freshness()),
                         Named.as("enrich.freshness-" + USER_EVENTS))
                 .to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(),
                 registry.specific(CleanUserEvent.class)).withName("enrich.sink-" + topics.getSilverUserEvents()));
@@ -264,7 +266,7 @@ public final class SluiceTopology {
             String topic, Serde<V> serde) {
         valid.process(() -> new ToSilverProcessor<>(entity, mapping, decoded -> null, metrics, tracing),
                         Named.as("enrich.silver-" + entity))
-                .processValues(() -> new FreshnessProbe<String, V>(Layer.SILVER, dataset(topic), metrics.freshness()),
+                .processValues(() -> new FreshnessProbe<String, V>(Layer.SILVER, datasetOf(topic), metrics.freshness()),
                         Named.as("enrich.freshness-" + entity))
                 .to(topic, Produced.with(Serdes.String(), serde).withName("enrich.sink-" + topic));
     }
@@ -318,13 +320,13 @@ public final class SluiceTopology {
         KStream<String, EnrichedOrder> enrichedOrders = routes.get("enrich.route-orders")
                 .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"));
         enrichedOrders.processValues(() -> new FreshnessProbe<String, EnrichedOrder>(Layer.SILVER,
-                        dataset(topics.getSilverOrders()), metrics.freshness()), Named.as("enrich.freshness-orders"))
+                        datasetOf(topics.getSilverOrders()), metrics.freshness()), Named.as("enrich.freshness-orders"))
                 .to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
                 .withName("enrich.sink-" + topics.getSilverOrders()));
         KStream<String, EnrichedOrderLine> enrichedLines = routes.get("enrich.route-lines")
                 .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"));
         enrichedLines.processValues(() -> new FreshnessProbe<String, EnrichedOrderLine>(Layer.SILVER,
-                        dataset(topics.getSilverOrderLines()), metrics.freshness()), Named.as("enrich.freshness-lines"))
+                        datasetOf(topics.getSilverOrderLines()), metrics.freshness()), Named.as("enrich.freshness-lines"))
                 .to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)
                 .withName("enrich.sink-" + topics.getSilverOrderLines()));
         aggregateOrderLines(builder, enrichedLines);
@@ -519,15 +521,10 @@ public final class SluiceTopology {
                 .processValues(() -> new GoldLineageProcessor<String, V>(store, silverTopic, metrics,
                         sourceTimeOfValue, tracing),
                         Named.as("aggregate." + store + "-lineage"))
-                .processValues(() -> new FreshnessProbe<String, V>(Layer.GOLD, dataset(goldTopic), metrics.freshness()),
+                .processValues(() -> new FreshnessProbe<String, V>(Layer.GOLD, datasetOf(goldTopic), metrics.freshness()),
                         Named.as("aggregate." + store + "-freshness"))
                 .to(goldTopic, Produced.with(Serdes.String(), registry.specific(type))
                         .withName("aggregate.sink-" + goldTopic));
-    }
-
-    /** The dataset a topic holds, as freshness names it: the topic name's last dot-separated part. */
-    static String dataset(String topic) {
-        return topic.substring(topic.lastIndexOf('.') + 1);
     }
 
     private static String windowKey(Windowed<?> window) {

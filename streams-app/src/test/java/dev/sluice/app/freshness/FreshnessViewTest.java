@@ -84,12 +84,18 @@ class FreshnessViewTest {
         assertEquals("sluice.freshness.sla.orders: 'soon' is not a duration (e.g. 500ms, 30s, 5m, 2h, 7d)",
                 assertThrows(IllegalArgumentException.class,
                         () -> FreshnessSettings.parse(Map.of("sla.orders", "soon"))).getMessage());
-        assertEquals("sluice.freshness.default: unknown setting (default-sla, sla.<dataset>)",
+        assertEquals("sluice.freshness.default: unknown setting (default-sla, sla.<dataset>, lake-interval)",
                 assertThrows(IllegalArgumentException.class,
                         () -> FreshnessSettings.parse(Map.of("default", "5m"))).getMessage());
         FreshnessSettings settings = FreshnessSettings.parse(Map.of("sla.order_lines", Duration.ofSeconds(90)));
         assertEquals(Duration.ofSeconds(90), settings.slaOf("order_lines"), "dataset names keep their underscores");
         assertEquals(Duration.ofMinutes(5), settings.slaOf("orders"), "the default default");
+        assertEquals(Duration.ofSeconds(15), settings.lakeInterval(), "the lake sinks' commits every 15 s");
+        assertEquals(Duration.ofSeconds(2), FreshnessSettings.parse(Map.of("lake.interval", "2s")).lakeInterval(),
+                "as SLUICE_FRESHNESS_LAKE_INTERVAL sets it");
+        assertEquals("sluice.freshness.lake-interval: must be a positive duration such as 5m",
+                assertThrows(IllegalArgumentException.class,
+                        () -> FreshnessSettings.parse(Map.of("lake-interval", "0s"))).getMessage());
     }
 
     @Test

@@ -11,15 +11,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.connect.ConnectorView;
 import dev.sluice.app.metrics.PipelineMetrics;
-import dev.sluice.app.query.StreamsInstance;
+import dev.sluice.app.placement.Leadership;
 import dev.sluice.app.status.ConnectorsCall;
 import dev.sluice.app.status.PipelineStatus;
 import dev.sluice.connect.admin.ConnectRestClient;
@@ -36,11 +33,9 @@ import jakarta.inject.Named;
  * the status API's shared, cached call ({@link ConnectorsCall}) and restarts each task that is FAILED and due, with
  * {@code POST /connectors/{name}/tasks/{id}/restart}; connectors that are paused or stopped are left alone.
  *
- * <p>Of several instances only one restarts: the one whose Kafka Streams client holds partition 0 of the first
- * stream sub-topology as an active task (the global stores' sub-topologies have no tasks), which exactly one
- * instance has once a rebalance has settled, so no election is needed and no task is restarted twice for one
- * failure. During a rebalance nobody restarts for a
- * poll or two. Its attempt counts are in {@code /api/status} of that instance ({@code connectors.autoRestart.active}).
+ * <p>Of several instances only the {@link Leadership leader} restarts, so no task is restarted twice for one
+ * failure; during a rebalance nobody restarts for a poll or two. Its attempt counts are in {@code /api/status} of
+ * that instance ({@code connectors.autoRestart.active}).
  */
 @Context
 @Requires(property = "kafka.enabled", notEquals = "false")
@@ -51,7 +46,7 @@ public class ConnectorRestarter {
 
     private final ConnectorsCall connectors;
     private final ConnectRestClient connect;
-    private final StreamsInstance instance;
+    private final Leadership leadership;
     private final PipelineMetrics metrics;
     private final Clock clock;
     private final RestartPolicy policy;
@@ -61,12 +56,12 @@ public class ConnectorRestarter {
     /** Whether the last poll could not read Connect: its failure is logged once, not every poll. */
     private boolean connectUnavailable;
 
-    public ConnectorRestarter(ConnectorsCall connectors, ConnectRestClient connect, StreamsInstance instance,
+    public ConnectorRestarter(ConnectorsCall connectors, ConnectRestClient connect, Leadership leadership,
             PipelineMetrics metrics, AutoRestartSettings settings, @Named("auto-restart") Clock clock,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.connectors = connectors;
         this.connect = connect;
-        this.instance = instance;
+        this.leadership = leadership;
         this.metrics = metrics;
         this.clock = clock;
         this.policy = new RestartPolicy(settings.limits());
@@ -90,7 +85,7 @@ public class ConnectorRestarter {
 
     void poll() {
         try {
-            active = holdsLeaderTask();
+            active = leadership.isLeader();
             if (!active) {
                 return;
             }
@@ -161,22 +156,6 @@ public class ConnectorRestarter {
             case NOTHING -> {
             }
         }
-    }
-
-    /** Whether this instance is the one that restarts: it holds the first stream sub-topology's partition 0. */
-    private boolean holdsLeaderTask() {
-        TaskId leaderTask = new TaskId(instance.description().subtopologies().stream()
-                .mapToInt(TopologyDescription.Subtopology::id).min().orElse(0), 0);
-        try {
-            for (ThreadMetadata thread : instance.streams().metadataForLocalThreads()) {
-                if (thread.activeTasks().stream().anyMatch(t -> leaderTask.equals(t.taskId()))) {
-                    return true;
-                }
-            }
-        } catch (IllegalStateException e) {
-            // Not running (starting, rebalancing or closing): not the one to restart now.
-        }
-        return false;
     }
 
     @PreDestroy
