@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * One pass over every rule: what each sees now goes into the {@link AlertBook}, and each transition to FIRING or
  * RESOLVED goes to every channel through its rate limit. A rule that throws keeps its alerts as they were; a channel
  * that fails does not keep the others from being told.
+ *
+ * <p>Deduplication across instances: transitions of {@link AlertRule.Scope#DEPLOYMENT deployment-wide} rules are
+ * notified only while this instance leads. An instance that starts to lead notifies the deployment-wide alerts
+ * firing then, since the previous leader may have gone before telling: a receiver may hear of one twice around a
+ * change of leader, never not at all.
  */
 public class AlertEvaluation {
 
@@ -24,22 +31,37 @@ public class AlertEvaluation {
     private final List<RateLimitedChannel> channels;
     private final Clock clock;
     private final String instance;
+    private final BooleanSupplier leading;
+    private final Map<String, AlertRule.Scope> scopes;
+    private boolean led;
 
     /**
      * @param forDurations each rule's for-duration by rule name; a rule not in it fires at once
+     * @param leading      whether this instance leads now, i.e. notifies deployment-wide alerts
      */
     public AlertEvaluation(List<AlertRule> rules, Map<String, Duration> forDurations, AlertBook book,
-            List<RateLimitedChannel> channels, Clock clock, String instance) {
+            List<RateLimitedChannel> channels, Clock clock, String instance, BooleanSupplier leading) {
         this.rules = rules;
         this.forDurations = forDurations;
         this.book = book;
         this.channels = channels;
         this.clock = clock;
         this.instance = instance;
+        this.leading = leading;
+        this.scopes = rules.stream().collect(Collectors.toMap(AlertRule::name, AlertRule::scope));
     }
 
     public synchronized void run() {
         Instant now = clock.instant();
+        boolean leads = leading.getAsBoolean();
+        if (leads && !led) {
+            for (AlertView alert : book.active()) {
+                if (alert.state() == AlertState.FIRING && scopes.get(alert.rule()) == AlertRule.Scope.DEPLOYMENT) {
+                    notify(new Notification(alert, instance));
+                }
+            }
+        }
+        led = leads;
         for (AlertRule rule : rules) {
             List<Finding> findings;
             try {
@@ -51,7 +73,12 @@ public class AlertEvaluation {
             }
             Duration forDuration = forDurations.getOrDefault(rule.name(), Duration.ZERO);
             for (AlertView alert : book.apply(rule.name(), findings, forDuration, now)) {
-                notify(new Notification(alert, instance));
+                if (leads || rule.scope() == AlertRule.Scope.INSTANCE) {
+                    notify(new Notification(alert, instance));
+                } else {
+                    LOG.info("Alert {} {} {} (the leading instance notifies it)", alert.state(), alert.rule(),
+                            alert.labels());
+                }
             }
         }
     }

@@ -6,12 +6,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.sluice.app.placement.Leadership;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,9 +23,9 @@ import jakarta.inject.Named;
 
 /**
  * Runs the {@link AlertEvaluation} every {@code sluice.alerts.interval}, each channel limited to {@code rate-limit}
- * notifications per {@code rate-window}. Each instance evaluates its own view (its metrics, its Kafka Streams); the
- * status-wide rules (connectors, lag) fire on every instance alike, and deduplication across instances is left to
- * the receiver (docs/operations.md, "Alerts").
+ * notifications per {@code rate-window}. Each instance evaluates every rule over its own view, for its
+ * {@code /api/alerts}; of the deployment-wide rules (connectors, lag, sinks, slots) only the {@link Leadership leader}
+ * notifies (docs/operations.md, "Alerts"). Without Kafka (no leadership) the instance notifies everything.
  */
 @Context
 @Requires(property = "sluice.alerts.enabled", notEquals = "false")
@@ -36,13 +38,14 @@ public class AlertEvaluator {
 
     public AlertEvaluator(List<AlertRule> rules, List<RuleSettings> ruleSettings, AlertBook book,
             List<AlertChannel> channels, AlertSettings settings, @Named("alerts") Clock clock,
-            @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+            @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, Optional<Leadership> leadership) {
         Map<String, Duration> forDurations = ruleSettings.stream().collect(Collectors.toMap(RuleSettings::getRule,
                 RuleSettings::getForDuration));
         List<RateLimitedChannel> limited = channels.stream().map(channel -> new RateLimitedChannel(channel,
                 settings.getRateLimit(), settings.getRateWindow(), clock)).toList();
         this.evaluation = new AlertEvaluation(rules, forDurations, book, limited, clock,
-                settings.getInstance().isEmpty() ? hostName() : settings.getInstance());
+                settings.getInstance().isEmpty() ? hostName() : settings.getInstance(),
+                leadership.<java.util.function.BooleanSupplier>map(l -> l::isLeader).orElse(() -> true));
         Duration interval = settings.getInterval();
         this.scheduled = scheduler.scheduleAtFixedRate(interval, interval, evaluation::run);
         LOG.info("Alerts: {} rules every {}, channels {}", rules.size(), interval,

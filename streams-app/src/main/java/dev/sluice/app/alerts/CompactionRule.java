@@ -26,6 +26,11 @@ class CompactionRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.INSTANCE;
+    }
+
+    @Override
     public List<Finding> check(Instant now) {
         RunView last = runs.enabled() ? runs.lastFinished().orElse(null) : null;
         boolean failed = last != null && last.status() == RunView.Status.FAILED;

@@ -29,6 +29,11 @@ final class ConnectorRules {
             }
 
             @Override
+            public Scope scope() {
+                return Scope.DEPLOYMENT;
+            }
+
+            @Override
             public List<Finding> check(Instant now) {
                 List<ConnectorView> all = connectors.list();
                 List<Finding> findings = new ArrayList<>();
@@ -63,6 +68,11 @@ final class ConnectorRules {
             @Override
             public String name() {
                 return UNREACHABLE;
+            }
+
+            @Override
+            public Scope scope() {
+                return Scope.DEPLOYMENT;
             }
 
             @Override

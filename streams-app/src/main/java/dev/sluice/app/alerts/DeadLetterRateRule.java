@@ -33,6 +33,11 @@ class DeadLetterRateRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.INSTANCE;
+    }
+
+    @Override
     public synchronized List<Finding> check(Instant now) {
         double count = registry.find(PipelineMetrics.DLQ).counters().stream().mapToDouble(Counter::count).sum();
         Instant previous = lastAt;

@@ -24,6 +24,11 @@ class FreshnessRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.INSTANCE;
+    }
+
+    @Override
     public List<Finding> check(Instant now) {
         List<Finding> findings = new ArrayList<>();
         freshness.worstSeconds().forEach((labels, seconds) -> {

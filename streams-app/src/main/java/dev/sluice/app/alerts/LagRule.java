@@ -30,6 +30,11 @@ class LagRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.DEPLOYMENT;
+    }
+
+    @Override
     public List<Finding> check(Instant now) {
         ConsumerLag.LagView lag = status.lag();
         if (lag.error() != null) {

@@ -46,6 +46,11 @@ class SinkCommitRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.DEPLOYMENT;
+    }
+
+    @Override
     public synchronized List<Finding> check(Instant now) {
         List<Finding> findings = new ArrayList<>();
         Map<Map<String, String>, Long> committedRows = new LinkedHashMap<>();

@@ -33,6 +33,11 @@ class SlotWalRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.DEPLOYMENT;
+    }
+
+    @Override
     public List<Finding> check(Instant now) {
         List<Finding> findings = new ArrayList<>();
         for (Gauge gauge : registry.find(METRIC).gauges()) {

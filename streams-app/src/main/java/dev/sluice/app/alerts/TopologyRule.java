@@ -27,6 +27,11 @@ class TopologyRule implements AlertRule {
     }
 
     @Override
+    public Scope scope() {
+        return Scope.INSTANCE;
+    }
+
+    @Override
     public List<Finding> check(Instant now) {
         KafkaStreams.State state = instance.state();
         boolean running = state == KafkaStreams.State.RUNNING;

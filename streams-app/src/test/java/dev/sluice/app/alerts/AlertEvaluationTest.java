@@ -23,11 +23,18 @@ class AlertEvaluationTest {
     private final List<Notification> delivered = new ArrayList<>();
     /** What the switchable rule sees; null makes it throw, as a rule does when its source cannot be read. */
     private List<Finding> seen = List.of();
+    /** Whether the instance under test leads. */
+    private boolean leads = true;
 
     private final AlertRule switchable = new AlertRule() {
         @Override
         public String name() {
             return "connector-failed";
+        }
+
+        @Override
+        public Scope scope() {
+            return Scope.DEPLOYMENT;
         }
 
         @Override
@@ -67,7 +74,7 @@ class AlertEvaluationTest {
         return new AlertEvaluation(List.of(switchable), Map.of("connector-failed", Duration.ofMinutes(2)), book,
                 List.of(new RateLimitedChannel(broken, rateLimit, Duration.ofHours(1), clock),
                         new RateLimitedChannel(recording, rateLimit, Duration.ofHours(1), clock)),
-                clock, "app-0");
+                clock, "app-0", () -> leads);
     }
 
     @Test
@@ -103,7 +110,8 @@ class AlertEvaluationTest {
     @Test
     void aFlappingRuleIsCutByTheRateLimitButTheBookKeepsEveryTransition() {
         AlertEvaluation evaluation = new AlertEvaluation(List.of(switchable), Map.of(), book,
-                List.of(new RateLimitedChannel(recording, 3, Duration.ofHours(1), clock)), clock, "app-0");
+                List.of(new RateLimitedChannel(recording, 3, Duration.ofHours(1), clock)), clock, "app-0",
+                () -> leads);
         for (int i = 0; i < 5; i++) {
             seen = List.of(new Finding(Map.of("connector", "pg"), "FAILED"));
             evaluation.run();
@@ -114,5 +122,51 @@ class AlertEvaluationTest {
         }
         assertEquals(3, delivered.size(), "10 transitions, 3 allowed per hour");
         assertEquals(10, book.recent().size());
+    }
+
+    @Test
+    void onlyTheLeaderNotifiesDeploymentWideAlertsAndANewLeaderTellsWhatFires() {
+        AlertRule local = new AlertRule() {
+            @Override
+            public String name() {
+                return "topology-not-running";
+            }
+
+            @Override
+            public Scope scope() {
+                return Scope.INSTANCE;
+            }
+
+            @Override
+            public List<Finding> check(Instant now) {
+                return seen.isEmpty() ? List.of() : List.of(new Finding(Map.of(), "ERROR"));
+            }
+        };
+        AlertEvaluation evaluation = new AlertEvaluation(List.of(switchable, local), Map.of(), book,
+                List.of(new RateLimitedChannel(recording, 10, Duration.ofHours(1), clock)), clock, "app-1",
+                () -> leads);
+        leads = false;
+        seen = List.of(new Finding(Map.of("connector", "pg"), "connector pg is FAILED"));
+        evaluation.run();
+        assertEquals(List.of("topology-not-running FIRING"), told(), "its own breach: every instance tells");
+        assertEquals(2, book.active().size(), "its /api/alerts shows the deployment-wide one all the same");
+
+        delivered.clear();
+        evaluation.run();
+        assertEquals(List.of(), told(), "still firing: nothing new");
+
+        leads = true;
+        evaluation.run();
+        assertEquals(List.of("connector-failed FIRING"), told(),
+                "the new leader tells what fires: the previous one may have gone before telling");
+
+        delivered.clear();
+        seen = List.of();
+        evaluation.run();
+        assertEquals(List.of("connector-failed RESOLVED", "topology-not-running RESOLVED"), told());
+    }
+
+    private List<String> told() {
+        return delivered.stream().map(n -> n.alert().rule() + " " + n.alert().state()).toList();
     }
 }
