@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *
  * @param time          when streams-app put the answer together
  * @param bronzeArrived records in the bronze topics (sum of their end offsets); null when lag is unknown
- * @param bronzeTaken   bronze records streams-app took in (committed offsets, {@code lag.processed}); null likewise
+ * @param written       records the answering instance wrote to silver and to gold since it started, by layer (the
+ *                      counts of its freshness measurements, {@code freshness.datasets[].count}); null when the
+ *                      answer has no freshness
  * @param lagError      why lag is unknown; null when it is known
  * @param maxLagTopic   the input topic with the largest lag; null when none
  * @param maxLag        its lag
@@ -28,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param connectors    connector name to its state and its tasks' states
  * @param instances     instance name to its Kafka Streams state ("unreachable: ..." when it did not answer)
  */
-public record PipelineSnapshot(Instant time, Long bronzeArrived, Long bronzeTaken, String lagError,
+public record PipelineSnapshot(Instant time, Long bronzeArrived, Map<String, Long> written, String lagError,
         String maxLagTopic, long maxLag, Map<String, Long> deadLetters, boolean deadLettersCaughtUp,
         String connectorsError, Map<String, Connector> connectors, Map<String, String> instances) {
 
@@ -78,7 +80,6 @@ public record PipelineSnapshot(Instant time, Long bronzeArrived, Long bronzeTake
         JsonNode lag = root.path("lag");
         String lagError = text(lag.path("error"));
         Long arrived = null;
-        Long taken = null;
         String maxLagTopic = null;
         long maxLag = 0;
         if (lagError == null && lag.isObject()) {
@@ -94,7 +95,17 @@ public record PipelineSnapshot(Instant time, Long bronzeArrived, Long bronzeTake
                 }
             }
             arrived = sum;
-            taken = lag.path("processed").asLong();
+        }
+
+        Map<String, Long> written = null;
+        if (root.path("freshness").isObject()) {
+            written = new TreeMap<>(Map.of("silver", 0L, "gold", 0L));
+            for (JsonNode entry : root.path("freshness").path("datasets")) {
+                String layer = entry.path("layer").asText();
+                if (written.containsKey(layer)) {
+                    written.merge(layer, entry.path("count").asLong(), Long::sum);
+                }
+            }
         }
 
         JsonNode dead = root.path("deadLetters");
@@ -125,7 +136,8 @@ public record PipelineSnapshot(Instant time, Long bronzeArrived, Long bronzeTake
                     ? firstNonNull(text(instance.path("state")), "UNKNOWN")
                     : "unreachable: " + firstNonNull(text(instance.path("error")), "no answer"));
         }
-        return new PipelineSnapshot(time, arrived, taken, lagError, maxLagTopic, maxLag,
+        return new PipelineSnapshot(time, arrived, written == null ? null : Collections.unmodifiableMap(written),
+                lagError, maxLagTopic, maxLag,
                 deadLetters == null ? null : Collections.unmodifiableMap(deadLetters),
                 dead.path("caughtUp").asBoolean(false),
                 connectorsError, Collections.unmodifiableMap(connectors), Collections.unmodifiableMap(instances));

@@ -12,11 +12,11 @@ import java.util.TreeSet;
  * The terminal's periodic status line, from two successive status answers (rates are their counters' differences
  * over the time between them) and the lake files written meanwhile, e.g.
  * <pre>
- * status | in/s bronze 24.8 silver 24.4 | dead letters/s deserialize 0.2 validate 0.3 | max lag 12 bronze.pg.orders
- *   | lake files +7 (bronze 3, silver 4) | connectors 5/5 running
+ * status | in/s bronze 24.8 silver 24.1 gold 11.9 | dead letters/s deserialize 0.2 validate 0.3
+ *   | max lag 12 bronze.pg.orders | lake files +7 (bronze 3, silver 4) | connectors 5/5 running
  * </pre>
- * (one line). "bronze" counts records arriving in the bronze topics, "silver" the bronze records streams-app took
- * in (committed offsets) on their way to silver.
+ * (one line). "bronze" counts records arriving in the bronze topics, "silver" and "gold" the records the answering
+ * streams-app instance wrote to them (the devstack runs one).
  */
 public final class StatusLine {
 
@@ -49,11 +49,21 @@ public final class StatusLine {
     }
 
     private static String recordsIn(PipelineSnapshot previous, PipelineSnapshot current, double seconds) {
-        if (seconds <= 0 || previous.bronzeArrived() == null || current.bronzeArrived() == null) {
+        if (seconds <= 0) {
             return "in/s unknown";
         }
-        return "in/s bronze " + rate(current.bronzeArrived() - previous.bronzeArrived(), seconds)
-                + " silver " + rate(current.bronzeTaken() - previous.bronzeTaken(), seconds);
+        List<String> layers = new ArrayList<>();
+        if (previous.bronzeArrived() != null && current.bronzeArrived() != null) {
+            layers.add("bronze " + rate(current.bronzeArrived() - previous.bronzeArrived(), seconds));
+        }
+        if (previous.written() != null && current.written() != null) {
+            for (String layer : List.of("silver", "gold")) {
+                // A restarted instance counts from zero again: no negative rate for that interval.
+                layers.add(layer + " " + rate(Math.max(0, current.written().get(layer) - previous.written().get(layer)),
+                        seconds));
+            }
+        }
+        return layers.isEmpty() ? "in/s unknown" : "in/s " + String.join(" ", layers);
     }
 
     private static String deadLetters(PipelineSnapshot previous, PipelineSnapshot current, double seconds) {

@@ -43,7 +43,7 @@ class StateChangesTest {
     @Test
     void connectorsAddedAndRemoved() {
         PipelineSnapshot t1 = snapshot("t1");
-        PipelineSnapshot withoutCdc = new PipelineSnapshot(t1.time(), t1.bronzeArrived(), t1.bronzeTaken(), null,
+        PipelineSnapshot withoutCdc = new PipelineSnapshot(t1.time(), t1.bronzeArrived(), t1.written(), null,
                 t1.maxLagTopic(), t1.maxLag(), t1.deadLetters(), true, null,
                 java.util.Map.of("bronze-lake", t1.connectors().get("bronze-lake")), t1.instances());
         assertEquals(List.of("connector shop-cdc removed"), StateChanges.between(t1, withoutCdc));

@@ -12,8 +12,8 @@ final class StatusFixtures {
     }
 
     /**
-     * {@code t0}: two connectors and one instance running; {@code t1}: 750 bronze records arrived and 740 taken
-     * in since, 3 + 9 dead letters, a field unknown to the launcher; {@code t2}: the bronze sink's task failed, a
+     * {@code t0}: two connectors and one instance running; {@code t1}: 750 bronze records arrived, 723 silver and
+     * 357 gold records written since, 3 + 9 dead letters, a field unknown to the launcher; {@code t2}: the bronze sink's task failed, a
      * second instance joined, both rebalancing; {@code t3} (after t1): lag unknown, the dead-letter monitor
      * recounting, Kafka Connect not answering.
      */

@@ -14,14 +14,14 @@ class StatusLineTest {
     @Test
     void ratesAreTheCountersDifferencesOverTheTimeBetweenTheAnswers() {
         Map<String, Integer> lake = new TreeMap<>(Map.of("silver", 4, "bronze", 3));
-        assertEquals("status | in/s bronze 25.0 silver 24.7 | dead letters/s deserialize 0.1 validate 0.3"
+        assertEquals("status | in/s bronze 25.0 silver 24.1 gold 11.9 | dead letters/s deserialize 0.1 validate 0.3"
                 + " | max lag 12 bronze.pg.orders | lake files +7 (bronze 3, silver 4) | connectors 2/2 running",
                 StatusLine.of(snapshot("t0"), snapshot("t1"), lake));
     }
 
     @Test
     void aFailedTaskIsNamedAndNoDeadLettersIsZero() {
-        assertEquals("status | in/s bronze 0.0 silver 0.0 | dead letters/s 0 | max lag 12 bronze.pg.orders"
+        assertEquals("status | in/s bronze 0.0 silver 0.0 gold 0.0 | dead letters/s 0 | max lag 12 bronze.pg.orders"
                 + " | lake files +0 | connectors 1/2 running (bronze-lake task 0 FAILED)",
                 StatusLine.of(snapshot("t1"), snapshot("t2"), Map.of()));
     }
