@@ -49,7 +49,8 @@ import io.micronaut.context.event.ApplicationEventPublisher;
  * The rules that read Kafka, Kafka Connect and the lake, each built by the test over the real components of a
  * running instance (shared broker, Connect worker and S3 server): topology-not-running and consumer-lag when the
  * instance's Kafka Streams is stopped and its input keeps coming, lake-sink-not-committing for a real S3 sink that
- * is paused with records to write and then resumed, and compaction-failing resolved by a run that succeeds. Each
+ * is paused with records to write and then resumed, and for one that never committed anything (its bucket is
+ * missing), and compaction-failing resolved by a run that succeeds. Each
  * rule publishes into a registry of its own, read back here as Prometheus would see it.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
@@ -146,6 +147,33 @@ class KafkaAlertRulesIT {
             Await.until("quiet once the sink committed the 3 records", TIMEOUT,
                     () -> findingsOf(rule.check(Instant.now()), name).isEmpty()
                             && reading(meters, COMMITTED, labels) == 5 && reading(meters, SINK_LAG, labels) == 0);
+        } finally {
+            connect.delete(name);
+        }
+    }
+
+    @Test
+    void aSinkThatNeverCommittedFiresWhileItHasRecordsToWrite(KafkaBroker kafka, RegistryServer registry,
+            ConnectWorker worker, S3Server s3) throws Exception {
+        String name = "alert-stuck-sink-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "it." + name;
+        kafka.createTopics(1, topic);
+        produce(kafka, topic, 2);
+        ConnectRestClient connect = new ConnectRestClient(worker.restUrl());
+        // Its bucket does not exist: the task fails at start, and its group never commits an offset.
+        connect.create(name, sink(name, topic, "missing-" + name, registry, s3));
+        MeterRegistry meters = new SimpleMeterRegistry();
+        SinkCommitRule rule = new SinkCommitRule(app.context().getBean(ConnectorService.class),
+                app.context().getBean(StreamsInstance.class), new ExportedReadings(meters));
+        Map<String, String> labels = Map.of("connector", name);
+        try {
+            Await.until("the sink's task failed", TIMEOUT,
+                    () -> "FAILED".equals(connect.status(name).at("/tasks/0/state").asText()));
+            assertEquals(List.of(), findingsOf(rule.check(Instant.now()), name), "no earlier check to compare with");
+            assertEquals(List.of(new Finding(labels, "sink " + name + " has 2 records to write and committed "
+                    + "nothing since the last check")), findingsOf(rule.check(Instant.now()), name));
+            assertEquals(0.0, reading(meters, COMMITTED, labels));
+            assertEquals(2.0, reading(meters, SINK_LAG, labels), "its whole topic is still to be written");
         } finally {
             connect.delete(name);
         }
