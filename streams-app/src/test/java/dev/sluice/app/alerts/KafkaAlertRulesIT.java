@@ -50,8 +50,9 @@ import io.micronaut.context.event.ApplicationEventPublisher;
  * running instance (shared broker, Connect worker and S3 server): topology-not-running and consumer-lag when the
  * instance's Kafka Streams is stopped and its input keeps coming, lake-sink-not-committing for a real S3 sink that
  * is paused with records to write and then resumed, and for one that never committed anything (its bucket is
- * missing), and compaction-failing resolved by a run that succeeds. Each
- * rule publishes into a registry of its own, read back here as Prometheus would see it.
+ * missing), and compaction-failing resolved by a run that succeeds. The rules are the test's own instances (the
+ * app's evaluator is off in tests, application-test.yml); each publishes into a registry of its own, read back here
+ * as Prometheus would see it.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class KafkaAlertRulesIT {
@@ -69,8 +70,6 @@ class KafkaAlertRulesIT {
     static void start(KafkaBroker kafka, RegistryServer registry, ConnectWorker worker) throws IOException {
         Map<String, Object> settings = new HashMap<>(AppInstance.settings(TOPICS));
         settings.put("sluice.connect.url", worker.restUrl());
-        // The rules under test are the test's own instances; the app's evaluator would only add load.
-        settings.put("sluice.alerts.enabled", false);
         app = AppInstance.start(kafka, registry, "alert-rules-it", settings);
     }
 
