@@ -3,7 +3,6 @@ package dev.sluice.connect.errors;
 import dev.sluice.connect.PluginVersion;
 import dev.sluice.connect.errors.ConvertOrDeadLetterConfig.OnFailure;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
@@ -11,7 +10,6 @@ import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
@@ -56,6 +54,10 @@ public final class ConvertOrDeadLetter<R extends ConnectRecord<R>> implements Tr
         if (record == null) {
             return null;
         }
+        if (topic.equals(record.topic()) && (record.value() == null || record.value() instanceof byte[])) {
+            // A dead letter the connector made itself (a value it could not read): JSON bytes already.
+            return record;
+        }
         byte[] key;
         byte[] value;
         try {
@@ -87,28 +89,10 @@ public final class ConvertOrDeadLetter<R extends ConnectRecord<R>> implements Tr
 
     private R deadLetter(R record, DataException failure) {
         Map<String, ?> position = record instanceof SourceRecord source ? source.sourceOffset() : null;
-        String positionText = position == null ? "" : RawJson.text(position);
-        String table = table(record);
-        String reason = sanitise(String.valueOf(failure.getMessage()));
-        Headers headers = new ConnectHeaders();
-        record.headers().forEach(headers::add);
-        headers.addString(SourceDeadLetterHeaders.ERROR_CODE, SourceDeadLetterHeaders.CODE_SERIALIZATION_FAILED);
-        headers.addString(SourceDeadLetterHeaders.ERROR_MESSAGE, reason);
-        headers.addString(SourceDeadLetterHeaders.ERROR_CLASS, failure.getClass().getName());
-        headers.addString(SourceDeadLetterHeaders.STAGE, SourceDeadLetterHeaders.STAGE_SOURCE);
-        headers.addString(SourceDeadLetterHeaders.SOURCE_TOPIC, record.topic());
-        Object lsn = position == null ? null : position.get("lsn");
-        if (lsn != null) {
-            headers.addString(SourceDeadLetterHeaders.SOURCE_OFFSET, lsn.toString());
-        }
-        headers.addString(SourceDeadLetterHeaders.SOURCE_TABLE, table);
-        headers.addString(SourceDeadLetterHeaders.SOURCE_POSITION, positionText);
-        headers.addString(SourceDeadLetterHeaders.TIME, Instant.now().toString());
-        // The key is left out of the log line: it may be personal data. The dead letter itself holds it.
-        LOG.warn("Source record dead-lettered topic={} table={} position={} deadLetterTopic={} reason={}",
-                record.topic(), table, positionText, topic, reason);
-        return record.newRecord(topic, null, Schema.OPTIONAL_BYTES_SCHEMA, RawJson.bytes(record.key()),
-                Schema.OPTIONAL_BYTES_SCHEMA, RawJson.bytes(record.value()), record.timestamp(), headers);
+        Headers headers = SourceDeadLetter.headersAndLog(record.headers(), failure, record.topic(), table(record),
+                position, topic);
+        return record.newRecord(topic, null, Schema.OPTIONAL_BYTES_SCHEMA, SourceDeadLetter.json(record.key()),
+                Schema.OPTIONAL_BYTES_SCHEMA, SourceDeadLetter.json(record.value()), record.timestamp(), headers);
     }
 
     /**
@@ -130,17 +114,6 @@ public final class ConvertOrDeadLetter<R extends ConnectRecord<R>> implements Tr
             return struct.get("__table").toString();
         }
         return record.topic();
-    }
-
-    /** Header text echoes the data: no control characters, bounded length. */
-    static String sanitise(String text) {
-        String bounded = text.length() > SourceDeadLetterHeaders.MAX_MESSAGE_CHARS
-                ? text.substring(0, SourceDeadLetterHeaders.MAX_MESSAGE_CHARS) + "..."
-                : text;
-        StringBuilder out = new StringBuilder(bounded.length());
-        bounded.codePoints().forEach(cp -> out.appendCodePoint(
-                Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
-        return out.toString();
     }
 
     @Override

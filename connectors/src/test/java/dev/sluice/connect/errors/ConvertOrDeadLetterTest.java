@@ -98,8 +98,8 @@ class ConvertOrDeadLetterTest {
 
     @Test
     void headerTextHasNoControlCharactersAndIsBounded() {
-        assertEquals("a?b", ConvertOrDeadLetter.sanitise("a\nb"));
-        assertEquals(1003, ConvertOrDeadLetter.sanitise("x".repeat(5000)).length());
+        assertEquals("a?b", SourceDeadLetter.sanitise("a\nb"));
+        assertEquals(1003, SourceDeadLetter.sanitise("x".repeat(5000)).length());
     }
 
     private static ConvertOrDeadLetter<SourceRecord> transform(String mode) {

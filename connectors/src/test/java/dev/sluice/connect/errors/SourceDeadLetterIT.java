@@ -39,10 +39,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL value that the worker's Avro conversion rejects today - {@code date 'infinity'} and
- * {@code '-infinity'}, which the driver reads as a {@code Date} with a time of day - read by the JDBC source
- * configured from its template: each bad row becomes one {@code dlq.source} record with the raw row, table,
- * reason and source position, every good row (also those after the bad ones) reaches bronze, the task stays
+ * Real PostgreSQL values that fail today, read by the JDBC source configured from its template: {@code date
+ * 'infinity'} and {@code '-infinity'}, which the driver reads as a {@code Date} with a time of day that the Avro
+ * converter rejects, and a {@code numeric} {@code 'NaN'}, which the source itself cannot read. Each bad row becomes
+ * one {@code dlq.source} record with the raw row, table, reason and source position, every good row (also those after the bad ones) reaches bronze, the task stays
  * RUNNING, and the task logs one line per dead letter and nothing else.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
@@ -58,9 +58,10 @@ class SourceDeadLetterIT {
         String table = "invoices_" + suffix;
         String connector = "srcdlq-" + suffix;
         String bronze = "it.srcdlq." + suffix + "." + table;
-        sql(postgres, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, due date, note text)",
-                "INSERT INTO " + table + " VALUES (1, '2026-01-31', 'good'), (2, 'infinity', 'open-ended'), "
-                        + "(3, '2026-02-28', 'good'), (4, '-infinity', 'since ever'), (5, NULL, 'good')");
+        sql(postgres, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, due date, amount numeric(12,2), note text)",
+                "INSERT INTO " + table + " VALUES (1, '2026-01-31', 10.50, 'good'), (2, 'infinity', 1, 'open-ended'), "
+                        + "(3, '2026-02-28', 2, 'good'), (4, '-infinity', 3, 'since ever'), (5, NULL, NULL, 'good'), "
+                        + "(6, '2026-03-01', 'NaN', 'not a number')");
         kafka.createTopics(1, bronze);
 
         ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -83,33 +84,41 @@ class SourceDeadLetterIT {
 
             try (Topic good = new Topic(kafka, bronze); Topic dead = new Topic(kafka, "dlq.source")) {
                 good.awaitCount(3, record -> true);
-                List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(2, record -> table(record).endsWith(table));
+                List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(3, record -> table(record).endsWith(table));
 
                 // A good row after the bad ones: the task went on.
-                sql(postgres, "INSERT INTO " + table + " VALUES (6, '2026-03-31', 'after')");
+                sql(postgres, "INSERT INTO " + table + " VALUES (7, '2026-03-31', 4, 'after')");
                 List<ConsumerRecord<byte[], byte[]>> rows = good.awaitCount(4, record -> true);
-                assertEquals(List.of(1L, 3L, 5L, 6L), ids(registry, bronze, rows), "every good row in bronze, once");
+                assertEquals(List.of(1L, 3L, 5L, 7L), ids(registry, bronze, rows), "every good row in bronze, once");
 
-                assertEquals(2, dead.read(record -> table(record).endsWith(table)).size(),
+                assertEquals(3, dead.read(record -> table(record).endsWith(table)).size(),
                         "one dead letter per bad row: " + letters);
                 Map<Long, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> letter : letters) {
                     byId.put(JSON.readTree(letter.key()).path("id").asLong(), letter);
+                    assertEquals("source", header(letter, "sluice.error.stage"));
+                    assertEquals("SERIALIZATION_FAILED", header(letter, "sluice.error.code"));
+                    assertEquals(bronze, header(letter, "sluice.source.topic"));
+                    assertEquals("warehouse.public." + table, header(letter, "sluice.source.table"));
                 }
-                assertEquals(new TreeSet<>(List.of(2L, 4L)), new TreeSet<>(byId.keySet()));
+                assertEquals(new TreeSet<>(List.of(2L, 4L, 6L)), new TreeSet<>(byId.keySet()));
                 ConsumerRecord<byte[], byte[]> infinity = byId.get(2L);
                 JsonNode raw = JSON.readTree(infinity.value());
                 assertEquals("open-ended", raw.path("note").asText(), "the raw row: " + raw);
                 // The JDBC source's Date for 'infinity' (its epoch milliseconds overflowed): kept as it was sent.
                 assertTrue(raw.path("due").isTextual() && raw.path("id").asLong() == 2L, raw.toString());
-                assertEquals("source", header(infinity, "sluice.error.stage"));
-                assertEquals("SERIALIZATION_FAILED", header(infinity, "sluice.error.code"));
                 assertTrue(header(infinity, "sluice.error.message").contains("time fields"),
                         header(infinity, "sluice.error.message"));
-                assertEquals(bronze, header(infinity, "sluice.source.topic"));
-                assertEquals("warehouse.public." + table, header(infinity, "sluice.source.table"));
                 JsonNode position = JSON.readTree(header(infinity, "sluice.source.position"));
                 assertEquals(2L, position.path("incrementing").asLong(), "the JDBC offset of the row: " + position);
+
+                // Read by the source itself, not by the converter: the column's text is the raw value.
+                ConsumerRecord<byte[], byte[]> nan = byId.get(6L);
+                JsonNode nanRow = JSON.readTree(nan.value());
+                assertEquals("NaN", nanRow.path("amount").asText(), nanRow.toString());
+                assertEquals("6", nanRow.path("id").asText());
+                assertTrue(header(nan, "sluice.error.message").contains("NaN"), header(nan, "sluice.error.message"));
+                assertEquals(6L, JSON.readTree(header(nan, "sluice.source.position")).path("incrementing").asLong());
             }
 
             assertEquals("RUNNING", rest.status(connector).path("tasks").path(0).path("state").asText());
@@ -117,7 +126,7 @@ class SourceDeadLetterIT {
                     .filter(e -> e.getThreadName().startsWith("task-thread-" + connector))
                     .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(ILoggingEvent::getFormattedMessage).toList();
-            assertEquals(2, taskLines.size(), "one line per dead letter and nothing else: " + taskLines);
+            assertEquals(3, taskLines.size(), "one line per dead letter and nothing else: " + taskLines);
             assertTrue(taskLines.stream().allMatch(l -> l.startsWith("Source record dead-lettered")), taskLines.toString());
             assertTrue(log.list.stream().filter(e -> e.getThreadName().startsWith("task-thread-" + connector))
                     .allMatch(e -> e.getThrowableProxy() == null), "no stack trace for bad input");
