@@ -46,6 +46,8 @@ public class JdbcSourceConnectorConfig extends AbstractConfig {
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String BATCH_MAX_ROWS = "batch.max.rows";
+    public static final String UNREADABLE_VALUES = "unreadable.values";
+    public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
 
     private static final Pattern TOPIC_CHARACTERS = Pattern.compile("[a-zA-Z0-9._-]*");
 
@@ -161,6 +163,19 @@ public class JdbcSourceConnectorConfig extends AbstractConfig {
                 "Most rows a task returns from one poll, and the fetch size of its queries. A large result is "
                         + "streamed over several polls.",
                 RECORDS_GROUP, ++order, Width.SHORT, "Max rows per batch");
+        def.define(UNREADABLE_VALUES, Type.STRING, "fail", ConfigDef.ValidString.in("fail", "dead-letter"),
+                Importance.MEDIUM,
+                "What happens to a row with a value the driver cannot read as its column's type (a data "
+                        + "exception, SQLState class 22, e.g. a numeric 'NaN', which no decimal holds). fail: the "
+                        + "read fails and is retried like any failed read, then the task fails. dead-letter: the "
+                        + "row goes to dead.letter.topic as JSON of every column's text, with the reason and its "
+                        + "offset in sluice.* headers, and the task goes on. Needs key.converter and "
+                        + "value.converter passing bytes through (ByteArrayConverter, as with the ConvertOrDeadLetter "
+                        + "transform of the template).",
+                RECORDS_GROUP, ++order, Width.SHORT, "Unreadable values");
+        def.define(DEAD_LETTER_TOPIC, Type.STRING, "dlq.source", new ConfigDef.NonEmptyString(), Importance.LOW,
+                "Topic of the rows unreadable.values=dead-letter sends away.",
+                RECORDS_GROUP, ++order, Width.MEDIUM, "Dead-letter topic");
         return def;
     }
 
@@ -264,6 +279,15 @@ public class JdbcSourceConnectorConfig extends AbstractConfig {
 
     public int batchMaxRows() {
         return getInt(BATCH_MAX_ROWS);
+    }
+
+    /** Whether a row with a value the driver cannot read goes to {@link #deadLetterTopic()}. */
+    public boolean deadLetterUnreadableValues() {
+        return "dead-letter".equals(getString(UNREADABLE_VALUES));
+    }
+
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC);
     }
 
     /** The topic of a table's records: the prefix and the table name, with characters Kafka rejects replaced. */

@@ -4,8 +4,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -121,6 +123,28 @@ public final class RowConverter {
             struct.put(column.fieldName(), v);
         }
         return struct;
+    }
+
+    /**
+     * The current row as the database's text of each column, by field name: what a row that cannot be converted
+     * is dead-lettered as.
+     */
+    public Map<String, String> text(ResultSet rs) throws SQLException {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(columns.get(i).fieldName(), rs.getString(i + 1));
+        }
+        return row;
+    }
+
+    /** The key columns of a row given as {@link #text}, or {@code null} when records have no key. */
+    public Map<String, String> keyText(Map<String, String> row) {
+        if (keySchema == null) {
+            return null;
+        }
+        Map<String, String> key = new LinkedHashMap<>();
+        keyFields.forEach(field -> key.put(field, row.get(field)));
+        return key;
     }
 
     /** The key of a converted row, or {@code null} when records have no key. */

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import dev.sluice.connect.errors.SourceDeadLetter;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,8 @@ final class SourceReader {
     private final String incrementingColumn;
     private final int batchMaxRows;
     private final long pollIntervalMs;
+    /** Where rows go whose value the driver cannot read; null: such a row fails the read. */
+    private final String deadLetterTopic;
 
     private SourceOffset offset;
     private long nextRunAtMs;
@@ -87,6 +92,7 @@ final class SourceReader {
                 incrementingColumn == null ? null : dialect.quote(incrementingColumn));
         this.batchMaxRows = config.batchMaxRows();
         this.pollIntervalMs = config.pollIntervalMs();
+        this.deadLetterTopic = config.deadLetterUnreadableValues() ? config.deadLetterTopic() : null;
         this.offset = committed;
     }
 
@@ -150,17 +156,47 @@ final class SourceReader {
             if (records.size() >= limit && timestampComplete) {
                 return true;
             }
-            Struct value = converter.value(resultSet);
+            Struct value = null;
+            SQLException unreadable = null;
+            try {
+                value = converter.value(resultSet);
+            } catch (SQLException e) {
+                if (deadLetterTopic == null || !isDataException(e)) {
+                    throw e;
+                }
+                unreadable = e;
+            }
+            Map<String, String> text = unreadable == null ? null : converter.text(resultSet);
             SourceOffset rowPosition = position();
             onRow = resultSet.next();
             SourceOffset recordOffset = recordOffset(rowPosition, pagePosition);
             timestampComplete = recordOffset.equals(rowPosition);
             checkOrder(rowPosition);
             pagePosition = recordOffset;
-            records.add(new SourceRecord(partition, recordOffset.toMap(), topic, null,
-                    converter.keySchema(), converter.key(value), converter.valueSchema(), value));
+            records.add(unreadable == null
+                    ? new SourceRecord(partition, recordOffset.toMap(), topic, null,
+                            converter.keySchema(), converter.key(value), converter.valueSchema(), value)
+                    : deadLetter(recordOffset.toMap(), text, unreadable));
         }
         return false;
+    }
+
+    /**
+     * Whether the driver rejected a value of the row rather than failing to talk to the database: SQLState class
+     * 22, data exception (PostgreSQL's driver: 22003 for a numeric 'NaN' read as a decimal).
+     */
+    static boolean isDataException(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("22");
+    }
+
+    /** A row whose value cannot be read, as a record of the dead-letter topic at the row's own offset. */
+    private SourceRecord deadLetter(Map<String, ?> offset, Map<String, String> text, SQLException failure) {
+        Object table = partition.get("table") != null ? partition.get("table") : partition.get("query");
+        Headers headers = SourceDeadLetter.headersAndLog(null, failure, topic, String.valueOf(table), offset,
+                deadLetterTopic);
+        return new SourceRecord(partition, offset, deadLetterTopic, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                SourceDeadLetter.json(converter.keyText(text)), Schema.OPTIONAL_BYTES_SCHEMA,
+                SourceDeadLetter.json(text), null, headers);
     }
 
     /** Closes the open result, if any. */

@@ -23,7 +23,9 @@ class ConnectorTemplatesTest {
         assertEquals("5433", config.get("database.port"));
         assertEquals("127.0.0.1", config.get("database.hostname"));
         assertEquals("${file:/state/secrets.properties:postgres.password}", config.get("database.password"));
-        assertEquals("http://127.0.0.1:8081/apis/registry/v2", config.get("value.converter.apicurio.registry.url"));
+        assertEquals("http://127.0.0.1:8081/apis/registry/v2",
+                config.get("transforms.convert.converter.apicurio.registry.url"));
+        assertEquals("dead-letter", config.get("transforms.convert.on.failure"), "the templates dead-letter by default");
         assertFalse(config.values().stream().anyMatch(v -> v.contains("{{")), "no placeholder left: " + config);
     }
 

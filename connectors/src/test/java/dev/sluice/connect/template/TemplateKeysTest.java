@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.sluice.connect.errors.ConvertOrDeadLetter;
+import dev.sluice.connect.errors.ConvertOrDeadLetterConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -59,7 +61,7 @@ class TemplateKeysTest {
         List<String> unknown = new ArrayList<>();
         for (String key : template.config().keySet()) {
             boolean ok = known.contains(key)
-                    || CONVERTER_PREFIXES.stream().anyMatch(key::startsWith)
+                    || converterPrefixes(template.config()).stream().anyMatch(key::startsWith)
                     || clientOverride(key)
                     || transforms.values().stream().anyMatch(keys -> keys.contains(key));
             if (!ok) {
@@ -104,6 +106,21 @@ class TemplateKeysTest {
     }
 
     /** For each alias in {@code transforms}: the keys {@code transforms.<alias>.*} its class defines. */
+    /**
+     * The connector's converters and those of ConvertOrDeadLetter transforms ({@code transforms.<alias>.converter.}),
+     * whose settings are the converter's own, like those of {@code value.converter.}.
+     */
+    private static List<String> converterPrefixes(Map<String, String> config) {
+        List<String> prefixes = new ArrayList<>(CONVERTER_PREFIXES);
+        for (String alias : config.getOrDefault("transforms", "").split(",")) {
+            String prefix = "transforms." + alias.trim() + ".";
+            if (ConvertOrDeadLetter.class.getName().equals(config.get(prefix + "type"))) {
+                prefixes.add(prefix + ConvertOrDeadLetterConfig.CONVERTER_PREFIX);
+            }
+        }
+        return prefixes;
+    }
+
     private static Map<String, Set<String>> transformKeys(Map<String, String> config) throws Exception {
         Map<String, Set<String>> keys = new HashMap<>();
         String aliases = config.getOrDefault("transforms", "");

@@ -237,9 +237,18 @@ public class PipelineTopics {
         return List.of(goldProductRevenueHourly, goldRegionRevenueDaily, goldCustomerTotals, goldUserSessions);
     }
 
-    /** The dead-letter topics, one per stage. */
+    /**
+     * The dead-letter topic of the source connectors (written by their ConvertOrDeadLetter transform, in the same
+     * header format as this app's dead letters, stage {@code source}). Listed here so that the dead-letter monitor
+     * counts it and the app creates it with the dead-letter retention.
+     */
+    public static final String SOURCE_DEAD_LETTER = Stage.TOPIC_PREFIX + "source";
+
+    /** The dead-letter topics: one per stage of the topology, and the sources' {@link #SOURCE_DEAD_LETTER}. */
     public List<String> deadLetter() {
-        return Arrays.stream(Stage.values()).map(Stage::topic).toList();
+        List<String> topics = new ArrayList<>(Arrays.stream(Stage.values()).map(Stage::topic).toList());
+        topics.add(SOURCE_DEAD_LETTER);
+        return List.copyOf(topics);
     }
 
     /** Every topic the topology reads or writes (internal topics excepted). */

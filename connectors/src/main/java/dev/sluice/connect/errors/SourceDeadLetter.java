@@ -1,0 +1,68 @@
+package dev.sluice.connect.errors;
+
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The headers and the one log line of a source dead letter, the same whether the converter rejected the record
+ * ({@link ConvertOrDeadLetter}) or the connector could not read a value (the JDBC source).
+ */
+public final class SourceDeadLetter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceDeadLetter.class);
+
+    private SourceDeadLetter() {
+    }
+
+    /**
+     * The record's own headers followed by the dead-letter headers, and the log line saying so.
+     *
+     * @param topic    the topic the record was headed for
+     * @param position the connector's source offset of the record; null when it has none
+     */
+    public static Headers headersAndLog(Headers original, Throwable failure, String topic, String table,
+            Map<String, ?> position, String deadLetterTopic) {
+        String positionText = position == null ? "" : RawJson.text(position);
+        String reason = sanitise(String.valueOf(failure.getMessage()));
+        Headers headers = new ConnectHeaders();
+        if (original != null) {
+            original.forEach(headers::add);
+        }
+        headers.addString(SourceDeadLetterHeaders.ERROR_CODE, SourceDeadLetterHeaders.CODE_SERIALIZATION_FAILED);
+        headers.addString(SourceDeadLetterHeaders.ERROR_MESSAGE, reason);
+        headers.addString(SourceDeadLetterHeaders.ERROR_CLASS, failure.getClass().getName());
+        headers.addString(SourceDeadLetterHeaders.STAGE, SourceDeadLetterHeaders.STAGE_SOURCE);
+        headers.addString(SourceDeadLetterHeaders.SOURCE_TOPIC, topic);
+        Object lsn = position == null ? null : position.get("lsn");
+        if (lsn != null) {
+            headers.addString(SourceDeadLetterHeaders.SOURCE_OFFSET, lsn.toString());
+        }
+        headers.addString(SourceDeadLetterHeaders.SOURCE_TABLE, table);
+        headers.addString(SourceDeadLetterHeaders.SOURCE_POSITION, positionText);
+        headers.addString(SourceDeadLetterHeaders.TIME, Instant.now().toString());
+        // The key is left out of the log line: it may be personal data. The dead letter itself holds it.
+        LOG.warn("Source record dead-lettered topic={} table={} position={} deadLetterTopic={} reason={}",
+                topic, table, positionText, deadLetterTopic, reason);
+        return headers;
+    }
+
+    /** JSON of a key or value that failed, for the dead letter's key and value; null for null. */
+    public static byte[] json(Object value) {
+        return RawJson.bytes(value);
+    }
+
+    /** Header text echoes the data: no control characters, bounded length. */
+    static String sanitise(String text) {
+        String bounded = text.length() > SourceDeadLetterHeaders.MAX_MESSAGE_CHARS
+                ? text.substring(0, SourceDeadLetterHeaders.MAX_MESSAGE_CHARS) + "..."
+                : text;
+        StringBuilder out = new StringBuilder(bounded.length());
+        bounded.codePoints().forEach(cp -> out.appendCodePoint(
+                Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        return out.toString();
+    }
+}
