@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +89,21 @@ public class DeadLetterBrowser {
 
     /** The dead-letter record at {@code at}, if {@code at} is in a dead-letter topic and still there. */
     public Optional<ConsumerRecord<byte[], byte[]>> find(DeadLetterCoordinates at) {
-        if (!isDeadLetterTopic(at.topic())) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(find(List.of(at)).get(at));
+    }
+
+    /** The dead-letter records at {@code wanted} that are in a dead-letter topic and still there, with one reader. */
+    public Map<DeadLetterCoordinates, ConsumerRecord<byte[], byte[]>> find(Collection<DeadLetterCoordinates> wanted) {
+        Map<DeadLetterCoordinates, ConsumerRecord<byte[], byte[]>> found = new LinkedHashMap<>();
         try (TopicReader reader = reader("dead-letter-browser")) {
-            return reader.read(new TopicPartition(at.topic(), at.partition()), at.offset());
+            for (DeadLetterCoordinates at : wanted) {
+                if (isDeadLetterTopic(at.topic())) {
+                    reader.read(new TopicPartition(at.topic(), at.partition()), at.offset())
+                            .ifPresent(record -> found.put(at, record));
+                }
+            }
         }
+        return found;
     }
 
     /** The dead letter at {@code at}, its content only when {@code withContent}. */

@@ -129,10 +129,12 @@ public class Redriver {
             Map<String, Integer> reasons) {
         int limit = request.limit() == null ? MAX_SELECTED : Math.max(1, Math.min(request.limit(), MAX_SELECTED));
         if (request.coordinates() != null && !request.coordinates().isEmpty()) {
-            List<DeadLetterCoordinates> wanted = request.coordinates().stream().distinct().limit(limit)
-                    .map(DeadLetterCoordinates::parse).toList();
-            for (DeadLetterCoordinates at : wanted) {
-                browser.find(at).ifPresentOrElse(selected::add, () -> reasons.merge(NOT_FOUND, 1, Integer::sum));
+            List<DeadLetterCoordinates> wanted = request.coordinates().stream().map(DeadLetterCoordinates::parse)
+                    .distinct().limit(limit).toList();
+            Map<DeadLetterCoordinates, ConsumerRecord<byte[], byte[]>> found = browser.find(wanted);
+            selected.addAll(found.values());
+            if (found.size() < wanted.size()) {
+                reasons.put(NOT_FOUND, wanted.size() - found.size());
             }
             return;
         }

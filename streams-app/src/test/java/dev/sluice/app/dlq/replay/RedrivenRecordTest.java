@@ -57,15 +57,22 @@ class RedrivenRecordTest {
     }
 
     @Test
-    void onlyDeadLettersReadFromBronzeAtAKnownPositionAndNotDuplicatesAreRedrivable() {
+    void onlyDeadLettersOfBronzeStagesReadFromBronzeAtAKnownPositionAndNotDuplicatesAreRedrivable() {
         List<String> bronze = List.of("bronze.pg.customers");
-        assertNull(Redrivable.whyNot(summary(ErrorCode.VALIDATION_FAILED, "bronze.pg.customers", 2), bronze));
+        assertNull(Redrivable.whyNot(summary("validate", ErrorCode.VALIDATION_FAILED, "bronze.pg.customers", 2),
+                bronze));
+        assertNull(Redrivable.whyNot(summary("enrich", ErrorCode.PROCESSING_FAILED, "bronze.pg.customers", 2),
+                bronze));
         assertEquals("a duplicate: its original reached silver",
-                Redrivable.whyNot(summary(ErrorCode.DUPLICATE, "bronze.pg.customers", 2), bronze));
-        assertEquals("not read from a bronze topic",
-                Redrivable.whyNot(summary(ErrorCode.LATE_EVENT, "silver.orders", -1), bronze));
+                Redrivable.whyNot(summary("dedupe", ErrorCode.DUPLICATE, "bronze.pg.customers", 2), bronze));
+        assertEquals("not a stage that reads bronze",
+                Redrivable.whyNot(summary("late", ErrorCode.LATE_EVENT, "silver.orders", -1), bronze));
+        assertEquals("not a stage that reads bronze", Redrivable.whyNot(summary("source",
+                ErrorCode.DESERIALIZATION_FAILED, "bronze.pg.customers", 2), bronze), "Connect's source side");
+        assertEquals("not read from a bronze topic", Redrivable.whyNot(summary("enrich",
+                ErrorCode.PROCESSING_FAILED, "sluice-streams-enrich.order-events-repartition", 2), bronze));
         assertEquals("source position unknown",
-                Redrivable.whyNot(summary(ErrorCode.PROCESSING_FAILED, "bronze.pg.customers", -1), bronze));
+                Redrivable.whyNot(summary("process", ErrorCode.PROCESSING_FAILED, "bronze.pg.customers", -1), bronze));
     }
 
     @Test
@@ -83,8 +90,8 @@ class RedrivenRecordTest {
                 new DeadLetterCoordinates("dlq.validate", 1, 7), "run-1").key(), StandardCharsets.UTF_8));
     }
 
-    private static DeadLetterSummary summary(ErrorCode code, String sourceTopic, int partition) {
-        return new DeadLetterSummary("dlq.x", 0, 0, "dlq.x/0/0", "2026-11-22T10:00:00Z", null, "validate",
+    private static DeadLetterSummary summary(String stage, ErrorCode code, String sourceTopic, int partition) {
+        return new DeadLetterSummary("dlq.x", 0, 0, "dlq.x/0/0", "2026-11-22T10:00:00Z", null, stage,
                 code.name(), null, null, sourceTopic, partition, partition < 0 ? -1L : 40L, null, null, null);
     }
 
