@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** Applies {@link PiiSettings} to personal fields. Thread-safe. */
 public final class PiiPolicy {
 
-    /** The personal fields of bronze records, by name: the silver mapping and the dead-letter browser apply it to them. */
+    /** The personal fields of bronze records, by name: silver's mapping and the dead-letter browser protect them. */
     public static final String EMAIL = "email";
     public static final String FULL_NAME = "full_name";
 

@@ -43,7 +43,8 @@ import dev.sluice.embedded.RegistryServer;
  * The web console in headless Chromium (Debian's chromium and chromium-driver, driven by Selenium) against a running
  * instance on the real broker, registry and Connect worker: it draws the topology, lists the connectors (or says
  * there are none), shows dead letters without their content and the alert they fire, finds a dead letter in the
- * dead-letters view and counts it in a dry-run redrive, and answers a query typed into its form. Saves a screenshot as target/console.png. Skipped, saying why, where Chromium is not installed.
+ * dead-letters view and counts it in a dry-run redrive, and answers a query typed into its form. Saves a screenshot
+ * as target/console.png. Skipped, saying why, where Chromium is not installed.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class ConsoleIT {

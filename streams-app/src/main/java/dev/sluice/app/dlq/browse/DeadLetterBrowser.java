@@ -72,7 +72,8 @@ public class DeadLetterBrowser {
             }
             return items.size() < limit;
         });
-        return new DeadLetterPage(items, complete || items.isEmpty() ? null : items.get(items.size() - 1).coordinates());
+        String next = complete || items.isEmpty() ? null : items.get(items.size() - 1).coordinates();
+        return new DeadLetterPage(items, next);
     }
 
     /** Up to {@code limit} dead-letter records matching {@code filter}, whole (for a redrive). */

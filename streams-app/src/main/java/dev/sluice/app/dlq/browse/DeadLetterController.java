@@ -52,7 +52,8 @@ public class DeadLetterController {
     public HttpResponse<?> list(
             @Parameter(description = "stage, e.g. validate") @Nullable @QueryValue String stage,
             @Parameter(description = "error code, e.g. VALIDATION_FAILED") @Nullable @QueryValue String code,
-            @Parameter(description = "broken validation rule, e.g. customers.country.pattern") @Nullable @QueryValue String rule,
+            @Parameter(description = "broken validation rule, e.g. customers.country.pattern")
+            @Nullable @QueryValue String rule,
             @Parameter(description = "source record: <topic>, <topic>/<partition> or <topic>/<partition>/<offset>")
             @Nullable @QueryValue String source,
             @Parameter(description = "dead-lettered at or after, ISO-8601") @Nullable @QueryValue String from,
@@ -61,7 +62,8 @@ public class DeadLetterController {
             @Parameter(description = "nextCursor of the previous page") @Nullable @QueryValue String cursor) {
         try {
             DeadLetterFilter filter = DeadLetterFilter.of(stage, code, rule, source, from, to);
-            DeadLetterCoordinates after = cursor == null || cursor.isBlank() ? null : DeadLetterCoordinates.parse(cursor);
+            DeadLetterCoordinates after = cursor == null || cursor.isBlank() ? null
+                    : DeadLetterCoordinates.parse(cursor);
             int size = limit == null ? DEFAULT_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
             return HttpResponse.ok(browser.page(filter, after, size));
         } catch (IllegalArgumentException e) {

@@ -51,7 +51,8 @@ public record DeadLetterSummary(String topic, int partition, long offset, String
                 Instant.ofEpochMilli(record.timestamp()).toString(), text(h, DeadLetterHeaders.TIME),
                 text(h, DeadLetterHeaders.STAGE), text(h, DeadLetterHeaders.ERROR_CODE),
                 text(h, DeadLetterHeaders.ERROR_RULE), text(h, DeadLetterHeaders.ERROR_CLASS),
-                text(h, DeadLetterHeaders.SOURCE_TOPIC), number(h, DeadLetterHeaders.SOURCE_PARTITION, Integer::valueOf),
+                text(h, DeadLetterHeaders.SOURCE_TOPIC),
+                number(h, DeadLetterHeaders.SOURCE_PARTITION, Integer::valueOf),
                 number(h, DeadLetterHeaders.SOURCE_OFFSET, Long::valueOf), text(h, DeadLetterHeaders.APP_VERSION),
                 text(h, DeadLetterHeaders.REPLAY_ID), text(h, DeadLetterHeaders.REPLAY_OF));
     }

@@ -72,7 +72,8 @@ public final class TopicReader implements AutoCloseable {
      *
      * @return whether the partition was read to its end (false when the visitor stopped)
      */
-    public boolean scan(TopicPartition partition, long from, long end, Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
+    public boolean scan(TopicPartition partition, long from, long end,
+            Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
         assign(List.of(partition));
         long start = Math.max(from, consumer.beginningOffsets(List.of(partition), remaining()).get(partition));
         if (start >= end) {

@@ -13,7 +13,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param stage       stage, e.g. validate
  * @param code        error code
  * @param rule        broken validation rule
- * @param source      source record: {@code <topic>}, {@code <topic>/<partition>} or {@code <topic>/<partition>/<offset>}
+ * @param source      source record: {@code <topic>}, {@code <topic>/<partition>} or
+ *                    {@code <topic>/<partition>/<offset>}
  * @param from        dead-lettered at or after, ISO-8601
  * @param to          dead-lettered before, ISO-8601
  * @param coordinates dead letters as {@code <dlq topic>/<partition>/<offset>}; when given, the filter is not used

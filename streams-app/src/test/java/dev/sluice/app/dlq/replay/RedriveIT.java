@@ -253,7 +253,8 @@ class RedriveIT {
                 assertTrue(System.nanoTime() < deadline, "silver read in time");
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     GenericRecord value = (GenericRecord) values.deserialize(r.topic(), r.headers(), r.value());
-                    byId.computeIfAbsent((Long) value.get("customer_id"), k -> new ArrayList<>()).add(new ConsumerRecord<>(
+                    Long id = (Long) value.get("customer_id");
+                    byId.computeIfAbsent(id, k -> new ArrayList<>()).add(new ConsumerRecord<>(
                             r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
                             r.serializedKeySize(), r.serializedValueSize(), r.key(), value, r.headers(),
                             r.leaderEpoch()));
