@@ -1,4 +1,5 @@
-// Sluice web console: plain JavaScript over the REST API (/api/status, /api/stores, /api/connectors, /api/alerts).
+// Sluice web console: plain JavaScript over the REST API (/api/status, /api/stores, /api/connectors, /api/alerts,
+// /api/dead-letters).
 // Every value from the API is written as text (textContent, SVG text nodes), never as HTML.
 'use strict';
 
@@ -10,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 let previous = null;      // last status sample, for rates
 let graph = null;         // the topology graph
 let nextCursor = null;    // cursor of the next page of the last range query
+let deadLetterCursor = null; // cursor of the next page of dead letters
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
 
@@ -443,6 +445,85 @@ function queryFromHash() {
   runQuery(null);
 }
 
+// ---- dead letters: find, inspect, redrive (docs/dlq.md) -------------------------------------------------------
+
+function deadLetterFilter() {
+  const filter = {};
+  for (const name of ['stage', 'code', 'rule', 'source', 'from', 'to']) {
+    const value = $('dl-' + name).value.trim();
+    if (value) filter[name] = value;
+  }
+  return filter;
+}
+
+async function findDeadLetters(cursor) {
+  const params = new URLSearchParams({ ...deadLetterFilter(), limit: '50' });
+  if (cursor) params.set('cursor', cursor);
+  try {
+    const { body } = await api('/api/dead-letters?' + params);
+    deadLetterCursor = body.nextCursor;
+    $('dl-next').hidden = !deadLetterCursor;
+    fill($('dl-list').tBodies[0], body.items.map((d) => el('tr', {},
+      el('td', {}, d.coordinates), el('td', {}, d.errorTime || d.timestamp), el('td', {}, d.stage),
+      el('td', {}, d.code), el('td', {}, d.rule || ''),
+      el('td', {}, [d.sourceTopic, d.sourcePartition, d.sourceOffset].filter((v) => v != null).join(' / ')),
+      el('td', {}, el('button', { type: 'button', onclick: () => showDeadLetter(d.coordinates) }, 'Show')))),
+      'no dead letters match', 7);
+  } catch (e) {
+    fill($('dl-list').tBodies[0], [], e.message, 7);
+  }
+}
+
+// The content (message, key, value) comes only with the API token; personal fields are as silver has them.
+async function showDeadLetter(coordinates) {
+  const detail = $('dl-detail');
+  try {
+    const { body } = await api('/api/dead-letters/' + coordinates.split('/').map(encodeURIComponent).join('/'));
+    detail.textContent = (body.payloadShown ? '' : 'headers only: enter the API token above to see the content\n')
+      + JSON.stringify(body, null, 2);
+  } catch (e) {
+    detail.textContent = e.message;
+  }
+  detail.hidden = false;
+}
+
+async function replayDeadLetters(dryRun) {
+  const message = $('dl-message');
+  const filter = deadLetterFilter();
+  if (!dryRun && !confirm('Redrive every dead letter matching this filter into its source topic?')) return;
+  try {
+    const { body } = await api('/api/dead-letters/replays', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...filter, dryRun }),
+    });
+    message.className = 'muted';
+    message.textContent = (dryRun ? 'dry run: would redrive ' : 'redrove ') + body.replayed + ' of '
+      + body.selected + ' selected; already redriven ' + body.alreadyReplayed + ', not redrivable '
+      + body.notReplayable + reasonsText(body.reasons);
+    if (!dryRun && body.id) followReplay(body.id, 0);
+  } catch (e) {
+    message.className = 'error';
+    message.textContent = e.status === 401
+      ? 'a redrive needs the API token: enter it above (./sluice up prints where it is kept)' : e.message;
+  }
+}
+
+function reasonsText(reasons) {
+  const entries = Object.entries(reasons || {});
+  return entries.length ? ' (' + entries.map(([k, v]) => k + ': ' + v).join(', ') + ')' : '';
+}
+
+// Polls the redrive's outcome until every redriven record is in silver or dead-lettered again (or a minute passed).
+async function followReplay(id, attempt) {
+  try {
+    const { body } = await api('/api/dead-letters/replays/' + encodeURIComponent(id));
+    $('dl-message').textContent = 'redrive ' + id + ': ' + body.run.replayed + ' redriven, ' + body.nowInSilver
+      + ' now in silver, ' + body.deadLetteredAgain + ' dead-lettered again, ' + body.pending + ' pending';
+    if (body.pending > 0 && attempt < 30) setTimeout(() => followReplay(id, attempt + 1), 2000);
+  } catch (e) {
+    $('dl-message').textContent = e.message;
+  }
+}
+
 // ---- start -----------------------------------------------------------------------------------------------------
 
 $('query-form').addEventListener('submit', (event) => { event.preventDefault(); runQuery(null); });
@@ -450,6 +531,10 @@ $('q-next').addEventListener('click', () => runQuery(nextCursor));
 $('q-mode').addEventListener('change', syncQueryForm);
 $('q-store').addEventListener('change', syncQueryForm);
 $('subtopology').addEventListener('change', drawTopology);
+$('dl-form').addEventListener('submit', (event) => { event.preventDefault(); findDeadLetters(null); });
+$('dl-next').addEventListener('click', () => findDeadLetters(deadLetterCursor));
+$('dl-dry').addEventListener('click', () => replayDeadLetters(true));
+$('dl-replay').addEventListener('click', () => replayDeadLetters(false));
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem('sluice.token', $('token').value);

@@ -1,5 +1,7 @@
 package dev.sluice.app.dlq;
 
+import java.util.Set;
+
 /**
  * Names of the headers a dead-letter record carries in addition to the original record's own headers. Values are
  * UTF-8 strings. See docs/dlq.md.
@@ -24,6 +26,22 @@ public final class DeadLetterHeaders {
     public static final String TIME = "sluice.error.time";
     /** Version of streams-app that dead-lettered it. */
     public static final String APP_VERSION = "sluice.app.version";
+
+    /**
+     * On a record re-produced into its source topic by a redrive: the id of the redrive run
+     * ({@code POST /api/dead-letters/replays}), so that its outcome can be found in silver and the dead-letter topics.
+     */
+    public static final String REPLAY_ID = "sluice.replay.id";
+    /**
+     * On a redriven record: the dead letter it replays, {@code <dlq topic>/<partition>/<offset>}. Dedupe knows a
+     * replay by it (see {@code DedupeProcessor}).
+     */
+    public static final String REPLAY_OF = "sluice.replay.of";
+
+    /** The headers a dead letter adds to the original's, and a redrive's: what a redrive must not carry over. */
+    public static final Set<String> ADDED = Set.of(ERROR_CODE, ERROR_MESSAGE, ERROR_RULE,
+            ERROR_CLASS, STAGE, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, TIME, APP_VERSION, REPLAY_ID,
+            REPLAY_OF);
 
     static final int MAX_MESSAGE_CHARS = 1000;
 

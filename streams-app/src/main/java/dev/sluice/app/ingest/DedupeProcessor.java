@@ -1,13 +1,17 @@
 package dev.sluice.app.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 
+import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.dlq.ErrorCode;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Stage;
@@ -27,8 +31,18 @@ import io.opentelemetry.api.trace.Span;
  * iterator) was about a tenth of the stream thread's CPU, and Kafka's in-memory window store answers it by walking
  * every window start in the range (docs/topology.md). The store therefore retains {@link #retention(Duration) two
  * windows}: every identity whose time is within one window of stream time is still there.
+ *
+ * <p>A redriven dead letter (header {@value DeadLetterHeaders#REPLAY_OF}) is deduplicated by the dead letter it
+ * replays, not by its own identity: that identity may be in the store from its own failed attempt (when it failed
+ * after this stage), and it must not be turned away as a copy of it. A second copy of the same redrive is a copy,
+ * though: the redrive ledger keeps a dead letter from being redriven twice, and this is its backstop within the window
+ * (two instances racing, a ledger topic deleted). Its own identity is remembered too, so that the source sending the
+ * same change again later is still a duplicate.
  */
 public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<T>, Staged<T>> {
+
+    /** Sets replay identities apart from the configured ones (field values joined by '|'). */
+    private static final String REPLAY_PREFIX = "replay-of:";
 
     private final String entity;
     private final String storeName;
@@ -67,7 +81,9 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
         }
         metrics.in(Stage.DEDUPE, entity);
         Span span = tracing.startStage(Stage.DEDUPE.id(), Stage.DEDUPE, entity, record.headers(), context);
-        String id = staged.value() == null ? null : identity.apply(staged.value());
+        String natural = staged.value() == null ? null : identity.apply(staged.value());
+        String replayOf = replayOf(record.headers());
+        String id = replayOf != null ? REPLAY_PREFIX + replayOf : natural;
         if (id == null) {
             metrics.out(Stage.DEDUPE, entity, "unique");
             span.end();
@@ -88,9 +104,17 @@ public final class DedupeProcessor<K, T> implements FixedKeyProcessor<K, Staged<
             return;
         }
         seen.put(id, time, bucket);
+        if (replayOf != null && natural != null) {
+            seen.put(natural, time, bucket);
+        }
         metrics.out(Stage.DEDUPE, entity, "unique");
         span.end();
         context.forward(tracing.continued(record, span));
+    }
+
+    private static String replayOf(Headers headers) {
+        Header header = headers.lastHeader(DeadLetterHeaders.REPLAY_OF);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Whether {@code id} was stored in the bucket starting at {@code bucket} at most one window from {@code time}. */

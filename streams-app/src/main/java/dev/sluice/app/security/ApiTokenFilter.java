@@ -35,15 +35,19 @@ public class ApiTokenFilter {
         this.access = access;
     }
 
+    /** The request's bearer token, null when it has none. */
+    public static String bearer(HttpRequest<?> request) {
+        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()) : null;
+    }
+
     /** Null to let the request through; a 401 answer otherwise. */
     @RequestFilter
     @Nullable
     public HttpResponse<Problem> authenticate(HttpRequest<?> request) {
         ApiAccess.Need need = MUTATING.contains(request.getMethod()) ? ApiAccess.Need.WRITE : ApiAccess.Need.READ;
-        String header = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        String bearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()) : null;
-        ApiAccess.Verdict verdict = access.decide(need, bearer);
+        ApiAccess.Verdict verdict = access.decide(need, bearer(request));
         if (verdict == ApiAccess.Verdict.GRANTED) {
             return null;
         }

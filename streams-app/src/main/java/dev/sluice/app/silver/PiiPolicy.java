@@ -12,6 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 /** Applies {@link PiiSettings} to personal fields. Thread-safe. */
 public final class PiiPolicy {
 
+    /** The personal fields of bronze records, by name: silver's mapping and the dead-letter browser protect them. */
+    public static final String EMAIL = "email";
+    public static final String FULL_NAME = "full_name";
+
     private static final String HMAC = "HmacSHA256";
 
     private final PiiSettings settings;
@@ -26,6 +30,20 @@ public final class PiiPolicy {
     /** Whether hashes are keyed; unkeyed hashes are reversible by guessing, so the app warns at startup. */
     public boolean keyed() {
         return key != null;
+    }
+
+    /** Whether the policy applies to a field of this name. */
+    public static boolean isPersonal(String field) {
+        return EMAIL.equals(field) || FULL_NAME.equals(field);
+    }
+
+    /** The value of a {@link #isPersonal(String) personal} field as the policy leaves it; others unchanged. */
+    public String protect(String field, String value) {
+        return switch (field) {
+            case EMAIL -> email(value);
+            case FULL_NAME -> fullName(value);
+            default -> value;
+        };
     }
 
     public String email(String email) {

@@ -32,8 +32,8 @@ public final class SilverMappings {
     public static SilverMapping<Customer> customers(PiiPolicy pii) {
         return keyedBy("id", v -> Customer.newBuilder()
                 .setCustomerId(FieldValues.longValue(v, "id"))
-                .setEmail(pii.email(FieldValues.string(v, "email")))
-                .setFullName(pii.fullName(FieldValues.string(v, "full_name")))
+                .setEmail(pii.email(FieldValues.string(v, PiiPolicy.EMAIL)))
+                .setFullName(pii.fullName(FieldValues.string(v, PiiPolicy.FULL_NAME)))
                 .setRegion(FieldValues.string(v, "region"))
                 .setCountry(FieldValues.string(v, "country"))
                 .setCreatedAt(millis(FieldValues.timestamp(v, "created_at")))

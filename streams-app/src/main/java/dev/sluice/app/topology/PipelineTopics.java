@@ -34,6 +34,8 @@ public class PipelineTopics {
     private String goldRegionRevenueDaily = "gold.region_revenue_daily";
     private String goldCustomerTotals = "gold.customer_totals";
     private String goldUserSessions = "gold.user_sessions";
+    /** The redrive ledger (docs/dlq.md): which dead letters were redriven, by which run; compacted. */
+    private String replays = "sluice.replays";
     private int partitions = 3;
     private Retention retention = new Retention();
 
@@ -200,6 +202,14 @@ public class PipelineTopics {
     }
 
     /** Partitions of topics this app creates when they are missing. */
+    public String getReplays() {
+        return replays;
+    }
+
+    public void setReplays(String replays) {
+        this.replays = replays;
+    }
+
     public int getPartitions() {
         return partitions;
     }

@@ -115,8 +115,11 @@ class KubernetesSecurityTest {
                 deadLetters.add(stage.topic());
             }
             for (String topic : APP.inputTopics(env)) {
-                requires(acls, id, "topic", topic, List.of("Read", "Describe", "Create"), problems);
+                // Write: a redrive of dead letters re-produces them into their bronze topics (docs/dlq.md).
+                requires(acls, id, "topic", topic, List.of("Read", "Write", "Describe", "Create"), problems);
             }
+            requires(acls, id, "topic", "sluice.replays", List.of("Read", "Write", "Describe", "Create"), problems);
+            requires(acls, id, "transactionalId", application + "-redrive", List.of("Write", "Describe"), problems);
             for (String topic : APP.outputTopics(env)) {
                 requires(acls, id, "topic", topic, List.of("Write", "Read", "Describe", "Create"), problems);
             }

@@ -1,5 +1,8 @@
 package dev.sluice.app.testing;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.sluice.app.validate.ValidationRules;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
@@ -11,6 +14,7 @@ import io.micronaut.core.naming.conventions.StringConvention;
  */
 public final class TestConfig {
 
+    private static Map<String, Object> validation;
     private static ValidationRules rules;
 
     private TestConfig() {
@@ -18,14 +22,28 @@ public final class TestConfig {
 
     public static synchronized ValidationRules rules() {
         if (rules == null) {
+            rules = ValidationRules.parse(validation());
+        }
+        return rules;
+    }
+
+    /** The shipped rules with some keys (relative to {@code sluice.validation}) changed, as an operator would. */
+    public static ValidationRules rules(Map<String, Object> changed) {
+        Map<String, Object> flat = new HashMap<>(validation());
+        flat.putAll(changed);
+        return ValidationRules.parse(flat);
+    }
+
+    private static synchronized Map<String, Object> validation() {
+        if (validation == null) {
             ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).build();
             Environment environment = context.getEnvironment().start();
             try {
-                rules = ValidationRules.parse(environment.getProperties("sluice.validation", StringConvention.RAW));
+                validation = Map.copyOf(environment.getProperties("sluice.validation", StringConvention.RAW));
             } finally {
                 environment.stop();
             }
         }
-        return rules;
+        return validation;
     }
 }
