@@ -45,7 +45,7 @@ class LauncherCrashIT {
     /** Longer than Debezium's 10 s reconnect backoff after PostgreSQL went away. */
     private static final Duration QUIET = Duration.ofSeconds(20);
     private static final Pattern STATUS_LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d status"
-            + " \\| in/s bronze \\d+\\.\\d silver \\d+\\.\\d \\| dead letters/s .* \\| max lag .*"
+            + " \\| in/s bronze \\d+\\.\\d silver \\d+\\.\\d gold \\d+\\.\\d \\| dead letters/s .* \\| max lag .*"
             + " \\| lake files \\+\\d+.* \\| connectors \\d+/\\d+ running.*");
     private static final Pattern LAKE_WRITTEN = Pattern.compile(
             ".* status \\| .* \\| lake files \\+[1-9]\\d* \\((bronze|silver|gold) .*");
