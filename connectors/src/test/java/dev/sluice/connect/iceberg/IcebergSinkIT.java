@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -66,8 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
  * topic (two partitions, through the registry's converter) into an Iceberg table of the JDBC catalog on the embedded
  * PostgreSQL, with its files on the embedded S3 server through S3FileIO. Read back with Iceberg's generic reader, the
  * table holds every record of the topic exactly once with the same content, also across a restart of the connector
- * and its tasks between two batches; it is partitioned by hour of the record timestamp and the consumer group's
- * committed offsets (committed by the sink in its Kafka transactions) are the topic's end offsets.
+ * and its tasks between two batches, and across a restart while a commit is held halfway (files announced and source
+ * offsets committed, snapshot not yet in the catalog); it is partitioned by hour of the record timestamp and the
+ * consumer group's committed offsets (committed by the sink in its Kafka transactions) are the topic's end offsets.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class IcebergSinkIT {
@@ -136,34 +140,9 @@ class IcebergSinkIT {
 
     @Test
     void tableHoldsEveryRecordOfTheTopicOnceAcrossARestart() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "silver.iceberg_it_" + suffix;
-        String control = "iceberg.control." + suffix;
-        String name = "iceberg-it-" + suffix;
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(control, 1, (short) 1)))
-                    .all().get();
-        }
-        rest.putConfig(name, new ConnectorTemplates().get(ConnectorTemplates.ICEBERG_SINK).render(Map.ofEntries(
-                Map.entry("topics", topic),
-                Map.entry("catalog.jdbc.url", postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB)),
-                Map.entry("catalog.jdbc.user", postgres.icebergLogin().user()),
-                Map.entry("catalog.jdbc.password", secret("postgres.iceberg.password")),
-                Map.entry("s3.endpoint", s3.endpoint().toString()),
-                Map.entry("s3.region", s3.region()),
-                Map.entry("s3.path.style.access", "true"),
-                Map.entry("aws.access.key.id", secret("s3.access.key")),
-                Map.entry("aws.secret.access.key", secret("s3.secret.key")),
-                Map.entry("partition.by", "hours(__kafka_timestamp),region"),
-                Map.entry("commit.interval.ms", "1000"),
-                Map.entry("control.topic", control),
-                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
-                Map.entry("tasks.max", "2"),
-                Map.entry("dlq.topic", "dlq.iceberg_it_" + suffix),
-                Map.entry("registry.url", registry.registryV2Url()))));
-        ConnectAwait.running(rest, name, 2, DEADLINE);
-
-        TableIdentifier id = TableIdentifier.of(Namespace.of("silver"), "iceberg_it_" + suffix);
+        Sink sink = Sink.registered();
+        String topic = sink.topic(), name = sink.name(), suffix = sink.suffix();
+        TableIdentifier id = sink.table();
         Map<Long, Expected> expected = new HashMap<>();
         produce(topic, 0, BATCH, expected);
         Await.until("first batch in the table", DEADLINE, () -> rowCount(id) == BATCH);
@@ -179,21 +158,7 @@ class IcebergSinkIT {
         assertEquals("hour", hour.transform().toString(), table.spec().toString());
         assertEquals(table.schema().findField("__kafka_timestamp").fieldId(), hour.sourceId(), table.spec().toString());
         assertEquals("region", table.spec().fields().get(1).name(), table.spec().toString());
-        Set<Long> seen = new HashSet<>();
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-            for (Record row : rows) {
-                long key = (Long) row.getField("id");
-                assertTrue(seen.add(key), "duplicate id " + key);
-                Expected want = expected.get(key);
-                assertEquals(want.region(), row.getField("region"), "region of " + key);
-                assertEquals(want.amount(), (Double) row.getField("amount"), 0.0, "amount of " + key);
-                assertEquals(want.note(), row.getField("note"), "note of " + key);
-                assertEquals(topic, row.getField("__kafka_topic"), "topic of " + key);
-                assertEquals(want.timestamp(), ((OffsetDateTime) row.getField("__kafka_timestamp")).toInstant(),
-                        "timestamp of " + key);
-            }
-        }
-        assertEquals(expected.keySet(), seen);
+        assertExactly(table, topic, expected);
 
         // Three hours by three regions: each data file lies in one of the nine partitions, and all nine are there.
         Set<String> partitions = new HashSet<>();
@@ -207,6 +172,73 @@ class IcebergSinkIT {
         }
         assertEquals(9, partitions.size(), partitions.toString());
         ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+    }
+
+    /**
+     * The crash in the middle of a commit: the tasks have written a batch's files and announced them on the control
+     * topic, committing the source offsets with the announcement, but the coordinator's catalog update is held (a
+     * row lock on the table's catalog row, taken as the catalog's role) when the connector and its tasks are
+     * restarted. Once the lock goes, the stuck coordinator and the new one may both try to commit the same files;
+     * the table must end up with every record once.
+     */
+    @Test
+    void aCommitCutShortByARestartIsCompletedOnceAndOnlyOnce() throws Exception {
+        Sink sink = Sink.registered();
+        String topic = sink.topic(), name = sink.name();
+        TableIdentifier id = sink.table();
+        Map<Long, Expected> expected = new HashMap<>();
+        produce(topic, 0, BATCH, expected);
+        Await.until("first batch in the table", DEADLINE, () -> rowCount(id) == BATCH);
+
+        try (Connection lock = postgres.connect(PostgresServer.ICEBERG_CATALOG_DB, postgres.icebergLogin())) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement row = lock.prepareStatement("SELECT metadata_location FROM iceberg_tables "
+                    + "WHERE catalog_name = 'sluice' AND table_namespace = ? AND table_name = ? FOR UPDATE")) {
+                row.setString(1, "silver");
+                row.setString(2, id.name());
+                try (ResultSet locked = row.executeQuery()) {
+                    assertTrue(locked.next(), "the table's catalog row");
+                }
+            }
+            produce(topic, BATCH, 2 * BATCH, expected);
+            // The tasks hand over their files together with the source offsets, in one transaction each: offsets
+            // beyond the first batch mean records that are only in files the blocked commit would publish. (Not
+            // necessarily all of the batch: the rest waits for a commit cycle, which the blocked one holds up.)
+            Await.until("part of the second batch announced", DEADLINE,
+                    () -> committedTotal("connect-" + name, topic) > BATCH);
+            assertEquals(BATCH, rowCount(id), "nothing of the second batch is committed while the row is locked");
+
+            rest.restart(name, true, false);
+            ConnectAwait.running(rest, name, 2, DEADLINE);
+            lock.rollback();
+        }
+        // A third batch after the release: the new coordinator commits it only after it has dealt with the second
+        // batch's announcements, so a late duplicate of those would be in the table by then.
+        produce(topic, 2 * BATCH, 2 * BATCH + 30, expected);
+        Await.until("all three batches in the table", DEADLINE, () -> rowCount(id) >= 2 * BATCH + 30);
+        Await.until("source offsets committed", DEADLINE, () -> committedEverything("connect-" + name, topic));
+        assertExactly(catalog.loadTable(id), topic, expected);
+        ConnectAwait.deleteAndAwaitGone(rest, name, DEADLINE);
+    }
+
+    /** Each expected record is in the table once, with the same content, topic and timestamp, and nothing else. */
+    private static void assertExactly(Table table, String topic, Map<Long, Expected> expected) throws IOException {
+        Set<Long> seen = new HashSet<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+            for (Record row : rows) {
+                long key = (Long) row.getField("id");
+                assertTrue(seen.add(key), "duplicate id " + key);
+                Expected want = expected.get(key);
+                assertTrue(want != null, "a row no record was produced for: id " + key);
+                assertEquals(want.region(), row.getField("region"), "region of " + key);
+                assertEquals(want.amount(), (Double) row.getField("amount"), 0.0, "amount of " + key);
+                assertEquals(want.note(), row.getField("note"), "note of " + key);
+                assertEquals(topic, row.getField("__kafka_topic"), "topic of " + key);
+                assertEquals(want.timestamp(), ((OffsetDateTime) row.getField("__kafka_timestamp")).toInstant(),
+                        "timestamp of " + key);
+            }
+        }
+        assertEquals(expected.keySet(), seen);
     }
 
     private static void produce(String topic, long from, long to, Map<Long, Expected> expected) throws Exception {
@@ -249,6 +281,20 @@ class IcebergSinkIT {
         return rows;
     }
 
+    /** The sum of {@code group}'s committed offsets on the two partitions of {@code topic}. */
+    private static long committedTotal(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            long total = 0;
+            for (int partition = 0; partition < 2; partition++) {
+                OffsetAndMetadata offset = committed.get(new TopicPartition(topic, partition));
+                total += offset == null ? 0 : offset.offset();
+            }
+            return total;
+        }
+    }
+
     private static boolean committedEverything(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<TopicPartition, OffsetSpec> latest = Map.of(new TopicPartition(topic, 0), OffsetSpec.latest(),
@@ -271,5 +317,53 @@ class IcebergSinkIT {
     }
 
     private record Expected(String region, double amount, String note, Instant timestamp) {
+    }
+
+    /** A fresh topic (two partitions) and control topic, and the sink writing the one into table silver.<topic>. */
+    private record Sink(String suffix) {
+
+        static Sink registered() throws Exception {
+            Sink sink = new Sink(UUID.randomUUID().toString().substring(0, 8));
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                admin.createTopics(List.of(new NewTopic(sink.topic(), 2, (short) 1),
+                        new NewTopic(sink.control(), 1, (short) 1))).all().get();
+            }
+            rest.putConfig(sink.name(), new ConnectorTemplates().get(ConnectorTemplates.ICEBERG_SINK).render(
+                    Map.ofEntries(
+                            Map.entry("topics", sink.topic()),
+                            Map.entry("catalog.jdbc.url", postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB)),
+                            Map.entry("catalog.jdbc.user", postgres.icebergLogin().user()),
+                            Map.entry("catalog.jdbc.password", secret("postgres.iceberg.password")),
+                            Map.entry("s3.endpoint", s3.endpoint().toString()),
+                            Map.entry("s3.region", s3.region()),
+                            Map.entry("s3.path.style.access", "true"),
+                            Map.entry("aws.access.key.id", secret("s3.access.key")),
+                            Map.entry("aws.secret.access.key", secret("s3.secret.key")),
+                            Map.entry("partition.by", "hours(__kafka_timestamp),region"),
+                            Map.entry("commit.interval.ms", "1000"),
+                            Map.entry("control.topic", sink.control()),
+                            Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                            Map.entry("tasks.max", "2"),
+                            Map.entry("dlq.topic", "dlq.iceberg_it_" + sink.suffix()),
+                            Map.entry("registry.url", registry.registryV2Url()))));
+            ConnectAwait.running(rest, sink.name(), 2, DEADLINE);
+            return sink;
+        }
+
+        String topic() {
+            return "silver.iceberg_it_" + suffix;
+        }
+
+        String control() {
+            return "iceberg.control." + suffix;
+        }
+
+        String name() {
+            return "iceberg-it-" + suffix;
+        }
+
+        TableIdentifier table() {
+            return TableIdentifier.of(Namespace.of("silver"), "iceberg_it_" + suffix);
+        }
     }
 }
