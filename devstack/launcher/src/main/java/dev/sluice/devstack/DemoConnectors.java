@@ -2,9 +2,11 @@ package dev.sluice.devstack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,12 +136,23 @@ public final class DemoConnectors {
     public void registerAll() {
         register(SHOP_CDC, shopCdcConfig());
         register(WAREHOUSE_JDBC, warehouseJdbcConfig());
-        LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer), lakeSinkConfig(layer, topics)));
+        removeLakeSinksOfOtherFormats();
+        LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer, lakeFormat),
+                lakeSinkConfig(layer, topics)));
     }
 
-    /** Name of the lake sink of {@code layer}, e.g. {@code lake-bronze}. */
+    /** Name of the Parquet lake sink of {@code layer}, e.g. {@code lake-bronze}. */
     public static String lakeConnectorName(String layer) {
-        return "lake-" + layer;
+        return lakeConnectorName(layer, LakeFormat.PARQUET);
+    }
+
+    /**
+     * Name of the lake sink of {@code layer} in {@code format}: {@code lake-bronze}, {@code lake-iceberg-bronze}.
+     * Each format has its own name and so its own consumer group: switching the format of a state directory never
+     * hands one sink's committed offsets to the other, which would leave out everything before the switch.
+     */
+    public static String lakeConnectorName(String layer, LakeFormat format) {
+        return format == LakeFormat.PARQUET ? "lake-" + layer : "lake-" + format.optionValue() + "-" + layer;
     }
 
     /** The rendered configuration of the shop CDC connector. */
@@ -211,6 +224,27 @@ public final class DemoConnectors {
                 Map.entry("rotate.idle.ms", Long.toString(lakeIdleFlush.toMillis())),
                 Map.entry("kafka.bootstrap.servers", kafkaBootstrap),
                 Map.entry("registry.url", registry.registryV2Url())));
+    }
+
+    /**
+     * Deletes the lake sinks of the other formats that an earlier start of this state directory registered: the lake
+     * is written in one format at a time. Their offsets stay, so switching back resumes where they stopped.
+     */
+    private void removeLakeSinksOfOtherFormats() {
+        Set<String> registered = new HashSet<>();
+        connect.connectors().forEach(name -> registered.add(name.asText()));
+        for (LakeFormat other : LakeFormat.values()) {
+            if (other == lakeFormat) {
+                continue;
+            }
+            for (String layer : LAKE_TOPICS.keySet()) {
+                String name = lakeConnectorName(layer, other);
+                if (registered.contains(name)) {
+                    connect.delete(name);
+                    LOG.info("lake sink of another format removed name={} format={}", name, other.optionValue());
+                }
+            }
+        }
     }
 
     private String secret(String key) {
