@@ -24,8 +24,10 @@ public final class ConnectorTemplates {
     public static final String JDBC_SOURCE = "jdbc-source";
     /** Sluice's S3 Parquet sink writing topics into the lake, bad records to the Connect dead letter queue. */
     public static final String S3_PARQUET_SINK = "s3-parquet-sink";
+    /** Apache Iceberg's sink writing topics into Iceberg tables of a JDBC catalog on S3 (lake format iceberg). */
+    public static final String ICEBERG_SINK = "iceberg-sink";
 
-    private static final List<String> NAMES = List.of(POSTGRES_CDC, JDBC_SOURCE, S3_PARQUET_SINK);
+    private static final List<String> NAMES = List.of(POSTGRES_CDC, JDBC_SOURCE, S3_PARQUET_SINK, ICEBERG_SINK);
     private static final String LOCATION = "/dev/sluice/connect/templates/";
     private static final ObjectMapper JSON = new ObjectMapper();
 

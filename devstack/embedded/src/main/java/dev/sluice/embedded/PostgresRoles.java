@@ -17,8 +17,10 @@ import java.sql.Statement;
  * Debezium's watermarks). The publication is created here by the owner, so Debezium needs neither ownership nor
  * superuser ({@code publication.autocreate.mode=disabled}).</li>
  * <li>{@value PostgresServer#READER_USER}: LOGIN, may connect to {@code warehouse} only, SELECT on its tables.</li>
+ * <li>{@value PostgresServer#ICEBERG_USER}: LOGIN, owns {@value PostgresServer#ICEBERG_CATALOG_DB}, where Iceberg's
+ * JDBC catalog keeps its tables (it creates them itself on first use); no right on the demo databases.</li>
  * </ul>
- * Other roles cannot connect to the demo databases (CONNECT revoked from PUBLIC).
+ * Other roles cannot connect to the demo databases or the catalog (CONNECT revoked from PUBLIC).
  */
 final class PostgresRoles {
 
@@ -30,12 +32,27 @@ final class PostgresRoles {
         role(admin, credentials.owner, "LOGIN NOREPLICATION");
         role(admin, credentials.cdc, "LOGIN REPLICATION");
         role(admin, credentials.reader, "LOGIN NOREPLICATION");
+        role(admin, credentials.iceberg, "LOGIN NOREPLICATION");
+    }
+
+    /**
+     * Creates the Iceberg catalog database, owned by its role, when it is missing: checked at every start rather
+     * than once, so that state directories initialised before the catalog existed get it too.
+     */
+    static void applyIcebergCatalog(Connection admin) throws SQLException {
+        if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", PostgresServer.ICEBERG_CATALOG_DB)) {
+            try (Statement statement = admin.createStatement()) {
+                statement.execute("CREATE DATABASE " + PostgresServer.ICEBERG_CATALOG_DB + " OWNER "
+                        + PostgresServer.ICEBERG_USER);
+            }
+        }
     }
 
     /** Database-level rights, as the superuser, once the databases exist. */
     static void applyDatabaseRights(Connection admin) throws SQLException {
         try (Statement statement = admin.createStatement()) {
-            for (String database : new String[] {PostgresServer.SHOP_DB, PostgresServer.WAREHOUSE_DB}) {
+            for (String database : new String[] {PostgresServer.SHOP_DB, PostgresServer.WAREHOUSE_DB,
+                    PostgresServer.ICEBERG_CATALOG_DB}) {
                 statement.execute("REVOKE ALL ON DATABASE " + database + " FROM PUBLIC");
             }
             statement.execute("GRANT CONNECT ON DATABASE " + PostgresServer.SHOP_DB + " TO "

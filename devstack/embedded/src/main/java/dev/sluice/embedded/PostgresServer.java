@@ -49,6 +49,10 @@ public final class PostgresServer implements ServerProcess {
     public static final String READER_USER = "sluice_reader";
     /** The bootstrap superuser; used by this class's setup only. */
     public static final String SUPERUSER = "postgres";
+    /** The role of Iceberg's JDBC catalog (lake format iceberg); it owns {@link #ICEBERG_CATALOG_DB}. */
+    public static final String ICEBERG_USER = "sluice_iceberg";
+    /** The database of Iceberg's JDBC catalog. */
+    public static final String ICEBERG_CATALOG_DB = "iceberg_catalog";
     /** The publication of the shop tables, created by their owner for the CDC connector. */
     public static final String SHOP_PUBLICATION = "sluice_shop";
     /** How much WAL a replication slot may hold back unless told otherwise. */
@@ -236,6 +240,11 @@ public final class PostgresServer implements ServerProcess {
         return credentials.reader;
     }
 
+    /** The role of Iceberg's JDBC catalog, {@value #ICEBERG_USER}, and its password. */
+    public PostgresLogin icebergLogin() {
+        return credentials.iceberg;
+    }
+
     /** A new connection to {@code database} as the owner role; the caller closes it. */
     public Connection connect(String database) throws SQLException {
         return connect(database, credentials.owner);
@@ -275,6 +284,7 @@ public final class PostgresServer implements ServerProcess {
                     statement.execute("CREATE DATABASE " + database + " OWNER " + APP_USER);
                 }
             }
+            PostgresRoles.applyIcebergCatalog(admin);
             PostgresRoles.applyDatabaseRights(admin);
             try (Connection shop = connect(SHOP_DB)) {
                 if (created) {

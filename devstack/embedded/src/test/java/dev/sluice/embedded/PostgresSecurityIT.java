@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded PostgreSQL trusts nobody: the superuser needs its generated password, each component role can do
- * only its job, a replication slot's WAL is bounded, and a state directory of an earlier version (which trusted the
+ * only its job (the Iceberg catalog's role owns its database and reaches no other), a replication slot's WAL is bounded, and a state directory of an earlier version (which trusted the
  * superuser) is secured at its next start.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
@@ -75,6 +75,24 @@ class PostgresSecurityIT {
         }
         assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.SHOP_DB, postgres.readerLogin())
                 .close());
+    }
+
+    @Test
+    void theIcebergRoleOwnsItsCatalogDatabaseAndReachesNoOther(PostgresServer postgres) throws Exception {
+        try (Connection iceberg = postgres.connect(PostgresServer.ICEBERG_CATALOG_DB, postgres.icebergLogin());
+                Statement statement = iceberg.createStatement()) {
+            // Iceberg's JDBC catalog creates its own tables on first use.
+            statement.execute("CREATE TABLE IF NOT EXISTS catalog_probe (id INT)");
+            statement.execute("DROP TABLE catalog_probe");
+            assertEquals(0, count(statement, "SELECT count(*) FROM pg_roles WHERE rolname = current_user "
+                    + "AND (rolreplication OR rolsuper OR rolcreaterole OR rolcreatedb)"));
+        }
+        assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.SHOP_DB, postgres.icebergLogin())
+                .close());
+        assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.WAREHOUSE_DB, postgres.icebergLogin())
+                .close());
+        assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.ICEBERG_CATALOG_DB,
+                postgres.readerLogin()).close());
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.sluice.devstack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,8 @@ import dev.sluice.embedded.S3Server;
 /**
  * Registers the demo connectors from the shipped templates: Debezium CDC of the {@code shop} database into
  * {@code bronze.pg.*}, the JDBC source polling the {@code warehouse} database into {@code bronze.warehouse.*}, and
- * S3 Parquet sinks writing the bronze, silver and gold topics into the lake. Registration is idempotent (PUT of the
+ * lake sinks writing the bronze, silver and gold topics into the lake: S3 Parquet sinks, or with lake format
+ * {@link LakeFormat#ICEBERG} Apache Iceberg's sinks writing Iceberg tables. Registration is idempotent (PUT of the
  * config), so a restarted platform keeps its connectors and their offsets. Credentials reach Connect only as
  * {@code ${file:...}} references to the platform's secrets file. The database connectors run as their own roles:
  * CDC as {@value PostgresServer#CDC_USER} (REPLICATION, SELECT; the publication exists already), the JDBC source as
@@ -39,6 +42,12 @@ public final class DemoConnectors {
     public static final String CDC_PASSWORD_KEY = "postgres.cdc.password";
     /** Key of the JDBC source role's password in the secrets file. */
     public static final String READER_PASSWORD_KEY = "postgres.reader.password";
+    /** Key of the Iceberg catalog role's password in the secrets file. */
+    public static final String ICEBERG_PASSWORD_KEY = "postgres.iceberg.password";
+    /** Control topic of the Iceberg sinks (lake format iceberg); it must exist before they start. */
+    public static final String ICEBERG_CONTROL_TOPIC = "iceberg.control";
+    /** Iceberg catalog name, as engines that query the lake call it. */
+    public static final String ICEBERG_CATALOG = "sluice";
     /** Partitions of the bronze topics. */
     public static final int TOPIC_PARTITIONS = 3;
 
@@ -72,6 +81,7 @@ public final class DemoConnectors {
     private final S3Server s3;
     private final Path secretsFile;
     private final Duration lakeIdleFlush;
+    private final LakeFormat lakeFormat;
 
     /**
      * @param secretsFile properties file with {@value #CDC_PASSWORD_KEY}, {@value #READER_PASSWORD_KEY},
@@ -88,7 +98,18 @@ public final class DemoConnectors {
      */
     public DemoConnectors(String connectUrl, String kafkaBootstrap, RegistryServer registry, PostgresServer postgres,
             S3Server s3, Path secretsFile, Duration lakeIdleFlush) {
+        this(connectUrl, kafkaBootstrap, registry, postgres, s3, secretsFile, lakeIdleFlush, LakeFormat.PARQUET);
+    }
+
+    /**
+     * @param lakeIdleFlush with Parquet: how long a lake file stays open after its partition received its last
+     *        record (the sinks' {@code rotate.idle.ms}); with Iceberg: how often the sinks commit a snapshot
+     * @param lakeFormat which sinks write the lake
+     */
+    public DemoConnectors(String connectUrl, String kafkaBootstrap, RegistryServer registry, PostgresServer postgres,
+            S3Server s3, Path secretsFile, Duration lakeIdleFlush, LakeFormat lakeFormat) {
         this.lakeIdleFlush = lakeIdleFlush;
+        this.lakeFormat = lakeFormat;
         this.connect = new ConnectRestClient(connectUrl);
         this.kafkaBootstrap = kafkaBootstrap;
         this.registry = registry;
@@ -107,6 +128,7 @@ public final class DemoConnectors {
         secrets.setProperty(CDC_PASSWORD_KEY, postgres.cdcLogin().password());
         secrets.setProperty("postgres.reader.user", postgres.readerLogin().user());
         secrets.setProperty(READER_PASSWORD_KEY, postgres.readerLogin().password());
+        secrets.setProperty(ICEBERG_PASSWORD_KEY, postgres.icebergLogin().password());
         return secrets;
     }
 
@@ -114,12 +136,23 @@ public final class DemoConnectors {
     public void registerAll() {
         register(SHOP_CDC, shopCdcConfig());
         register(WAREHOUSE_JDBC, warehouseJdbcConfig());
-        LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer), lakeSinkConfig(layer, topics)));
+        removeLakeSinksOfOtherFormats();
+        LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer, lakeFormat),
+                lakeSinkConfig(layer, topics)));
     }
 
-    /** Name of the lake sink of {@code layer}, e.g. {@code lake-bronze}. */
+    /** Name of the Parquet lake sink of {@code layer}, e.g. {@code lake-bronze}. */
     public static String lakeConnectorName(String layer) {
-        return "lake-" + layer;
+        return lakeConnectorName(layer, LakeFormat.PARQUET);
+    }
+
+    /**
+     * Name of the lake sink of {@code layer} in {@code format}: {@code lake-bronze}, {@code lake-iceberg-bronze}.
+     * Each format has its own name and so its own consumer group: switching the format of a state directory never
+     * hands one sink's committed offsets to the other, which would leave out everything before the switch.
+     */
+    public static String lakeConnectorName(String layer, LakeFormat format) {
+        return format == LakeFormat.PARQUET ? "lake-" + layer : "lake-" + format.optionValue() + "-" + layer;
     }
 
     /** The rendered configuration of the shop CDC connector. */
@@ -147,8 +180,36 @@ public final class DemoConnectors {
                 "registry.url", registry.registryV2Url()));
     }
 
-    /** The rendered configuration of the lake sink of one layer, with rotation suited to a demo. */
+    /** The rendered configuration of the lake sink of one layer, in the lake format of this platform. */
     public Map<String, String> lakeSinkConfig(String layer, List<String> topics) {
+        return lakeFormat == LakeFormat.ICEBERG ? icebergSinkConfig(topics) : parquetSinkConfig(layer, topics);
+    }
+
+    /**
+     * The Iceberg sink of one layer's topics: each topic is the table of the same name (the layer is its namespace),
+     * partitioned by hour of event time, committed every {@code lakeIdleFlush}.
+     */
+    private Map<String, String> icebergSinkConfig(List<String> topics) {
+        return templates.get(ConnectorTemplates.ICEBERG_SINK).render(Map.ofEntries(
+                Map.entry("topics", String.join(",", topics)),
+                Map.entry("catalog.name", ICEBERG_CATALOG),
+                Map.entry("catalog.jdbc.url", postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB)),
+                Map.entry("catalog.jdbc.user", postgres.icebergLogin().user()),
+                Map.entry("catalog.jdbc.password", secret(ICEBERG_PASSWORD_KEY)),
+                Map.entry("warehouse", "s3://" + S3Server.LAKE_BUCKET + "/iceberg"),
+                Map.entry("s3.endpoint", s3.endpoint().toString()),
+                Map.entry("s3.region", s3.region()),
+                Map.entry("s3.path.style.access", "true"),
+                Map.entry("aws.access.key.id", secret("s3.access.key")),
+                Map.entry("aws.secret.access.key", secret("s3.secret.key")),
+                Map.entry("commit.interval.ms", Long.toString(lakeIdleFlush.toMillis())),
+                Map.entry("control.topic", ICEBERG_CONTROL_TOPIC),
+                Map.entry("kafka.bootstrap.servers", kafkaBootstrap),
+                Map.entry("registry.url", registry.registryV2Url())));
+    }
+
+    /** The S3 Parquet sink of one layer, with rotation suited to a demo. */
+    private Map<String, String> parquetSinkConfig(String layer, List<String> topics) {
         return templates.get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.ofEntries(
                 Map.entry("topics", String.join(",", topics)),
                 Map.entry("topics.dir", layer),
@@ -163,6 +224,27 @@ public final class DemoConnectors {
                 Map.entry("rotate.idle.ms", Long.toString(lakeIdleFlush.toMillis())),
                 Map.entry("kafka.bootstrap.servers", kafkaBootstrap),
                 Map.entry("registry.url", registry.registryV2Url())));
+    }
+
+    /**
+     * Deletes the lake sinks of the other formats that an earlier start of this state directory registered: the lake
+     * is written in one format at a time. Their offsets stay, so switching back resumes where they stopped.
+     */
+    private void removeLakeSinksOfOtherFormats() {
+        Set<String> registered = new HashSet<>();
+        connect.connectors().forEach(name -> registered.add(name.asText()));
+        for (LakeFormat other : LakeFormat.values()) {
+            if (other == lakeFormat) {
+                continue;
+            }
+            for (String layer : LAKE_TOPICS.keySet()) {
+                String name = lakeConnectorName(layer, other);
+                if (registered.contains(name)) {
+                    connect.delete(name);
+                    LOG.info("lake sink of another format removed name={} format={}", name, other.optionValue());
+                }
+            }
+        }
     }
 
     private String secret(String key) {

@@ -153,8 +153,14 @@ public final class Devstack implements AutoCloseable {
                     ConnectWorker.restrictedProviders(secrets.getParent(), CONNECTOR_ENV_PATTERN)));
             endpoints.put("kafka connect", connect.restUrl());
             DemoConnectors demo = new DemoConnectors(connect.restUrl(), kafka.bootstrapServers(), registry(), postgres(),
-                    s3(), secrets,
-                    Duration.ofMillis(settings.lakeIdleFlushMs()));
+                    s3(), secrets, Duration.ofMillis(settings.lakeIdleFlushMs()), settings.lakeFormat());
+            if (settings.lakeFormat() == LakeFormat.ICEBERG) {
+                // Iceberg's sinks exchange commit requests and written files on it; they do not create it.
+                kafka.createTopics(1, DemoConnectors.ICEBERG_CONTROL_TOPIC);
+                endpoints.put("iceberg catalog", postgres().jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB) + " (JDBC "
+                        + "catalog '" + DemoConnectors.ICEBERG_CATALOG + "', role " + PostgresServer.ICEBERG_USER
+                        + ", warehouse s3://" + S3Server.LAKE_BUCKET + "/iceberg; docs/lake/iceberg.md)");
+            }
             demo.registerAll();
             kafka.createTopics(DemoConnectors.TOPIC_PARTITIONS, GeneratorMain.TOPIC_CONFIG,
                     DemoConnectors.USER_EVENTS_TOPIC);

@@ -24,7 +24,7 @@ import dev.sluice.embedded.PostgresServer;
 public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafkaPort, int kafkaControllerPort,
         int connectPort, int postgresPort, int s3Port, int registryPort, int appPort, boolean generator,
         double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs,
-        String postgresMaxSlotWalKeepSize, Duration statusInterval) {
+        LakeFormat lakeFormat, String postgresMaxSlotWalKeepSize, Duration statusInterval) {
 
     /** Option name, default value and meaning, in the order {@code --help} prints them. */
     static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -45,7 +45,9 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         OPTIONS.put("events-per-second", new String[] {"20", "generated user_events per second"});
         OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
         OPTIONS.put("lake-idle-flush-ms", new String[] {"60000",
-                "upload a lake file once its partition got no record for this long"});
+                "upload a lake file once its partition got no record for this long (iceberg: commit this often)"});
+        OPTIONS.put("lake-format", new String[] {"parquet",
+                "parquet (Sluice's Parquet sink) or iceberg (Iceberg tables, Apache Iceberg's sink; docs/lake/iceberg.md)"});
         OPTIONS.put("status-interval", new String[] {"30", "seconds between two status lines in the terminal"});
     }
 
@@ -113,7 +115,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
                 port(values, "s3-port"), port(values, "registry-port"), port(values, "app-port"),
                 Boolean.parseBoolean(values.get("generator")), number(values, "shop-ops-per-second"),
                 number(values, "events-per-second"), badRatio, (long) number(values, "lake-idle-flush-ms"),
-                walSize(values, "postgres-max-slot-wal-keep-size"), statusInterval(values, "status-interval"));
+                LakeFormat.parse(values.get("lake-format")), walSize(values, "postgres-max-slot-wal-keep-size"), statusInterval(values, "status-interval"));
     }
 
     /** The text of {@code ./sluice up --help}. */

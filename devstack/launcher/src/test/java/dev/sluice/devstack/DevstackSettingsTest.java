@@ -52,6 +52,19 @@ class DevstackSettingsTest {
     }
 
     @Test
+    void theLakeIsParquetUnlessIcebergIsAskedFor() {
+        assertEquals(LakeFormat.PARQUET, DevstackSettings.parse(HOME, List.of(), Map.of()).lakeFormat());
+        assertEquals(LakeFormat.ICEBERG, DevstackSettings.parse(HOME, List.of("--lake-format", "iceberg"), Map.of())
+                .lakeFormat());
+        assertEquals(LakeFormat.ICEBERG, DevstackSettings.parse(HOME, List.of(),
+                Map.of("SLUICE_LAKE_FORMAT", "ICEBERG")).lakeFormat());
+        String message = assertThrows(IllegalArgumentException.class, () -> DevstackSettings.parse(HOME,
+                List.of("--lake-format=delta"), Map.of())).getMessage();
+        assertTrue(message.contains("--lake-format") && message.contains("[parquet, iceberg]")
+                && message.contains("'delta'"), message);
+    }
+
+    @Test
     void optionsWinOverEnvironmentWhichWinsOverDefaults() {
         DevstackSettings settings = DevstackSettings.parse(HOME,
                 List.of("--kafka-port=19092", "--connect-port", "18083", "--fresh", "--no-generator"),

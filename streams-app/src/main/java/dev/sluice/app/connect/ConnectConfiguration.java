@@ -19,7 +19,8 @@ public class ConnectConfiguration {
     private String fileAllowedPaths = "";
     private String envAllowlistPattern = "^(?!SLUICE_).*";
     private List<String> allowedClasses = new ArrayList<>(List.of("io.debezium.connector.postgresql.PostgresConnector",
-            "dev.sluice.connect.jdbc.JdbcSourceConnector", "dev.sluice.connect.s3.S3ParquetSinkConnector"));
+            "dev.sluice.connect.jdbc.JdbcSourceConnector", "dev.sluice.connect.s3.S3ParquetSinkConnector",
+            "org.apache.iceberg.connect.IcebergSinkConnector"));
     private List<String> allowedOverrideKeys = new ArrayList<>(List.of("consumer.override.isolation.level"));
 
     /** Base URL of the Connect REST API, e.g. {@code http://connect:8083}. */

@@ -520,7 +520,7 @@ class ConnectorApiIT {
         assertEquals(200, response.statusCode());
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         ApiClient.json(response).forEach(t -> byName.put(t.path("name").asText(), t));
-        assertEquals(Set.of("postgres-cdc", "jdbc-source", "s3-parquet-sink"), byName.keySet());
+        assertEquals(Set.of("postgres-cdc", "jdbc-source", "s3-parquet-sink", "iceberg-sink"), byName.keySet());
         for (JsonNode template : byName.values()) {
             assertFalse(template.path("description").asText().isBlank());
             for (JsonNode parameter : template.path("parameters")) {
