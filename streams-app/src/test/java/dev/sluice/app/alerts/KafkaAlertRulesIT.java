@@ -29,6 +29,7 @@ import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.status.PipelineStatusService;
+import dev.sluice.app.testing.LakeSinkParameters;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.connect.template.ConnectorTemplates;
@@ -208,17 +209,8 @@ class KafkaAlertRulesIT {
      */
     private static Map<String, String> sink(String name, String topic, String bucket, RegistryServer registry,
             S3Server s3) {
-        Map<String, String> parameters = new HashMap<>();
-        parameters.put("topics", topic);
-        parameters.put("s3.bucket.name", bucket);
-        parameters.put("s3.endpoint", s3.endpoint().toString());
-        parameters.put("s3.region", s3.region());
-        parameters.put("s3.path.style.access", "true");
-        parameters.put("aws.access.key.id", s3.accessKey());
-        parameters.put("aws.secret.access.key", s3.secretKey());
-        parameters.put("topics.dir", "it-" + name);
-        parameters.put("dlq.topic", "dlq.it." + name);
-        parameters.put("registry.url", registry.registryV2Url());
+        Map<String, String> parameters = LakeSinkParameters.of(topic, bucket, "it-" + name, "dlq.it." + name,
+                registry, s3);
         parameters.put("rotate.idle.ms", "1000");
         return new ConnectorTemplates().find("s3-parquet-sink").orElseThrow().render(parameters);
     }

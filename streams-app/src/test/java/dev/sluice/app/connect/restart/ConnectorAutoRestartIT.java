@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sluice.app.query.AppInstance;
+import dev.sluice.app.testing.LakeSinkParameters;
 import dev.sluice.app.topology.PipelineTopics;
 import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.connect.template.ConnectorTemplates;
@@ -83,17 +84,8 @@ class ConnectorAutoRestartIT {
         String bucket = "restart-" + suffix;
         name = "restart-sink-" + suffix;
         kafka.createTopics(1, topic);
-        Map<String, String> parameters = new HashMap<>();
-        parameters.put("topics", topic);
-        parameters.put("s3.bucket.name", bucket);
-        parameters.put("s3.endpoint", s3.endpoint().toString());
-        parameters.put("s3.region", s3.region());
-        parameters.put("s3.path.style.access", "true");
-        parameters.put("aws.access.key.id", s3.accessKey());
-        parameters.put("aws.secret.access.key", s3.secretKey());
-        parameters.put("topics.dir", "it-" + suffix);
-        parameters.put("dlq.topic", "dlq.restart.it." + suffix);
-        parameters.put("registry.url", registry.registryV2Url());
+        Map<String, String> parameters = LakeSinkParameters.of(topic, bucket, "it-" + suffix,
+                "dlq.restart.it." + suffix, registry, s3);
         connect.create(name, new ConnectorTemplates().find("s3-parquet-sink").orElseThrow().render(parameters));
 
         JsonNode connectors = await("the restarter is the active one", TIMEOUT, () -> {
