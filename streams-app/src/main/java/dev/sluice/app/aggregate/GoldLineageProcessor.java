@@ -10,7 +10,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import dev.sluice.app.dlq.AppVersion;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.silver.Lineage;

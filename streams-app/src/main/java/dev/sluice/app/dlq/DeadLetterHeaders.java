@@ -2,6 +2,9 @@ package dev.sluice.app.dlq;
 
 import java.util.Set;
 
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
+
 /**
  * Names of the headers a dead-letter record carries in addition to the original record's own headers. Values are
  * UTF-8 strings. See docs/dlq.md.

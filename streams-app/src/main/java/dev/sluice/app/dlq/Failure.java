@@ -2,6 +2,9 @@ package dev.sluice.app.dlq;
 
 import java.util.Objects;
 
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
+
 /**
  * Why a record cannot continue: the stage, an error code, the failed rule (validation only), a message and the
  * exception class when an exception was the cause.

@@ -1,10 +1,13 @@
-package dev.sluice.app.dlq;
+package dev.sluice.app.failure;
 
-/** Why a record went to a dead-letter topic; the value of the {@value DeadLetterHeaders#ERROR_CODE} header. */
+/**
+ * Why a record went to a dead-letter topic; the value of the
+ * {@value dev.sluice.app.dlq.DeadLetterHeaders#ERROR_CODE} header.
+ */
 public enum ErrorCode {
     /** The key or value cannot be decoded (bad framing, unknown schema id, corrupt Avro, invalid UTF-8). */
     DESERIALIZATION_FAILED,
-    /** A validation rule failed; header {@value DeadLetterHeaders#ERROR_RULE} names it. */
+    /** A validation rule failed; header {@value dev.sluice.app.dlq.DeadLetterHeaders#ERROR_RULE} names it. */
     VALIDATION_FAILED,
     /** The same event or change was seen before within the deduplication window. */
     DUPLICATE,

@@ -1,4 +1,4 @@
-package dev.sluice.app.dlq;
+package dev.sluice.app.failure;
 
 import java.util.Locale;
 

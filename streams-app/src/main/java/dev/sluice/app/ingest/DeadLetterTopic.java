@@ -7,7 +7,7 @@ import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 
 /** Routes a dead-letter record to {@code dlq.<stage>} by its stage header. */
 public final class DeadLetterTopic implements TopicNameExtractor<byte[], byte[]> {

@@ -12,10 +12,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-import dev.sluice.app.dlq.ErrorCode;
+import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Failures;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.freshness.Layer;
 import dev.sluice.app.freshness.SourceTime;
 import dev.sluice.app.metrics.PipelineMetrics;

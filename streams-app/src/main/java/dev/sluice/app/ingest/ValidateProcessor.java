@@ -9,7 +9,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 import dev.sluice.app.dlq.Failure;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.EntityRules;

@@ -3,8 +3,8 @@ package dev.sluice.app.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.freshness.FreshnessMetrics;
 import dev.sluice.app.serde.SchemaCache;
 import io.micrometer.core.instrument.Counter;

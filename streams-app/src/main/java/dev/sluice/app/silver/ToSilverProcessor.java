@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import dev.sluice.app.dlq.AppVersion;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.freshness.SourceTime;
 import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.ingest.Decoded;

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.TopologyDescription;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;

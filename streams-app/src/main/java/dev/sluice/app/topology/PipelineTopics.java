@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**

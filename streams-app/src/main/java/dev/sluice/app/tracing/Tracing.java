@@ -8,7 +8,7 @@ import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 import dev.sluice.app.dlq.Failure;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

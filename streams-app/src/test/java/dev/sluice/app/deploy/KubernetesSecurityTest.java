@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.sluice.app.deploy.NetworkPolicies.Pod;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 
 /**
  * The Kubernetes manifests are closed by default (docs/security.md), checked on what kustomize builds from the base

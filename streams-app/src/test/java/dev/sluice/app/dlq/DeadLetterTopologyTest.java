@@ -22,6 +22,8 @@ import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;

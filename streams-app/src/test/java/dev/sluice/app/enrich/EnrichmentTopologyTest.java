@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.PiiSettings;

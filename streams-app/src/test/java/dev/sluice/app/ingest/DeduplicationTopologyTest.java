@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;

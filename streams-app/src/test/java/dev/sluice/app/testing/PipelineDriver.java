@@ -34,7 +34,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.sluice.app.aggregate.AggregateSettings;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.metrics.PipelineMetrics;

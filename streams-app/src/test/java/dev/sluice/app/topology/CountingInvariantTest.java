@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.aggregate.Aggregations;
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;

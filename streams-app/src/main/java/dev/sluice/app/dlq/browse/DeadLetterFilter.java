@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 
 /**
  * Which dead letters a browse or a redrive is about, by their headers; every part is optional.

@@ -3,8 +3,8 @@ package dev.sluice.app.dlq.replay;
 import java.util.List;
 import java.util.Set;
 
-import dev.sluice.app.dlq.ErrorCode;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 
 /**

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.dlq.DeadLetters;
-import dev.sluice.app.dlq.ErrorCode;
+import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
-import dev.sluice.app.dlq.Stage;
+import dev.sluice.app.failure.Stage;
 import dev.sluice.app.dlq.browse.DeadLetterCoordinates;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 
