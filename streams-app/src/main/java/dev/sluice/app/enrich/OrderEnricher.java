@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.InternalSerde;
-import dev.sluice.app.topology.StoreNames;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.tracing.Tracing;
 import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.internal.OrderEvent;

@@ -1,6 +1,6 @@
 package dev.sluice.app.query;
 
-import dev.sluice.app.topology.StoreNames;
+import dev.sluice.app.stores.StoreNames;
 
 /**
  * The gold state stores the API queries, with their kind and key type (see {@link StoreNames}). Their names are

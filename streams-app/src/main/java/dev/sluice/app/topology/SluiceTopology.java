@@ -67,6 +67,7 @@ import dev.sluice.app.silver.SilverMapping;
 import dev.sluice.app.silver.SilverMappings;
 import dev.sluice.app.silver.ToSilverProcessor;
 import dev.sluice.app.silver.ToSilverValueProcessor;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.EntityRules;
 import dev.sluice.app.validate.FieldValues;

@@ -37,7 +37,7 @@ import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.app.topology.StoreNames;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.CustomerTotals;

@@ -36,7 +36,7 @@ import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.topology.PipelineTopics;
-import dev.sluice.app.topology.StoreNames;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.connect.errors.ConvertOrDeadLetter;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;

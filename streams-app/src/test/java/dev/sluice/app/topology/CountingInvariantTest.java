@@ -30,6 +30,7 @@ import dev.sluice.app.aggregate.Aggregations;
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.silver.Lineage;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;

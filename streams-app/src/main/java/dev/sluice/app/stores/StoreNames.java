@@ -1,4 +1,4 @@
-package dev.sluice.app.topology;
+package dev.sluice.app.stores;
 
 /**
  * Names of the topology's state stores. The four gold stores are queryable (interactive queries) under these
