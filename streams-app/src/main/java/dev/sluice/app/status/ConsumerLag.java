@@ -24,7 +24,7 @@ import org.apache.kafka.streams.TopologyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.query.StreamsInstance;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

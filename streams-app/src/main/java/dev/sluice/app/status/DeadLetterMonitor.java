@@ -31,7 +31,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.query.StreamsInstance;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;

@@ -57,6 +57,7 @@ import dev.sluice.app.ingest.DedupeProcessor;
 import dev.sluice.app.ingest.KeyFormat;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.ingest.ValidateProcessor;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.app.placement.KeyPlacementCheck;

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import dev.sluice.app.aggregate.AggregateSettings;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.kafka.TopicInitializer;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.RegistrySerdes;

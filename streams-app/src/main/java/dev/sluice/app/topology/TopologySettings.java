@@ -2,6 +2,7 @@ package dev.sluice.app.topology;
 
 import dev.sluice.app.aggregate.AggregateSettings;
 import dev.sluice.app.enrich.EnrichSettings;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.silver.PiiSettings;
 import dev.sluice.app.validate.ValidationRules;
 

@@ -30,7 +30,7 @@ import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.status.PipelineStatusService;
 import dev.sluice.app.testing.LakeSinkParameters;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.connect.template.ConnectorTemplates;
 import dev.sluice.embedded.Await;

@@ -61,7 +61,7 @@ final class StreamsApp {
     private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DOCKERFILE_ENV = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S+)");
     private static final String STREAMS_PREFIX = "kafka.streams.default";
-    private static final String TOPICS_CLASS = "dev.sluice.app.topology.PipelineTopics";
+    private static final String TOPICS_CLASS = "dev.sluice.app.kafka.PipelineTopics";
     private static final Pattern PROPERTY_PLACEHOLDER = Pattern.compile("\\$\\{([a-z0-9][a-z0-9.\\-]*)[:}]");
     /** Which ${env:NAME} references of connector configs the app may resolve itself (incremental snapshots). */
     private static final String ENV_ALLOWLIST = "sluice.connect.env-allowlist-pattern";

@@ -15,7 +15,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.stores.StoreNames;
 import dev.sluice.connect.errors.ConvertOrDeadLetter;
 import dev.sluice.embedded.Await;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.query.AppInstance;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.RegistryServer;

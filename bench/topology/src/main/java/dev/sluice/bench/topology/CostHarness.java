@@ -47,7 +47,7 @@ import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.silver.PiiSettings;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
 import dev.sluice.app.validate.ValidationRules;

@@ -24,7 +24,7 @@ import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.PiiSettings;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 

@@ -29,7 +29,7 @@ import dev.sluice.app.dlq.browse.DeadLetterFilter;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.dlq.browse.TopicReader;
 import dev.sluice.app.query.StreamsInstance;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 

@@ -14,7 +14,7 @@ import dev.sluice.app.dlq.browse.DeadLetterBrowser;
 import dev.sluice.app.dlq.browse.DeadLetterCoordinates;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.dlq.browse.TopicReader;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 

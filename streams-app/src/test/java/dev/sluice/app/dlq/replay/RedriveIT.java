@@ -49,7 +49,7 @@ import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
-import dev.sluice.app.topology.PipelineTopics;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;

@@ -1,4 +1,4 @@
-package dev.sluice.app.topology;
+package dev.sluice.app.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
