@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-import dev.sluice.app.connect.restart.TaskRestarts;
-
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -24,7 +24,6 @@ import org.apache.kafka.streams.state.HostInfo;
 
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
-import dev.sluice.app.connect.restart.ConnectorRestarter;
 import dev.sluice.app.freshness.FreshnessSettings;
 import dev.sluice.app.freshness.FreshnessView;
 import dev.sluice.app.metrics.PipelineMetrics;
@@ -42,7 +41,7 @@ import jakarta.inject.Singleton;
  * view (in parallel, each bounded in time), lag, dead letters, connectors and compaction. What asks the other
  * instances, the Kafka admin API or Kafka Connect is shared by concurrent requests and reused for
  * {@code sluice.status.cache-ttl} (1 s), each counted in {@value PipelineMetrics#STATUS_CALLS}. Failed connector
- * tasks carry what the {@link ConnectorRestarter} did about them.
+ * tasks carry what the connector restarter ({@link AutoRestarts}) did about them.
  */
 @Requires(property = "kafka.enabled", notEquals = "false")
 @Singleton
@@ -56,7 +55,7 @@ public class PipelineStatusService {
     private final DeadLetterMonitor deadLetters;
     private final ConnectorsCall connectorsCall;
     @Nullable
-    private final ConnectorRestarter restarter;
+    private final AutoRestarts restarter;
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
     private final FreshnessSettings freshness;
@@ -67,7 +66,7 @@ public class PipelineStatusService {
 
     public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
-            @Nullable ConnectorRestarter restarter, CompactionRuns compaction, PipelineMetrics metrics,
+            @Nullable AutoRestarts restarter, CompactionRuns compaction, PipelineMetrics metrics,
             StatusSettings settings, FreshnessSettings freshness, @Named("status") Clock clock) {
         this.instance = instance;
         this.client = client;

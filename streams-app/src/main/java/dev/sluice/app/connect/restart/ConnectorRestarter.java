@@ -15,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.connect.ConnectorView;
+import dev.sluice.app.connect.TaskRestarts;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.placement.Leadership;
+import dev.sluice.app.status.AutoRestarts;
 import dev.sluice.app.status.ConnectorsCall;
 import dev.sluice.app.status.PipelineStatus;
 import dev.sluice.connect.admin.ConnectRestClient;
@@ -40,7 +42,7 @@ import jakarta.inject.Named;
 @Context
 @Requires(property = "kafka.enabled", notEquals = "false")
 @Requires(property = "sluice.connect.auto-restart.enabled", notEquals = "false")
-public class ConnectorRestarter {
+public class ConnectorRestarter implements AutoRestarts {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRestarter.class);
 
@@ -73,12 +75,12 @@ public class ConnectorRestarter {
                 settings.getMaxAttempts(), settings.getHealthyAfter());
     }
 
-    /** What this instance's restarter does, for the status API. */
+    @Override
     public PipelineStatus.AutoRestart view() {
         return new PipelineStatus.AutoRestart(true, active, policy.limits().maxAttempts());
     }
 
-    /** The automatic restarts of a task, if it failed lately. */
+    @Override
     public Optional<TaskRestarts> restarts(String connector, int task) {
         return policy.restarts(new RestartPolicy.TaskKey(connector, task));
     }

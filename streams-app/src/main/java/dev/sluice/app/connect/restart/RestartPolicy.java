@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.sluice.app.connect.TaskRestarts;
+
 /**
  * When to restart a failed connector task: the first restart {@code initialBackoff} after the task was first seen
  * FAILED, each further one twice as long after the previous restart (at most {@code maxBackoff}), and none after

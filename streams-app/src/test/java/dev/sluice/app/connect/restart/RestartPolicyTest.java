@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sluice.app.connect.TaskRestarts;
 import dev.sluice.app.connect.restart.RestartPolicy.Decision;
 import dev.sluice.app.connect.restart.RestartPolicy.TaskKey;
 

@@ -1,4 +1,4 @@
-package dev.sluice.app.connect.restart;
+package dev.sluice.app.connect;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
