@@ -1,0 +1,41 @@
+package dev.sluice;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * Which package of the connectors module may depend on which (docs/architecture.md, "Rules and the tests that
+ * enforce them"). Checked on the compiled main classes; a rule that breaks names the offending class and
+ * dependency.
+ */
+@AnalyzeClasses(packages = {"dev.sluice.connect", "dev.sluice.lake"},
+        importOptions = ImportOption.DoNotIncludeTests.class)
+class ConnectorsArchitectureTest {
+
+    @ArchTest
+    static final ArchRule PLUGINS_KNOW_NO_STREAMS_APP_NOR_MICRONAUT = noClasses()
+            .that().resideInAnyPackage("dev.sluice.connect..", "dev.sluice.lake..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.app..", "io.micronaut..")
+            .because("the connectors run inside a Kafka Connect worker, where neither streams-app nor Micronaut "
+                    + "exists; streams-app (its connector API, lake compaction and retention) depends on this "
+                    + "module, never the other way round");
+
+    @ArchTest
+    static final ArchRule LAKE_KNOWS_NO_CONNECT = noClasses()
+            .that().resideInAPackage("dev.sluice.lake..")
+            .should().dependOnClassesThat().resideInAPackage("dev.sluice.connect..")
+            .because("the lake format (Parquet files, object keys, commit marks, compaction, retention) is read "
+                    + "and maintained by streams-app and the benchmarks without Kafka Connect; the S3 sink writes "
+                    + "it, the lake does not know the sink");
+
+    @ArchTest
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.sluice.(**)")
+            .should().beFreeOfCycles()
+            .because("a cycle makes two packages one in all but name: neither can be understood, tested or "
+                    + "moved without the other");
+}
