@@ -2,6 +2,7 @@ package dev.sluice.app.status;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.connect.ConnectorView;
 import dev.sluice.app.freshness.FreshnessMetrics;
 import dev.sluice.app.freshness.FreshnessSettings;
@@ -45,7 +45,7 @@ public class LakeFreshnessReader {
     private static final Logger LOG = LoggerFactory.getLogger(LakeFreshnessReader.class);
     private static final long TIMEOUT_SECONDS = 5;
 
-    private final ConnectorService connectors;
+    private final ConnectorsCall connectors;
     private final StreamsInstance instance;
     private final Leadership leadership;
     private final FreshnessMetrics freshness;
@@ -55,7 +55,7 @@ public class LakeFreshnessReader {
     private boolean leading;
     private boolean failing;
 
-    public LakeFreshnessReader(ConnectorService connectors, StreamsInstance instance, Leadership leadership,
+    public LakeFreshnessReader(ConnectorsCall connectors, StreamsInstance instance, Leadership leadership,
             PipelineMetrics metrics, FreshnessSettings settings,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.connectors = connectors;
@@ -78,7 +78,7 @@ public class LakeFreshnessReader {
             leading = true;
         }
         try {
-            for (ConnectorView connector : connectors.list()) {
+            for (ConnectorView connector : currentConnectors()) {
                 if ("sink".equals(connector.type())) {
                     read("connect-" + connector.name());
                 }
@@ -112,6 +112,19 @@ public class LakeFreshnessReader {
                     measured.put(tp, mark.publishedAt());
                 }
             });
+        }
+    }
+
+    /** The connectors, from the status API's shared and cached call rather than a Connect round of its own. */
+    private List<ConnectorView> currentConnectors() {
+        try {
+            return connectors.current().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).items();
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("Kafka Connect: " + cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
         }
     }
 
