@@ -1,10 +1,10 @@
 package dev.sluice.connect.s3;
 
 import dev.sluice.lake.ObjectKeyNamer;
-import dev.sluice.lake.OffsetCheckpoints;
 import dev.sluice.lake.OffsetCheckpoints.Checkpoint;
 import dev.sluice.lake.OffsetCheckpoints.CheckpointConflictException;
 import dev.sluice.lake.OffsetCheckpoints.Versioned;
+import dev.sluice.lake.OffsetCheckpoints;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.kafka.common.TopicPartition;

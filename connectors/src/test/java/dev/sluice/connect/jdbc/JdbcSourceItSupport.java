@@ -1,8 +1,8 @@
 package dev.sluice.connect.jdbc;
 
 import dev.sluice.connect.admin.ConnectAwait;
-import dev.sluice.connect.testing.TcpProxy;
 import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.testing.TcpProxy;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
 import java.sql.Connection;

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sluice.embedded.ChildJvm;
+import dev.sluice.embedded.ChildJvmServer;
 import dev.sluice.embedded.ComponentStartException;
 import dev.sluice.embedded.Ports;
-import dev.sluice.embedded.ChildJvmServer;
 
 /**
  * streams-app in a JVM of its own, started from its Maven build output ({@code streams-app/target}), so that its

@@ -10,8 +10,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
+import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.ingest.Staged;
 import dev.sluice.app.metrics.PipelineMetrics;

@@ -12,9 +12,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
 import dev.sluice.app.dlq.Failures;
+import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.freshness.Layer;
 import dev.sluice.app.freshness.SourceTime;

@@ -12,8 +12,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.WindowStore;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
+import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.tracing.Tracing;

@@ -23,8 +23,8 @@ import org.apache.kafka.streams.TopologyDescription;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
-import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;

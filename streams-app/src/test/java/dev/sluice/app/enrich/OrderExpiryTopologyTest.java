@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.app.stores.StoreNames;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.internal.Order;

@@ -17,10 +17,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.KafkaBroker;
 
 /**

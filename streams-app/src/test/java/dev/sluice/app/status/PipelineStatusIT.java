@@ -32,11 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.query.AppInstance;
+import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
-import dev.sluice.app.kafka.PipelineTopics;
-import dev.sluice.app.stores.StoreNames;
 import dev.sluice.connect.errors.ConvertOrDeadLetter;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;

@@ -34,15 +34,15 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.sluice.app.aggregate.AggregateSettings;
-import dev.sluice.app.failure.Stage;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
+import dev.sluice.app.failure.Stage;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.PiiAction;
 import dev.sluice.app.silver.PiiSettings;
-import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
 import dev.sluice.app.tracing.Tracing;

@@ -18,8 +18,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.schemas.events.UserEvent;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 

@@ -19,12 +19,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.PiiSettings;
-import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 

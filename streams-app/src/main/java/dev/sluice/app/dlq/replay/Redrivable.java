@@ -3,9 +3,9 @@ package dev.sluice.app.dlq.replay;
 import java.util.List;
 import java.util.Set;
 
+import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
-import dev.sluice.app.dlq.browse.DeadLetterSummary;
 
 /**
  * Which dead letters a redrive can re-produce: those read from a bronze topic of this pipeline at a known position.

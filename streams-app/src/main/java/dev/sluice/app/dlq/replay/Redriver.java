@@ -28,8 +28,8 @@ import dev.sluice.app.dlq.browse.DeadLetterCoordinates;
 import dev.sluice.app.dlq.browse.DeadLetterFilter;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.dlq.browse.TopicReader;
-import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 

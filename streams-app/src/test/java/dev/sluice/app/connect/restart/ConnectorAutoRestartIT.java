@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.testing.LakeSinkParameters;
-import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.connect.template.ConnectorTemplates;
 import dev.sluice.embedded.Await;

@@ -44,12 +44,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.query.AppInstance;
 import dev.sluice.app.serde.RegistrySerdes;
 import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
-import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;

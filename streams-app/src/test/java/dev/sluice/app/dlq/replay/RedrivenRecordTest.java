@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.dlq.DeadLetters;
-import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.dlq.Failure;
-import dev.sluice.app.failure.Stage;
 import dev.sluice.app.dlq.browse.DeadLetterCoordinates;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
+import dev.sluice.app.failure.ErrorCode;
+import dev.sluice.app.failure.Stage;
 
 /** What a redrive re-produces, which dead letters it can redrive, and what its ledger records. */
 class RedrivenRecordTest {
