@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,8 @@ class AlertEvaluationTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AlertBook book = new AlertBook(20);
-    private final List<Notification> delivered = new ArrayList<>();
+    private final RecordingChannel recording = new RecordingChannel();
+    private final List<Notification> delivered = recording.delivered;
     /** What the switchable rule sees; null makes it throw, as a rule does when its source cannot be read. */
     private List<Finding> seen = List.of();
     /** Whether the instance under test leads. */
@@ -46,17 +46,6 @@ class AlertEvaluationTest {
         }
     };
 
-    private final AlertChannel recording = new AlertChannel() {
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public void send(Notification notification) {
-            delivered.add(notification);
-        }
-    };
 
     private final AlertChannel broken = new AlertChannel() {
         @Override

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,19 +15,9 @@ import org.junit.jupiter.api.Test;
 class RateLimitedChannelTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final List<Notification> delivered = new ArrayList<>();
+    private final RecordingChannel recording = new RecordingChannel();
+    private final List<Notification> delivered = recording.delivered;
 
-    private final AlertChannel recording = new AlertChannel() {
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public void send(Notification notification) {
-            delivered.add(notification);
-        }
-    };
 
     @Test
     void passesTheLimitThenDropsUntilTheWindowSlides() throws Exception {
