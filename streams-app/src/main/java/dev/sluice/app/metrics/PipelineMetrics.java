@@ -113,7 +113,7 @@ public final class PipelineMetrics {
 
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
     public void bindRegistry(SchemaCache cache) {
-        FunctionCounter.builder(REGISTRY, cache, c -> c.client().requests()).tag("event", "request")
+        FunctionCounter.builder(REGISTRY, cache, c -> c.source().requests()).tag("event", "request")
                 .register(registry);
         FunctionCounter.builder(REGISTRY, cache, SchemaCache::registryLookups).tag("event", "lookup")
                 .register(registry);

@@ -32,7 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * answer — refused, timed out, 5xx, 429, 401/403, an unparseable body — is {@link RegistryUnavailableException}.
  * Thread-safe.
  */
-public final class RegistryClient {
+public final class RegistryClient implements SchemaSource {
 
     static final String GROUP = "default";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +63,7 @@ public final class RegistryClient {
     }
 
     /** HTTP requests made so far (for tests and the status of the serdes). */
+    @Override
     public long requests() {
         return requests.get();
     }
@@ -73,6 +74,7 @@ public final class RegistryClient {
      * @throws UnknownSchemaIdException    when the registry has no such content
      * @throws RegistryUnavailableException when the registry cannot answer
      */
+    @Override
     public Schema schemaById(int id) {
         HttpResponse<String> content = get("/ids/contentIds/" + Integer.toUnsignedString(id));
         if (content.statusCode() == 404) {
@@ -100,6 +102,7 @@ public final class RegistryClient {
      * Registers {@code schema} as a version of artifact {@code artifactId} unless an identical version exists, and
      * returns its content id.
      */
+    @Override
     public int register(String artifactId, Schema schema) {
         String uri = v2 + "/groups/" + GROUP + "/artifacts?ifExists=RETURN_OR_UPDATE&canonical=false";
         HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).timeout(requestTimeout)

@@ -13,6 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
  * {@link SchemaCache} and one registry client for the whole application, ids resolved once
  * ({@link ConfluentWireSerde}). Schemas of silver and gold topics are registered under {@code <topic>-value} at
  * startup ({@link #registerWriters(Map)}) or, if the registry is down then, on first write.
+ * <p>
+ * The ids come from a {@link SchemaSource}: the registry in the service; a topology test gives a map-backed one and
+ * keeps everything else, wire format and cache included, as the service runs it.
  */
 public final class RegistrySerdes {
 
@@ -20,13 +23,15 @@ public final class RegistrySerdes {
     private final ConfluentWireSerde<Object> generic;
     private final Map<Class<?>, ConfluentWireSerde<?>> specific = new ConcurrentHashMap<>();
 
+    /** The serdes of the service: schema ids from the registry at {@code sluice.registry.url}. */
     public RegistrySerdes(RegistrySettings settings) {
-        this(new SchemaCache(new RegistryClient(settings.apiV2Url(), settings.getRequestTimeout()),
-                settings.getUnknownIdTtl(), settings.getUnknownIdMax(), settings.getOutageRetry()));
+        this(new RegistryClient(settings.apiV2Url(), settings.getRequestTimeout()), settings);
     }
 
-    public RegistrySerdes(SchemaCache cache) {
-        this.cache = cache;
+    /** The serdes over ids from {@code source}, cached as {@code settings} say. */
+    public RegistrySerdes(SchemaSource source, RegistrySettings settings) {
+        this.cache = new SchemaCache(source, settings.getUnknownIdTtl(), settings.getUnknownIdMax(),
+                settings.getOutageRetry());
         this.generic = ConfluentWireSerde.generic(cache);
     }
 

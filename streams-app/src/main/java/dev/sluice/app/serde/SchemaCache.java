@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Schema ids and their schemas, shared by every serde of the application and every stream thread.
+ * Schema ids and their schemas, shared by every serde of the application and every stream thread; the ids come from
+ * a {@link SchemaSource} (the registry, in the service), called "the registry" below.
  * <ul>
  * <li>id → writer schema is cached forever: content ids are immutable.</li>
  * <li>An id the registry does not know (404) is remembered for {@code unknownIdTtl}, so that a flood of records
@@ -41,7 +42,7 @@ public final class SchemaCache {
     private record Writer(String subject, Schema schema) {
     }
 
-    private final RegistryClient client;
+    private final SchemaSource source;
     private final long unknownTtlNanos;
     private final int unknownMax;
     private final long outageRetryNanos;
@@ -56,14 +57,14 @@ public final class SchemaCache {
     private final AtomicLong lookups = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
 
-    public SchemaCache(RegistryClient client, Duration unknownIdTtl, int unknownIdMax, Duration outageRetry) {
-        this(client, unknownIdTtl, unknownIdMax, outageRetry, System::nanoTime, java.util.concurrent.TimeUnit
+    public SchemaCache(SchemaSource source, Duration unknownIdTtl, int unknownIdMax, Duration outageRetry) {
+        this(source, unknownIdTtl, unknownIdMax, outageRetry, System::nanoTime, java.util.concurrent.TimeUnit
                 .NANOSECONDS::sleep);
     }
 
-    public SchemaCache(RegistryClient client, Duration unknownIdTtl, int unknownIdMax, Duration outageRetry,
+    public SchemaCache(SchemaSource source, Duration unknownIdTtl, int unknownIdMax, Duration outageRetry,
             LongSupplier nanoClock, Sleeper sleeper) {
-        this.client = client;
+        this.source = source;
         this.unknownTtlNanos = unknownIdTtl.toNanos();
         this.unknownMax = unknownIdMax;
         this.outageRetryNanos = outageRetry.toNanos();
@@ -71,8 +72,8 @@ public final class SchemaCache {
         this.sleeper = sleeper;
     }
 
-    public RegistryClient client() {
-        return client;
+    public SchemaSource source() {
+        return source;
     }
 
     /**
@@ -101,7 +102,7 @@ public final class SchemaCache {
 
     private Schema fetch(int id) {
         try {
-            Schema schema = withRetry(() -> client.schemaById(id), "schema id " + Integer.toUnsignedString(id));
+            Schema schema = withRetry(() -> source.schemaById(id), "schema id " + Integer.toUnsignedString(id));
             Schema known = schemas.putIfAbsent(id, schema);
             return known != null ? known : schema;
         } catch (UnknownSchemaIdException e) {
@@ -127,7 +128,7 @@ public final class SchemaCache {
         if (id != null) {
             return id;
         }
-        int registered = withRetry(() -> client.register(subject, schema), "registering " + subject);
+        int registered = withRetry(() -> source.register(subject, schema), "registering " + subject);
         schemas.putIfAbsent(registered, schema);
         writerIds.putIfAbsent(key, registered);
         LOG.info("writer schema subject={} schema={} id={}", subject, schema.getFullName(), registered);
@@ -141,7 +142,7 @@ public final class SchemaCache {
             return true;
         }
         try {
-            int registered = client.register(subject, schema);
+            int registered = source.register(subject, schema);
             schemas.putIfAbsent(registered, schema);
             writerIds.putIfAbsent(key, registered);
             LOG.info("writer schema subject={} schema={} id={}", subject, schema.getFullName(), registered);

@@ -24,22 +24,17 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
-import dev.sluice.app.serde.RegistrySerdes;
-import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.gold.RegionRevenueDaily;
@@ -51,19 +46,16 @@ import dev.sluice.schemas.silver.EnrichedOrderLine;
  * The gold aggregates: window boundaries, the grace period and the late-event topic (checked against Kafka
  * Streams' own dropped-records count, which must stay 0), duplicates, sessions, and the published stores.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class AggregationTopologyTest {
 
     private static final Instant NINE = Instant.parse("2026-11-22T09:00:00Z");
 
     private PipelineDriver pipeline;
-    private RegistryServer registry;
     private long nextOrder = 1000;
 
     @BeforeEach
-    void start(RegistryServer registry) {
-        this.registry = registry;
-        pipeline = PipelineDriver.start(registry);
+    void start() {
+        pipeline = PipelineDriver.start();
         pipeline.product(Rows.product(7, "10.00", "EUR"));
         pipeline.product(Rows.product(8, "20.00", "EUR"));
         pipeline.customer(Rows.customer(1));
@@ -112,8 +104,7 @@ class AggregationTopologyTest {
         Out<byte[], byte[]> letter = late.get(0);
         assertEquals(ErrorCode.LATE_EVENT.name(), letter.header(DeadLetterHeaders.ERROR_CODE));
         assertEquals(lateOrder + ":1", new String(letter.key()));
-        EnrichedOrderLine line = new RegistrySerdes(new RegistrySettings(registry.registryV2Url()))
-                .specific(EnrichedOrderLine.class).deserializer().deserialize("t", letter.value());
+        EnrichedOrderLine line = pipeline.decode(EnrichedOrderLine.class, letter.value());
         assertEquals(lateOrder, line.getOrderId(), "the late record is the silver line, readable with its schema");
         assertEquals(0.0, droppedByKafkaStreams(), "the gate leaves nothing for the aggregation to drop");
     }
@@ -171,8 +162,7 @@ class AggregationTopologyTest {
         Out<byte[], byte[]> replay = replays.get(0);
         assertEquals(order + ":1", new String(replay.key()));
         Out<String, EnrichedOrderLine> silverSnapshot = silver.get(1);
-        EnrichedOrderLine replayed = new RegistrySerdes(new RegistrySettings(registry.registryV2Url()))
-                .specific(EnrichedOrderLine.class).deserializer().deserialize("t", replay.value());
+        EnrichedOrderLine replayed = pipeline.decode(EnrichedOrderLine.class, replay.value());
         assertEquals(silverSnapshot.value(), replayed, "the dead letter holds the silver record gold turned away");
         assertEquals("r", replayed.getOp());
         assertEquals(pipeline.topics().getSilverOrderLines(), replay.header(DeadLetterHeaders.SOURCE_TOPIC),
@@ -210,8 +200,7 @@ class AggregationTopologyTest {
         Out<String, CleanUserEvent> lateSilver = pipeline.read(pipeline.topics().getSilverUserEvents(),
                 CleanUserEvent.class).stream().filter(o -> o.value().getOccurredAt()
                         .equals(NINE.plus(Duration.ofMinutes(40)))).findFirst().orElseThrow();
-        CleanUserEvent lateEvent = new RegistrySerdes(new RegistrySettings(registry.registryV2Url()))
-                .specific(CleanUserEvent.class).deserializer().deserialize("t", late.get(0).value());
+        CleanUserEvent lateEvent = pipeline.decode(CleanUserEvent.class, late.get(0).value());
         assertEquals(lateSilver.value(), lateEvent, "the dead letter holds the silver event the sessions turned away");
         assertEquals("user-1", new String(late.get(0).key(), StandardCharsets.UTF_8));
         assertEquals(pipeline.topics().getSilverUserEvents(), late.get(0).header(DeadLetterHeaders.SOURCE_TOPIC),
@@ -235,7 +224,7 @@ class AggregationTopologyTest {
     void aSessionExtendedByLaterEventsIsUpdatedInPlaceWithoutRetractions(boolean inMemory) {
         // With the stores' cache, as in the service: a change is forwarded at the commit, once it is complete.
         pipeline.close();
-        pipeline = PipelineDriver.start(registry, options -> {
+        pipeline = PipelineDriver.start(options -> {
             options.cacheMaxBytes = 10 * 1024 * 1024;
             options.inMemoryStores = inMemory;
         });

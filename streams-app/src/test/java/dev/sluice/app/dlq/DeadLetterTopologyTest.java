@@ -17,37 +17,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.avro.Schema;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.testing.BronzeSchemas;
+import dev.sluice.app.testing.ConfluentWireWriter;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
 import dev.sluice.app.validate.ValidationRules;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.silver.CleanUserEvent;
 import dev.sluice.schemas.silver.Customer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
 /**
  * Poison pills and failures end as dead letters in the one documented format (original key, value and headers
  * untouched, plus the error headers), and processing carries on; an unreachable registry stops processing instead.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class DeadLetterTopologyTest {
 
     private static final byte[] USER = "user-1".getBytes(StandardCharsets.UTF_8);
 
     @Test
-    void undecodableUserEventsAreDeadLetteredWithTheirBytesAndHeaders(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void undecodableUserEventsAreDeadLetteredWithTheirBytesAndHeaders() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             String topic = pipeline.topics().getUserEvents();
             Map<String, byte[]> pills = new HashMap<>();
             pills.put("random bytes", new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3});
@@ -55,7 +52,7 @@ class DeadLetterTopologyTest {
             pills.put("unknown schema id", ByteBuffer.allocate(9).put((byte) 0).putInt(987_654_321).putInt(42).array());
             pills.put("json", "{\"event_type\":\"page_view\"}".getBytes(StandardCharsets.UTF_8));
             pills.put("truncated avro", truncatedEvent(pipeline));
-            pills.put("not a record", avroString(registry, topic));
+            pills.put("not a record", avroString(pipeline, topic));
             for (Map.Entry<String, byte[]> pill : pills.entrySet()) {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add("trace-id", pill.getKey().getBytes(StandardCharsets.UTF_8));
@@ -85,8 +82,8 @@ class DeadLetterTopologyTest {
     }
 
     @Test
-    void keysThatCannotBeReadAreDeadLettered(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void keysThatCannotBeReadAreDeadLettered() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             byte[] event = pipeline.bronze().value(pipeline.topics().getUserEvents(), BronzeSchemas.USER_EVENT,
                     Rows.userEvent("user-1", "page_view", PipelineDriver.NOW));
             pipeline.send(pipeline.topics().getUserEvents(), new byte[] {(byte) 0xc3, (byte) 0x28}, event);
@@ -103,14 +100,14 @@ class DeadLetterTopologyTest {
     }
 
     @Test
-    void aRecordWhoseProcessingThrowsIsDeadLetteredByTheExceptionHandler(RegistryServer registry) {
+    void aRecordWhoseProcessingThrowsIsDeadLetteredByTheExceptionHandler() {
         // Rules that check nothing let a record with an unreadable timestamp reach the mapping, which throws.
         Map<String, Object> lax = new HashMap<>();
         for (String entity : List.of("customers", "products", "orders", "order_items", "exchange_rates",
                 "product_catalog", "user_events")) {
             lax.put(entity + ".max-record-bytes", 100_000);
         }
-        try (PipelineDriver pipeline = PipelineDriver.start(registry, o -> o.rules = ValidationRules.parse(lax))) {
+        try (PipelineDriver pipeline = PipelineDriver.start(o -> o.rules = ValidationRules.parse(lax))) {
             Map<String, Object> broken = Rows.customer(9);
             broken.put("created_at", "the day before yesterday");
             String topic = pipeline.topics().getCustomers();
@@ -133,14 +130,14 @@ class DeadLetterTopologyTest {
     }
 
     @Test
-    void anUnreachableRegistryStopsProcessingInsteadOfDeadLetteringGoodRecords(RegistryServer registry)
+    void anUnreachableRegistryStopsProcessingInsteadOfDeadLetteringGoodRecords()
             throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         String deadRegistry = "http://127.0.0.1:" + closedPort;
-        try (PipelineDriver pipeline = PipelineDriver.start(registry, o -> o.topologyRegistryUrl = deadRegistry)) {
+        try (PipelineDriver pipeline = PipelineDriver.start(o -> o.topologyRegistryUrl = deadRegistry)) {
             assertThrows(StreamsException.class, () -> pipeline.userEvent(
                     Rows.userEvent("user-1", "page_view", PipelineDriver.NOW)));
             for (Stage stage : Stage.values()) {
@@ -155,12 +152,8 @@ class DeadLetterTopologyTest {
         return Arrays.copyOf(event, 12);
     }
 
-    private static byte[] avroString(RegistryServer registry, String topic) {
-        try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>()) {
-            serializer.configure(Map.of("apicurio.registry.url", registry.registryV2Url(),
-                    "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
-                    "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false"), false);
-            return serializer.serialize(topic + ".plain-strings", "just a string");
-        }
+    private static byte[] avroString(PipelineDriver pipeline, String topic) {
+        return new ConfluentWireWriter(pipeline.schemas()).write(topic + ".plain-strings-value",
+                Schema.create(Schema.Type.STRING), "just a string");
     }
 }

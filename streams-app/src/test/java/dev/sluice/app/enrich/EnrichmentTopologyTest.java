@@ -17,7 +17,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.silver.Lineage;
@@ -27,8 +26,6 @@ import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.silver.Customer;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
@@ -38,7 +35,6 @@ import dev.sluice.schemas.silver.EnrichedOrderLine;
  * lineage, and the early-arrival policy: wait up to the bound (30 s of wall-clock time), then emit flagged, never
  * drop, never reorder.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class EnrichmentTopologyTest {
 
     private static final Instant ORDERED = PipelineDriver.NOW.minusSeconds(120);
@@ -47,8 +43,8 @@ class EnrichmentTopologyTest {
     private PipelineDriver pipeline;
 
     @BeforeEach
-    void start(RegistryServer registry) {
-        pipeline = PipelineDriver.start(registry);
+    void start() {
+        pipeline = PipelineDriver.start();
         pipeline.rate(Rows.rate(1, "USD", "0.92", PipelineDriver.NOW.minus(Duration.ofDays(1))));
     }
 

@@ -19,14 +19,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 
@@ -36,7 +33,6 @@ import dev.sluice.schemas.silver.EnrichedOrderLine;
  * it, each with its changelog tombstone; a later change stores the order again; one sweep looks at no more than its
  * budget.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class OrderExpiryTopologyTest {
 
     private static final Duration TERMINAL_TTL = Duration.ofDays(7);
@@ -47,12 +43,12 @@ class OrderExpiryTopologyTest {
 
     private PipelineDriver pipeline;
 
-    private void start(RegistryServer registry, Consumer<EnrichSettings> enrich) {
-        start(registry, true, enrich);
+    private void start(Consumer<EnrichSettings> enrich) {
+        start(true, enrich);
     }
 
-    private void start(RegistryServer registry, boolean inMemory, Consumer<EnrichSettings> enrich) {
-        pipeline = PipelineDriver.start(registry, options -> {
+    private void start(boolean inMemory, Consumer<EnrichSettings> enrich) {
+        pipeline = PipelineDriver.start(options -> {
             options.inMemoryStores = inMemory;
             options.enrich.setTerminalOrderTtl(TERMINAL_TTL);
             options.enrich.setOrderMaxAge(MAX_AGE);
@@ -71,8 +67,8 @@ class OrderExpiryTopologyTest {
     }
 
     @Test
-    void aTerminalOrderGoesAfterItsTtlWithItsChangelogTombstoneAnOpenOneStays(RegistryServer registry) {
-        start(registry, enrich -> { });
+    void aTerminalOrderGoesAfterItsTtlWithItsChangelogTombstoneAnOpenOneStays() {
+        start(enrich -> { });
         pipeline.order(order(200, "DELIVERED"));
         pipeline.order(order(201, "NEW"));
         pipeline.order(order(202, "CANCELLED"));
@@ -89,8 +85,8 @@ class OrderExpiryTopologyTest {
     }
 
     @Test
-    void theTtlHoldsInRocksDbAsInTheService(RegistryServer registry) {
-        pipeline = PipelineDriver.start(registry, options -> {
+    void theTtlHoldsInRocksDbAsInTheService() {
+        pipeline = PipelineDriver.start(options -> {
             options.inMemoryStores = false;
             options.enrich.setTerminalOrderTtl(TERMINAL_TTL);
         });
@@ -104,8 +100,8 @@ class OrderExpiryTopologyTest {
     }
 
     @Test
-    void anOpenOrderGoesAtTheMaxAgeCountedFromItsLastChange(RegistryServer registry) {
-        start(registry, enrich -> { });
+    void anOpenOrderGoesAtTheMaxAgeCountedFromItsLastChange() {
+        start(enrich -> { });
         Map<String, Object> row = order(210, "NEW");
         pipeline.order(row);
         pipeline.advanceWallClock(Duration.ofDays(10));
@@ -122,8 +118,8 @@ class OrderExpiryTopologyTest {
     }
 
     @Test
-    void aLineOfAnExpiredOrderIsFlaggedAndALaterChangeOfTheOrderStoresItAgain(RegistryServer registry) {
-        start(registry, enrich -> { });
+    void aLineOfAnExpiredOrderIsFlaggedAndALaterChangeOfTheOrderStoresItAgain() {
+        start(enrich -> { });
         Map<String, Object> row = order(220, "DELIVERED");
         pipeline.order(row);
         pipeline.advanceWallClock(TERMINAL_TTL);
@@ -144,17 +140,17 @@ class OrderExpiryTopologyTest {
     }
 
     @Test
-    void oneSweepLooksAtNoMoreThanItsBudgetAndTheNextResumesWhereItStopped(RegistryServer registry) {
-        sweepsWithABudgetOfThree(registry, true);
+    void oneSweepLooksAtNoMoreThanItsBudgetAndTheNextResumesWhereItStopped() {
+        sweepsWithABudgetOfThree(true);
     }
 
     @Test
-    void theBudgetedSweepResumesInRocksDbAsInMemory(RegistryServer registry) {
-        sweepsWithABudgetOfThree(registry, false);
+    void theBudgetedSweepResumesInRocksDbAsInMemory() {
+        sweepsWithABudgetOfThree(false);
     }
 
-    private void sweepsWithABudgetOfThree(RegistryServer registry, boolean inMemory) {
-        start(registry, inMemory, enrich -> enrich.setOrderSweepBudget(3));
+    private void sweepsWithABudgetOfThree(boolean inMemory) {
+        start(inMemory, enrich -> enrich.setOrderSweepBudget(3));
         LongStream.rangeClosed(301, 310).forEach(id -> pipeline.order(order(id, "CANCELLED")));
         pipeline.changelog(StoreNames.ORDERS_STATE);
         // A first sweep right away (nothing due) moves the position: the passes need not start at the first key.

@@ -13,15 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.gold.UserSession;
@@ -35,14 +32,13 @@ import io.micrometer.core.instrument.Timer;
  * Freshness through the topology the app runs: the source time of each bronze entity, carried as a header to silver
  * and gold, and the latency each layer records, against the driver's wall clock.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class FreshnessTopologyTest {
 
     private static final Instant NOW = PipelineDriver.NOW;
 
     @Test
-    void anOrderIsMeasuredFromItsCommitAtBronzeSilverAndGold(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void anOrderIsMeasuredFromItsCommitAtBronzeSilverAndGold() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             pipeline.customer(Rows.customer(1));
             pipeline.product(Rows.product(7, "249.00", "EUR"));
             Map<String, Object> order = Rows.order(100, 1, "EUR", "498.00", NOW.minusSeconds(60));
@@ -90,8 +86,8 @@ class FreshnessTopologyTest {
     }
 
     @Test
-    void aUserEventIsMeasuredFromItsEventTimeAgainstTheMovedWallClock(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void aUserEventIsMeasuredFromItsEventTimeAgainstTheMovedWallClock() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             pipeline.advanceWallClock(Duration.ofMinutes(2));
             Instant occurred = NOW.minusSeconds(45);
             String topic = pipeline.topics().getUserEvents();
@@ -116,8 +112,8 @@ class FreshnessTopologyTest {
     }
 
     @Test
-    void aTombstoneHasNoSourceTimeAndIsNotMeasured(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void aTombstoneHasNoSourceTimeAndIsNotMeasured() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             pipeline.customer(Rows.customer(1));
             pipeline.tombstone(pipeline.topics().getCustomers(), BronzeSchemas.CUSTOMER_KEY, 1L);
 

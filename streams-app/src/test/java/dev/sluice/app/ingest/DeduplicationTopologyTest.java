@@ -13,7 +13,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.ErrorCode;
@@ -22,20 +21,17 @@ import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.silver.CleanUserEvent;
 import dev.sluice.schemas.silver.Customer;
 
 /** Replays within the window are dead-lettered as duplicates; distinct changes of the same row are not. */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class DeduplicationTopologyTest {
 
     private PipelineDriver pipeline;
 
     @BeforeEach
-    void start(RegistryServer registry) {
-        pipeline = PipelineDriver.start(registry);
+    void start() {
+        pipeline = PipelineDriver.start();
     }
 
     @AfterEach

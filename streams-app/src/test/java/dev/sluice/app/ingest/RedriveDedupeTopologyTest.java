@@ -12,7 +12,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.ErrorCode;
@@ -21,8 +20,6 @@ import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.silver.CleanUserEvent;
 
 /**
@@ -30,7 +27,6 @@ import dev.sluice.schemas.silver.CleanUserEvent;
  * own failed attempt left its identity in the dedupe store, while a second copy of the same redrive is a duplicate,
  * and the source sending the same event again after a redrive still is one too.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class RedriveDedupeTopologyTest {
 
     private static final byte[] KEY = "user-1".getBytes(StandardCharsets.UTF_8);
@@ -39,8 +35,8 @@ class RedriveDedupeTopologyTest {
     private byte[] value;
 
     @BeforeEach
-    void start(RegistryServer registry) {
-        pipeline = PipelineDriver.start(registry);
+    void start() {
+        pipeline = PipelineDriver.start();
         Map<String, Object> event = Rows.userEvent("user-1", "page_view", PipelineDriver.NOW.minusSeconds(5));
         value = pipeline.bronze().value(pipeline.topics().getUserEvents(), BronzeSchemas.USER_EVENT, event);
     }

@@ -7,8 +7,6 @@ import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.UserSession;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
@@ -21,7 +19,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Records that arrive on their key's partition go straight to the keyed stage (the enricher for order events, the
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (The test driver delivers every record on partition 0, so with one partition every record is at home, and with
  * three those whose key is homed on 1 or 2 are rerouted.)
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class KeyPlacementTopologyTest {
 
     private static final Instant ORDERED = PipelineDriver.NOW.minusSeconds(120);
@@ -37,9 +33,9 @@ class KeyPlacementTopologyTest {
     private static final int USERS = 30;
 
     @Test
-    void reroutedOrderEventsAreEnrichedExactlyLikeThoseAlreadyOnTheirPartition(RegistryServer registry) {
-        Result placed = run(registry, 1);
-        Result mixed = run(registry, 3);
+    void reroutedOrderEventsAreEnrichedExactlyLikeThoseAlreadyOnTheirPartition() {
+        Result placed = run(1);
+        Result mixed = run(3);
 
         assertEquals(0.0, placed.rerouted(), "with one partition every event is on its order's partition");
         long offHome = 0;
@@ -56,11 +52,11 @@ class KeyPlacementTopologyTest {
     }
 
     @Test
-    void reroutedUserEventsMakeTheSameSessionsAsThoseAlreadyOnTheirPartition(RegistryServer registry) {
+    void reroutedUserEventsMakeTheSameSessionsAsThoseAlreadyOnTheirPartition() {
         Map<String, UserSession> placed = new TreeMap<>();
-        double placedRerouted = sessions(registry, 1, placed);
+        double placedRerouted = sessions(1, placed);
         Map<String, UserSession> mixed = new TreeMap<>();
-        double mixedRerouted = sessions(registry, 3, mixed);
+        double mixedRerouted = sessions(3, mixed);
 
         assertEquals(0.0, placedRerouted);
         long offHome = 0;
@@ -75,8 +71,8 @@ class KeyPlacementTopologyTest {
     }
 
     /** Three events for each user, a minute apart; the latest gold record per session key into {@code gold}. */
-    private static double sessions(RegistryServer registry, int partitions, Map<String, UserSession> gold) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry,
+    private static double sessions(int partitions, Map<String, UserSession> gold) {
+        try (PipelineDriver pipeline = PipelineDriver.start(
                 options -> options.topics.setPartitions(partitions))) {
             for (int minute = 0; minute < 3; minute++) {
                 for (int u = 1; u <= USERS; u++) {
@@ -93,8 +89,8 @@ class KeyPlacementTopologyTest {
     private record Result(double rerouted, Map<String, EnrichedOrder> orders, Map<String, EnrichedOrderLine> lines) {
     }
 
-    private static Result run(RegistryServer registry, int partitions) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry,
+    private static Result run(int partitions) {
+        try (PipelineDriver pipeline = PipelineDriver.start(
                 options -> options.topics.setPartitions(partitions))) {
             pipeline.rate(Rows.rate(1, "USD", "0.92", PipelineDriver.NOW.minus(Duration.ofDays(1))));
             pipeline.customer(Rows.customer(1));

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.sluice.app.dlq.Failures;
 import dev.sluice.app.testing.BronzeRecords;
 import dev.sluice.app.testing.BronzeSchemas;
+import dev.sluice.app.testing.InMemorySchemaSource;
 import dev.sluice.app.testing.Rows;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.RegistryServer;
@@ -46,7 +47,8 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
  * The Confluent wire serde against the real registry: what it writes is what Apicurio's serializer writes (same
  * content id, same bytes) and each reads the other's; ids are resolved once; unknown ids are remembered for the
  * TTL of an injected clock; bytes that are not a record of their schema fail as the record's fault; an unreachable
- * registry fails as an outage after the bounded retry, and is never remembered as an unknown id.
+ * registry fails as an outage after the bounded retry, and is never remembered as an unknown id. And the topology
+ * tests' in-memory ids frame a record exactly as Apicurio's serializer does.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class ConfluentWireSerdeTest {
@@ -97,7 +99,7 @@ class ConfluentWireSerdeTest {
         SchemaCache cache = cache(registry.url(), Duration.ofSeconds(60));
         ConfluentWireSerde<EnrichedOrderLine> serde = ConfluentWireSerde.specific(EnrichedOrderLine.class, cache);
         assertTrue(serde.tryRegister(topic));
-        long afterRegistration = cache.client().requests();
+        long afterRegistration = cache.source().requests();
         List<byte[]> written = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             written.add(serde.serializer().serialize(topic, line()));
@@ -105,7 +107,7 @@ class ConfluentWireSerdeTest {
         for (byte[] bytes : written) {
             assertEquals(line(), serde.deserializer().deserialize(topic, bytes));
         }
-        assertEquals(afterRegistration, cache.client().requests(), "no registry call after the registration");
+        assertEquals(afterRegistration, cache.source().requests(), "no registry call after the registration");
         ConfluentWireSerde<EnrichedOrderLine> again = ConfluentWireSerde.specific(EnrichedOrderLine.class,
                 cache(registry.url(), Duration.ofSeconds(60)));
         assertArrayEquals(written.get(0), again.serializer().serialize(topic, line()),
@@ -126,11 +128,11 @@ class ConfluentWireSerdeTest {
         assertEquals(new Utf8("c"), record.get("__op"));
         assertEquals(new BigDecimal("19.90").unscaledValue(),
                 new java.math.BigInteger(((ByteBuffer) record.get("unit_price")).array()), "decimals stay bytes");
-        long requests = cache.client().requests();
+        long requests = cache.source().requests();
         for (int i = 0; i < 1_000; i++) {
             generic.deserializer().deserialize(topic, bytes);
         }
-        assertEquals(requests, cache.client().requests(), "the id is resolved once");
+        assertEquals(requests, cache.source().requests(), "the id is resolved once");
     }
 
     @Test
@@ -175,20 +177,20 @@ class ConfluentWireSerdeTest {
                 () -> generic.deserializer().deserialize("t", bogus));
         assertEquals(987_654_321, first.id());
         assertFalse(Failures.isTransient(first), "the record's fault: dead-lettered");
-        long afterFirst = cache.client().requests();
+        long afterFirst = cache.source().requests();
         for (int i = 0; i < 10_000; i++) {
             assertThrows(UnknownSchemaIdException.class, () -> generic.deserializer().deserialize("t", bogus));
         }
-        assertEquals(afterFirst, cache.client().requests(), "no registry call within the TTL");
+        assertEquals(afterFirst, cache.source().requests(), "no registry call within the TTL");
         assertEquals(10_000, cache.unknownIdHits());
         assertEquals(1, cache.unknownIds());
 
         nanos.addAndGet(Duration.ofSeconds(59).toNanos());
         assertThrows(UnknownSchemaIdException.class, () -> generic.deserializer().deserialize("t", bogus));
-        assertEquals(afterFirst, cache.client().requests(), "still within the TTL");
+        assertEquals(afterFirst, cache.source().requests(), "still within the TTL");
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
         assertThrows(UnknownSchemaIdException.class, () -> generic.deserializer().deserialize("t", bogus));
-        assertEquals(afterFirst + 1, cache.client().requests(), "asked again once the TTL passed");
+        assertEquals(afterFirst + 1, cache.source().requests(), "asked again once the TTL passed");
         assertEquals(10_001, cache.unknownIdHits());
     }
 
@@ -250,13 +252,13 @@ class ConfluentWireSerdeTest {
         long waited = sleeps.stream().mapToLong(Long::longValue).sum();
         assertTrue(sleeps.size() >= 3, "retried with backoff: " + sleeps);
         assertTrue(waited <= Duration.ofSeconds(3).toNanos(), "within the retry budget: " + waited);
-        assertEquals(sleeps.size() + 1, cache.client().requests(), "one request per attempt");
+        assertEquals(sleeps.size() + 1, cache.source().requests(), "one request per attempt");
         assertEquals(1, cache.outages());
         assertEquals(0, cache.unknownIds(), "an outage is not an unknown id");
 
-        long before = cache.client().requests();
+        long before = cache.source().requests();
         assertThrows(RegistryUnavailableException.class, () -> generic.deserializer().deserialize("t", record));
-        assertTrue(cache.client().requests() > before, "the next record asks again");
+        assertTrue(cache.source().requests() > before, "the next record asks again");
 
         ConfluentWireSerde<EnrichedOrderLine> writer = ConfluentWireSerde.specific(EnrichedOrderLine.class, cache);
         assertFalse(writer.tryRegister("t"), "registration at startup gives up at once");
@@ -271,6 +273,29 @@ class ConfluentWireSerdeTest {
         }
         assertEquals("http://registry:8080/apis/registry/v2",
                 new RegistrySettings("http://registry:8080/").apiV2Url());
+    }
+
+    @Test
+    void theTopologyTestsInMemoryIdsFrameRecordsAsApicuriosSerializerDoes(RegistryServer registry) {
+        String topic = topic();
+        Map<String, Object> row = Rows.item(7, 2, 3, 4, "19.90");
+        byte[] apicurio = new BronzeRecords(registry.registryV2Url()).value(topic, BronzeSchemas.ORDER_ITEM, row);
+        InMemorySchemaSource memory = new InMemorySchemaSource();
+        byte[] inMemory = new BronzeRecords(memory).value(topic, BronzeSchemas.ORDER_ITEM, row);
+
+        assertEquals(ConfluentWireSerde.MAGIC, apicurio[0]);
+        assertEquals(ConfluentWireSerde.MAGIC, inMemory[0]);
+        assertEquals(memory.register(topic + "-value", BronzeSchemas.ORDER_ITEM),
+                ByteBuffer.wrap(inMemory, 1, 4).getInt(), "the id of the schema in the source");
+        assertArrayEquals(Arrays.copyOfRange(apicurio, ConfluentWireSerde.HEADER, apicurio.length),
+                Arrays.copyOfRange(inMemory, ConfluentWireSerde.HEADER, inMemory.length), "the same Avro body");
+        Object fromRegistry = ConfluentWireSerde.generic(cache(registry.url(), Duration.ofSeconds(60)))
+                .decode(apicurio);
+        Object fromMemory = ConfluentWireSerde.generic(new SchemaCache(memory, Duration.ofSeconds(60), 1_000,
+                Duration.ofSeconds(3))).decode(inMemory);
+        assertEquals(fromRegistry, fromMemory, "the service's serde reads both into the same record");
+        assertThrows(UnknownSchemaIdException.class, () -> memory.schemaById(999),
+                "an id the source never gave is unknown, as the registry's 404");
     }
 
     private static Map<String, Object> apicurioConfig(RegistryServer registry) {

@@ -11,17 +11,26 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
+import dev.sluice.app.serde.SchemaSource;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
 /**
- * Serializes bronze rows the way the Connect converter and the applications do: Avro in the Confluent wire format
- * through the real registry (schemas auto-registered under {@code <topic>-key} / {@code <topic>-value}).
+ * Serializes bronze rows the way the Connect converter and the applications do: Avro in the Confluent wire format,
+ * schemas registered under {@code <topic>-key} / {@code <topic>-value} — through the real registry with Apicurio's
+ * serializer, or in a {@link SchemaSource} (the topology tests' {@link InMemorySchemaSource}) with the same framing.
  */
 public final class BronzeRecords {
 
-    private final AvroKafkaSerializer<Object> keys = new AvroKafkaSerializer<>();
-    private final AvroKafkaSerializer<Object> values = new AvroKafkaSerializer<>();
+    /** Frames one key or value of {@code topic}. */
+    @FunctionalInterface
+    private interface Framing {
+        byte[] frame(String topic, Schema schema, Object value);
+    }
 
+    private final Framing keys;
+    private final Framing values;
+
+    /** Through the registry at {@code registryV2Url}, with Apicurio's serializer as the applications use it. */
     public BronzeRecords(String registryV2Url) {
         Map<String, Object> config = Map.of(
                 "apicurio.registry.url", registryV2Url,
@@ -30,8 +39,19 @@ public final class BronzeRecords {
                 "apicurio.registry.as-confluent", "true",
                 "apicurio.registry.use-id", "contentId",
                 "apicurio.registry.headers.enabled", "false");
-        keys.configure(config, true);
-        values.configure(config, false);
+        AvroKafkaSerializer<Object> keySerializer = new AvroKafkaSerializer<>();
+        AvroKafkaSerializer<Object> valueSerializer = new AvroKafkaSerializer<>();
+        keySerializer.configure(config, true);
+        valueSerializer.configure(config, false);
+        this.keys = (topic, schema, value) -> keySerializer.serialize(topic, value);
+        this.values = (topic, schema, value) -> valueSerializer.serialize(topic, value);
+    }
+
+    /** With ids from {@code schemas}, no registry process. */
+    public BronzeRecords(SchemaSource schemas) {
+        ConfluentWireWriter writer = new ConfluentWireWriter(schemas);
+        this.keys = (topic, schema, value) -> writer.write(topic + "-key", schema, value);
+        this.values = (topic, schema, value) -> writer.write(topic + "-value", schema, value);
     }
 
     /** An Avro key record of {@code schema} with the given field values. */
@@ -40,7 +60,7 @@ public final class BronzeRecords {
         for (int i = 0; i < fieldValues.length; i++) {
             key.put(i, fieldValues[i]);
         }
-        return keys.serialize(topic, key);
+        return keys.frame(topic, schema, key);
     }
 
     /**
@@ -48,7 +68,7 @@ public final class BronzeRecords {
      * {@code <topic>-value}.
      */
     public byte[] value(String topic, Schema schema, Map<String, Object> row) {
-        return values.serialize(topic, record(schema, row));
+        return values.frame(topic, schema, record(schema, row));
     }
 
     /** The generic record of {@code row}: BigDecimal, Instant and plain values converted as the schema wants. */

@@ -47,15 +47,16 @@ import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
 import dev.sluice.app.tracing.Tracing;
 import dev.sluice.app.validate.ValidationRules;
-import dev.sluice.embedded.RegistryServer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * The Sluice topology in a {@link TopologyTestDriver}, with the real registry and the real validation rules, and
+ * The Sluice topology in a {@link TopologyTestDriver}, with the real validation rules and the service's serdes over
+ * an {@link InMemorySchemaSource} (no registry process: the same wire format and schema cache, ids from a map), and
  * helpers to feed bronze rows and read silver, gold and dead-letter records. The wall clock starts at {@link #NOW}
- * and moves only when a test moves it.
+ * and moves only when a test moves it. The topology against the real registry is run by the service's ITs
+ * ({@code StreamsAppIT}, {@code RegistryOutageIT}).
  */
 public final class PipelineDriver implements AutoCloseable {
 
@@ -68,6 +69,7 @@ public final class PipelineDriver implements AutoCloseable {
 
     private final TopologyTestDriver driver;
     private final PipelineTopics topics;
+    private final InMemorySchemaSource schemas;
     private final RegistrySerdes serdes;
     private final PipelineMetrics metrics;
     private final BronzeRecords bronze;
@@ -84,7 +86,15 @@ public final class PipelineDriver implements AutoCloseable {
         public final PiiSettings pii = new PiiSettings();
         public final EnrichSettings enrich = new EnrichSettings();
         public final AggregateSettings aggregate = new AggregateSettings();
-        /** Registry the topology uses; null for the test registry (inputs are always serialized with that). */
+        /**
+         * Where the ids of the inputs and of the topology's schemas come from; give another driver's
+         * {@link PipelineDriver#schemas()} to feed it that driver's records.
+         */
+        public InMemorySchemaSource schemas = new InMemorySchemaSource();
+        /**
+         * A registry URL for the topology's serdes instead of {@link #schemas} (inputs are still written with those):
+         * to see the topology face a registry that cannot answer.
+         */
         public String topologyRegistryUrl;
         /**
          * Record cache of the stores; 0 (the default here) forwards every change at once, as the service's caches do
@@ -103,10 +113,11 @@ public final class PipelineDriver implements AutoCloseable {
         }
     }
 
-    private PipelineDriver(RegistryServer registry, Options options) {
+    private PipelineDriver(Options options) {
         this.topics = options.topics;
-        this.serdes = new RegistrySerdes(new RegistrySettings(options.topologyRegistryUrl == null
-                ? registry.registryV2Url() : options.topologyRegistryUrl));
+        this.schemas = options.schemas;
+        this.serdes = options.topologyRegistryUrl == null ? new RegistrySerdes(schemas, new RegistrySettings())
+                : new RegistrySerdes(new RegistrySettings(options.topologyRegistryUrl));
         // The metrics' clock is the driver's wall clock: freshness measures against the time the test moves.
         this.metrics = new PipelineMetrics(new SimpleMeterRegistry(SimpleConfig.DEFAULT, new Clock() {
             @Override
@@ -119,7 +130,7 @@ public final class PipelineDriver implements AutoCloseable {
                 return TimeUnit.MILLISECONDS.toNanos(wallTime());
             }
         }));
-        this.bronze = new BronzeRecords(registry.registryV2Url());
+        this.bronze = new BronzeRecords(schemas);
         StreamsBuilder builder = new StreamsBuilder();
         TopologySettings settings = new TopologySettings(topics, options.rules, options.pii, options.enrich,
                 options.aggregate, options.inMemoryStores);
@@ -140,14 +151,14 @@ public final class PipelineDriver implements AutoCloseable {
         this.driver = new TopologyTestDriver(topology, props, NOW);
     }
 
-    public static PipelineDriver start(RegistryServer registry) {
-        return start(registry, options -> { });
+    public static PipelineDriver start() {
+        return start(options -> { });
     }
 
-    public static PipelineDriver start(RegistryServer registry, Consumer<Options> customize) {
+    public static PipelineDriver start(Consumer<Options> customize) {
         Options options = new Options();
         customize.accept(options);
-        return new PipelineDriver(registry, options);
+        return new PipelineDriver(options);
     }
 
     public PipelineTopics topics() {
@@ -168,6 +179,11 @@ public final class PipelineDriver implements AutoCloseable {
 
     public BronzeRecords bronze() {
         return bronze;
+    }
+
+    /** The ids of this driver's records. */
+    public InMemorySchemaSource schemas() {
+        return schemas;
     }
 
     // ---- input -------------------------------------------------------------------------------------------------
@@ -212,11 +228,7 @@ public final class PipelineDriver implements AutoCloseable {
         Entity e = entity(entity);
         byte[] keyBytes = e.keySchema() == null ? String.valueOf(key[0]).getBytes(StandardCharsets.UTF_8)
                 : bronze.key(e.topic(), e.keySchema(), key);
-        // Another writer schema is registered as an artifact of its own rather than a new version of the topic's:
-        // the bytes carry its content id either way, and the devstack registry (one pooled connection) cannot add
-        // versions to an existing artifact.
-        String artifact = valueSchema == e.valueSchema() ? e.topic() : e.topic() + "-" + valueSchema.getNamespace();
-        send(e.topic(), keyBytes, bronze.value(artifact, valueSchema, row));
+        send(e.topic(), keyBytes, bronze.value(e.topic(), valueSchema, row));
     }
 
     public void customer(Map<String, Object> row) {
@@ -275,6 +287,11 @@ public final class PipelineDriver implements AutoCloseable {
             out.add(new Out<>(record.key(), value, record.headers(), record.timestamp()));
         }
         return out;
+    }
+
+    /** A silver or gold value (a dead letter's bytes, say) decoded into {@code type} as the topology's serde does. */
+    public <V extends SpecificRecord> V decode(Class<V> type, byte[] value) {
+        return serdes.specific(type).deserializer().deserialize("", value);
     }
 
     /** Drains the dead-letter records of {@code stage}, bytes as they are. */

@@ -24,7 +24,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.aggregate.Aggregations;
 import dev.sluice.app.dlq.DeadLetterHeaders;
@@ -35,8 +34,6 @@ import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.gold.RegionRevenueDaily;
@@ -56,18 +53,17 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  * exactly once, or is in dlq.late or dlq.dedupe. Random mixes from a seeded generator (system properties
  * {@code sluice.property.seed} and {@code sluice.property.iterations}); a failure names the seed and iteration.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class CountingInvariantTest {
 
     private static final long SEED = Long.getLong("sluice.property.seed", 20_261_122L);
     private static final int ITERATIONS = Integer.getInteger("sluice.property.iterations", 20);
 
     @Test
-    void everyBronzeRecordEndsInExactlyOneSilverOrDeadLetterRecord(RegistryServer registry) {
+    void everyBronzeRecordEndsInExactlyOneSilverOrDeadLetterRecord() {
         Random seeds = new Random(SEED);
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             long seed = seeds.nextLong();
-            try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+            try (PipelineDriver pipeline = PipelineDriver.start()) {
                 new Run(pipeline, new Random(seed), "seed " + SEED + " iteration " + iteration + " (" + seed + ")")
                         .execute();
             }

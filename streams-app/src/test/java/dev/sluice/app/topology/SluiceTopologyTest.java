@@ -13,26 +13,22 @@ import java.util.TreeSet;
 
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 
 /** The shape of the topology: naming, topics, stores; and one order travelling from bronze to gold. */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class SluiceTopologyTest {
 
     @Test
-    void everyProcessorIsNamedForItsStage(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void everyProcessorIsNamedForItsStage() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             List<String> unnamed = new ArrayList<>();
             for (TopologyDescription.Subtopology sub : pipeline.topology().describe().subtopologies()) {
                 for (TopologyDescription.Node node : sub.nodes()) {
@@ -49,8 +45,8 @@ class SluiceTopologyTest {
     }
 
     @Test
-    void theGoldStoresCarryTheirPublishedNames(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void theGoldStoresCarryTheirPublishedNames() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             Set<String> stores = new TreeSet<>();
             pipeline.topology().describe().subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
                 if (node instanceof TopologyDescription.Processor processor) {
@@ -65,8 +61,8 @@ class SluiceTopologyTest {
     }
 
     @Test
-    void anOrderTravelsFromBronzeToSilverAndGold(RegistryServer registry) {
-        try (PipelineDriver pipeline = PipelineDriver.start(registry)) {
+    void anOrderTravelsFromBronzeToSilverAndGold() {
+        try (PipelineDriver pipeline = PipelineDriver.start()) {
             pipeline.customer(Rows.customer(1));
             pipeline.product(Rows.product(7, "249.00", "EUR"));
             pipeline.order(Rows.order(100, 1, "EUR", "498.00", PipelineDriver.NOW.minusSeconds(60)));

@@ -19,15 +19,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.testing.BronzeSchemas;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.gold.CustomerTotals;
 import dev.sluice.schemas.gold.RegionRevenueDaily;
 import dev.sluice.schemas.silver.EnrichedOrder;
@@ -43,7 +40,6 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
  * through the {@code traceparent} header of the records between them, and the silver and gold records carry it.
  * The topology is the app's ({@link PipelineDriver}), the spans the SDK's, kept by its in-memory exporter.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class TracingTopologyTest {
 
     private static final Instant ORDERED = PipelineDriver.NOW.minusSeconds(120);
@@ -64,18 +60,18 @@ class TracingTopologyTest {
         provider.close();
     }
 
-    private void start(RegistryServer registry, boolean traced) {
+    private void start(boolean traced) {
         Tracing tracing = traced
                 ? Tracing.with(OpenTelemetrySdk.builder().setTracerProvider(provider).build())
                 : Tracing.disabled();
-        pipeline = PipelineDriver.start(registry, options -> options.tracing = tracing);
+        pipeline = PipelineDriver.start(options -> options.tracing = tracing);
         pipeline.rate(Rows.rate(1, "USD", "0.92", PipelineDriver.NOW.minus(Duration.ofDays(1))));
         pipeline.customer(Rows.customer(1));
     }
 
     @Test
-    void aBronzeOrderYieldsOneConnectedTraceThroughSilverAndGold(RegistryServer registry) {
-        start(registry, true);
+    void aBronzeOrderYieldsOneConnectedTraceThroughSilverAndGold() {
+        start(true);
         pipeline.order(Rows.order(100, 1, "USD", "100.00", ORDERED));
 
         Out<String, EnrichedOrder> silver = only(pipeline.read(pipeline.topics().getSilverOrders(),
@@ -110,8 +106,8 @@ class TracingTopologyTest {
     }
 
     @Test
-    void aBronzeRecordWithAProducersTraceParentContinuesThatTrace(RegistryServer registry) {
-        start(registry, true);
+    void aBronzeRecordWithAProducersTraceParentContinuesThatTrace() {
+        start(true);
         String producerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
         String producerSpan = "00f067aa0ba902b7";
         RecordHeaders headers = new RecordHeaders();
@@ -133,8 +129,8 @@ class TracingTopologyTest {
     }
 
     @Test
-    void anUndecodableRecordsSpanIsAnErrorAndItsDeadLetterCarriesIt(RegistryServer registry) {
-        start(registry, true);
+    void anUndecodableRecordsSpanIsAnErrorAndItsDeadLetterCarriesIt() {
+        start(true);
         pipeline.send(pipeline.topics().getOrders(), null, "not avro".getBytes(StandardCharsets.UTF_8));
 
         Out<byte[], byte[]> deadLetter = only(pipeline.deadLetters(Stage.DESERIALIZE));
@@ -147,8 +143,8 @@ class TracingTopologyTest {
     }
 
     @Test
-    void aReplaysDedupeSpanIsAnError(RegistryServer registry) {
-        start(registry, true);
+    void aReplaysDedupeSpanIsAnError() {
+        start(true);
         Map<String, Object> order = Rows.order(102, 1, "USD", "5.00", ORDERED);
         pipeline.order(order);
         pipeline.order(order);
@@ -163,8 +159,8 @@ class TracingTopologyTest {
     }
 
     @Test
-    void disabledTracingAddsNoTraceParent(RegistryServer registry) {
-        start(registry, false);
+    void disabledTracingAddsNoTraceParent() {
+        start(false);
         pipeline.order(Rows.order(103, 1, "USD", "5.00", ORDERED));
 
         assertNull(only(pipeline.read(pipeline.topics().getSilverOrders(), EnrichedOrder.class))

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.ErrorCode;
@@ -28,8 +27,6 @@ import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
 import dev.sluice.app.testing.TestConfig;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 
 /**
  * Every rule of the shipped application.yml, through the topology: for each configured check of each field, a valid
@@ -37,14 +34,13 @@ import dev.sluice.embedded.RegistryServer;
  * record of each entity passes. The cases are derived from the configuration, so a rule added there is tested here
  * without writing a test.
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class ValidationRulesTopologyTest {
 
     private static PipelineDriver pipeline;
 
     @BeforeAll
-    static void start(RegistryServer registry) {
-        pipeline = PipelineDriver.start(registry);
+    static void start() {
+        pipeline = PipelineDriver.start();
     }
 
     @AfterAll

@@ -13,16 +13,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.Stage;
+import dev.sluice.app.testing.InMemorySchemaSource;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
 import dev.sluice.app.testing.TestConfig;
-import dev.sluice.embedded.EmbeddedPlatformExtension;
-import dev.sluice.embedded.RegistryServer;
 import dev.sluice.schemas.silver.Customer;
 
 /**
@@ -30,15 +28,16 @@ import dev.sluice.schemas.silver.Customer;
  * {@link Redriver} re-produces them) into a topology whose rule was fixed, are N silver records carrying the redrive's
  * headers and no dead letter; the same redrive arriving a second time adds nothing to silver (dedupe).
  */
-@ExtendWith(EmbeddedPlatformExtension.class)
 class RedriveCountingTest {
 
     private static final int N = 5;
 
     @Test
-    void nDeadLettersRedrivenAfterTheFixAreNSilverRecordsOnce(RegistryServer registry) {
+    void nDeadLettersRedrivenAfterTheFixAreNSilverRecordsOnce() {
         List<ProducerRecord<byte[], byte[]>> redriven = new ArrayList<>();
-        try (PipelineDriver before = PipelineDriver.start(registry)) {
+        // One schema source, as one registry behind the service before and after the fix.
+        InMemorySchemaSource schemas = new InMemorySchemaSource();
+        try (PipelineDriver before = PipelineDriver.start(options -> options.schemas = schemas)) {
             for (long id = 1; id <= N; id++) {
                 Map<String, Object> row = Rows.customer(id);
                 row.put("country", "de");
@@ -54,8 +53,10 @@ class RedriveCountingTest {
                         letter.headers(), Optional.empty()), "run-1"));
             }
         }
-        try (PipelineDriver fixed = PipelineDriver.start(registry, options -> options.rules = TestConfig.rules(
-                Map.of("customers.fields.country.pattern", "^[A-Za-z]{2}$")))) {
+        try (PipelineDriver fixed = PipelineDriver.start(options -> {
+            options.schemas = schemas;
+            options.rules = TestConfig.rules(Map.of("customers.fields.country.pattern", "^[A-Za-z]{2}$"));
+        })) {
             redriven.forEach(record -> send(fixed, record));
 
             List<Out<String, Customer>> silver = fixed.read(fixed.topics().getSilverCustomers(), Customer.class);
