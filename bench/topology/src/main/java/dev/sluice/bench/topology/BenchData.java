@@ -10,16 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.placement.KeyPlacement;
+import dev.sluice.app.serde.SchemaSource;
+import dev.sluice.app.testing.ConfluentWireWriter;
 import dev.sluice.schemas.events.UserEvent;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 
@@ -57,8 +61,9 @@ public final class BenchData {
 
     private final PipelineTopics topics;
     private final Random random;
-    private final AvroKafkaSerializer<Object> keys = new AvroKafkaSerializer<>();
-    private final AvroKafkaSerializer<Object> values = new AvroKafkaSerializer<>();
+    /** Frames a key or value record of a topic in the Confluent wire format. */
+    private final BiFunction<String, GenericContainer, byte[]> keys;
+    private final BiFunction<String, GenericContainer, byte[]> values;
     private final Instant now = Instant.now();
     private long lsn = 1;
 
@@ -70,17 +75,41 @@ public final class BenchData {
         this(registryV2Url, topics, seed, CUSTOMERS, PRODUCTS);
     }
 
-    /** Input of a shop of {@code customers} customers and {@code products} products (for other benchmarks). */
+    /**
+     * Input of a shop of {@code customers} customers and {@code products} products (for other benchmarks), schemas
+     * registered in the registry at {@code registryV2Url} by Apicurio's serializer, as the sources do.
+     */
     public BenchData(String registryV2Url, PipelineTopics topics, long seed, int customers, int products) {
+        this(topics, seed, customers, products, apicurio(registryV2Url, true), apicurio(registryV2Url, false));
+    }
+
+    /** The same input with schema ids from {@code schemas}, no registry process (the broker-free harness). */
+    BenchData(SchemaSource schemas, PipelineTopics topics, long seed) {
+        this(topics, seed, CUSTOMERS, PRODUCTS, wire(schemas, "-key"), wire(schemas, "-value"));
+    }
+
+    private BenchData(PipelineTopics topics, long seed, int customers, int products,
+            BiFunction<String, GenericContainer, byte[]> keys, BiFunction<String, GenericContainer, byte[]> values) {
         this.topics = topics;
         this.random = new Random(seed);
         this.customers = customers;
         this.products = products;
-        Map<String, Object> config = Map.of("apicurio.registry.url", registryV2Url,
+        this.keys = keys;
+        this.values = values;
+    }
+
+    private static BiFunction<String, GenericContainer, byte[]> apicurio(String registryV2Url, boolean isKey) {
+        AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(Map.of("apicurio.registry.url", registryV2Url,
                 "apicurio.registry.auto-register", "true", "apicurio.registry.as-confluent", "true",
-                "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false");
-        keys.configure(config, true);
-        values.configure(config, false);
+                "apicurio.registry.use-id", "contentId", "apicurio.registry.headers.enabled", "false"), isKey);
+        return serializer::serialize;
+    }
+
+    /** The framing of {@link ConfluentWireWriter}, under subject {@code <topic><suffix>}. */
+    private static BiFunction<String, GenericContainer, byte[]> wire(SchemaSource schemas, String suffix) {
+        ConfluentWireWriter writer = new ConfluentWireWriter(schemas);
+        return (topic, record) -> writer.write(topic + suffix, record.getSchema(), record);
     }
 
     /** Exchange rates, customers and products. */
@@ -175,7 +204,7 @@ public final class BenchData {
                 .setQuantity(type.equals("add_to_cart") ? 1 : null).setPage(type.equals("page_view") ? "/p" : null)
                 .setOccurredAt(at).build();
         return new ProducerRecord<>(topics.getUserEvents(), user.getBytes(StandardCharsets.UTF_8),
-                values.serialize(topics.getUserEvents(), event));
+                values.apply(topics.getUserEvents(), event));
     }
 
     private ProducerRecord<byte[], byte[]> bad() {
@@ -203,7 +232,7 @@ public final class BenchData {
         row.forEach((name, value) -> v.put(name, value instanceof BigDecimal d
                 ? ByteBuffer.wrap(d.setScale(scale(valueSchema, name)).unscaledValue().toByteArray())
                 : value instanceof Instant t ? t.toEpochMilli() : value));
-        return new ProducerRecord<>(topic, keys.serialize(topic, k), values.serialize(topic, v));
+        return new ProducerRecord<>(topic, keys.apply(topic, k), values.apply(topic, v));
     }
 
     private static int scale(Schema schema, String field) {

@@ -47,15 +47,16 @@ import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.serde.RegistrySettings;
 import dev.sluice.app.silver.PiiSettings;
 import dev.sluice.app.topology.SluiceTopology;
 import dev.sluice.app.topology.TopologySettings;
+import dev.sluice.app.testing.InMemorySchemaSource;
 import dev.sluice.app.validate.ValidationRules;
-import dev.sluice.embedded.RegistryServer;
 
 /**
  * The broker-free cost of the topology: the bench's bronze records piped through {@link SluiceTopology} (as the app
- * builds it: RocksDB stores, the shipped rules, the real registry for schema lookups) in a
+ * builds it: RocksDB stores, the shipped rules, the service's serdes over in-memory schema ids) in a
  * {@link TopologyTestDriver}, one thread, no Kafka. The driver carries each record through every sub-topology it
  * reaches (repartitions and silver read back included) within {@code pipeInput}. Every processor is wrapped
  * ({@code processor.wrapper.class}) so that the time of the first processor entered in a sub-topology, which runs
@@ -78,12 +79,21 @@ final class CostHarness {
     /** At most this many of the bench records (reference data first), a fifth of them as warm-up. */
     static final int RECORDS = Integer.parseInt(TopologyBench.stringProperty("bench.harness.records", "30000"));
 
-    CostHarness(RegistrySerdes serdes, ValidationRules rules, PipelineTopics topics, RegistryServer registry,
-            List<ProducerRecord<byte[], byte[]>> records, Path stateDir) {
-        this.serdes = serdes;
+    /**
+     * The harness over the bench's input of {@code benchRecords} records (the same seed, so the same records as the
+     * broker runs). Schema ids come from a map instead of a registry process: the topology's serdes, wire format and
+     * schema cache are the service's, only the ids' source differs, and no registry call happens on the hot path in
+     * the service either (ids are resolved once).
+     */
+    CostHarness(ValidationRules rules, PipelineTopics topics, int benchRecords, Path stateDir) {
+        InMemorySchemaSource schemas = new InMemorySchemaSource();
+        this.serdes = new RegistrySerdes(schemas, new RegistrySettings());
         this.rules = rules;
         this.topics = topics;
-        this.records = records.subList(0, Math.min(records.size(), RECORDS));
+        BenchData data = new BenchData(schemas, topics, 42L);
+        List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(data.reference());
+        all.addAll(data.bulk(benchRecords));
+        this.records = all.subList(0, Math.min(all.size(), RECORDS));
         this.stateDir = stateDir;
     }
 
@@ -175,7 +185,7 @@ final class CostHarness {
         }
         long timed = records.size() - warm;
         out.printf("%nBroker-free cost harness (TopologyTestDriver, %s, %s stores, the shipped rules, "
-                + "real registry): %,d bronze records timed after %,d warm-up records%n", what.equals("byte-copy")
+                + "in-memory schema ids): %,d bronze records timed after %,d warm-up records%n", what.equals("byte-copy")
                         ? "byte copy of SluiceTopology's hops" : "SluiceTopology", inMemory ? "in-memory" : "RocksDB",
                 timed, warm);
         out.printf("  total: %.1f us wall, %.1f us CPU per bronze record (the driver thread; ~1 us of it is the "

@@ -80,7 +80,8 @@ import io.micronaut.core.naming.conventions.StringConvention;
  * slope of committed bronze offsets between 20% and 80% of the input; the drain tail (bronze fully committed until
  * every internal topic is consumed) is reported apart. Output counts per topic are read back (read_committed) after
  * every run and must be identical across repetitions. Then {@link CostHarness} runs the bench records through the
- * topology in a TopologyTestDriver (no broker) and reports microseconds per record per sub-topology.
+ * topology in a TopologyTestDriver (no broker, no registry: schema ids from a map) and reports microseconds per
+ * record per sub-topology; {@code -Dbench.harness=only} runs the harness alone, without broker and registry.
  * Not a test: run by hand (bench/README.md).
  */
 public final class TopologyBench {
@@ -98,7 +99,12 @@ public final class TopologyBench {
     static final double WARMUP = Double.parseDouble(stringProperty("bench.warmup", "0.3"));
     /** Directory for profiles; when set, the run profiles the topology instead of benchmarking (bench/README.md). */
     static final String PROFILE = stringProperty("bench.profile", "");
-    static final boolean HARNESS = Boolean.parseBoolean(stringProperty("bench.harness", "true"));
+    /**
+     * The broker-free {@link CostHarness}: {@code true} after the variants, {@code only} instead of them (no broker,
+     * no registry process), {@code false} not at all.
+     */
+    static final String HARNESS_MODE = stringProperty("bench.harness", "true");
+    static final boolean HARNESS = !HARNESS_MODE.equals("false");
     /** In-memory stores for the topology and the byte copy instead of RocksDB (the service's default is RocksDB). */
     static final boolean IN_MEMORY = Boolean.parseBoolean(stringProperty("bench.inmemory", "false"));
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(20);
@@ -139,6 +145,11 @@ public final class TopologyBench {
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("sluice-bench-topology-");
+        if (HARNESS_MODE.equals("only")) {
+            new CostHarness(shippedRules(), harnessTopics(), RECORDS, dir.resolve("harness")).run(System.out);
+            deleteQuietly(dir);
+            System.exit(0);
+        }
         int status;
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
                 RegistryServer registry = RegistryServer.start(dir.resolve("registry"), 0)) {
@@ -151,7 +162,8 @@ public final class TopologyBench {
 
     // ---- setup -------------------------------------------------------------------------------------------------
 
-    private List<ProducerRecord<byte[], byte[]>> load() {
+    /** Creates the topics and produces the bench input to bronze. */
+    private void load() {
         TopicInitializer.create(kafka.bootstrapServers(), topics);
         kafka.createTopics(topics.getPartitions(), PASSTHROUGH_OUT, EOS_OUT);
         BenchData data = new BenchData(registry.registryV2Url(), topics, 42L);
@@ -167,13 +179,12 @@ public final class TopologyBench {
         }
         input = records.size();
         LOG.info("bench input ready records={}", input);
-        return records;
     }
 
     // ---- the benchmark -------------------------------------------------------------------------------------------
 
     private int benchmark() throws Exception {
-        List<ProducerRecord<byte[], byte[]>> records = load();
+        load();
         Map<String, List<Run>> results = new LinkedHashMap<>();
         VARIANTS.forEach(v -> results.put(v, new ArrayList<>()));
         for (String variant : VARIANTS) {
@@ -192,7 +203,7 @@ public final class TopologyBench {
         List<String> mismatches = checkOutputs(results);
         report(results, mismatches);
         if (HARNESS) {
-            new CostHarness(serdes, rules, harnessTopics(), registry, records, dir.resolve("harness")).run(System.out);
+            new CostHarness(rules, harnessTopics(), RECORDS, dir.resolve("harness")).run(System.out);
         }
         if (!mismatches.isEmpty()) {
             System.out.println("\nFAILED: output counts differ across repetitions:");
@@ -678,7 +689,7 @@ public final class TopologyBench {
      */
     private int profile(Path out) throws Exception {
         Files.createDirectories(out);
-        List<ProducerRecord<byte[], byte[]>> records = load();
+        load();
         run("topology", 0, true);
         Profiling profiling = new Profiling(out);
         List<Run> profiled = new ArrayList<>();
@@ -698,7 +709,7 @@ public final class TopologyBench {
             copies.add(streams("byte-copy", 1, byteCopy(), outputTopics(), true, input, s -> profiling.start(mode)));
             profiling.stop(mode);
         }
-        CostHarness harness = new CostHarness(serdes, rules, harnessTopics(), registry, records, dir.resolve("harness"));
+        CostHarness harness = new CostHarness(rules, harnessTopics(), RECORDS, dir.resolve("harness"));
         harness.run(System.out, "topology", false);
         profiling.start("harness-cpu");
         harness.run(System.out, "topology", false);
