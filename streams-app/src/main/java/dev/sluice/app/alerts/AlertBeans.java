@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.connect.ConnectorService;
+import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.status.PipelineStatusService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,8 +101,8 @@ class AlertBeans {
     @Named(SinkCommitRule.NAME)
     @Requires(property = "kafka.enabled", notEquals = "false")
     @Requires(property = RULE + SinkCommitRule.NAME + ".enabled", notEquals = "false")
-    AlertRule sinkCommit(ConnectorService connectors, StreamsInstance instance, ExportedReadings readings) {
-        return new SinkCommitRule(connectors, instance, readings);
+    AlertRule sinkCommit(ConnectorService connectors, StreamsAdmin admin, ExportedReadings readings) {
+        return new SinkCommitRule(connectors, admin, readings);
     }
 
     @Singleton

@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.connect.ConnectorView;
-import dev.sluice.app.query.StreamsInstance;
+import dev.sluice.app.query.StreamsAdmin;
 
 /**
  * {@code lake-sink-not-committing}: a sink connector (the lake's S3 sinks) has records to write but its consumer
@@ -38,13 +38,13 @@ class SinkCommitRule implements AlertRule {
     private static final long TIMEOUT_SECONDS = 5;
 
     private final ConnectorService connectors;
-    private final StreamsInstance instance;
+    private final StreamsAdmin streamsAdmin;
     private final ExportedReadings readings;
     private final Map<String, Long> lastCommitted = new HashMap<>();
 
-    SinkCommitRule(ConnectorService connectors, StreamsInstance instance, ExportedReadings readings) {
+    SinkCommitRule(ConnectorService connectors, StreamsAdmin streamsAdmin, ExportedReadings readings) {
         this.connectors = connectors;
-        this.instance = instance;
+        this.streamsAdmin = streamsAdmin;
         this.readings = readings;
     }
 
@@ -96,7 +96,7 @@ class SinkCommitRule implements AlertRule {
      */
     private long[] offsets(String connector) {
         String group = "connect-" + connector;
-        Admin admin = instance.admin();
+        Admin admin = streamsAdmin.admin();
         try {
             Map<TopicPartition, Long> committed = new HashMap<>();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()

@@ -20,14 +20,16 @@ import jakarta.inject.Singleton;
 public class Leadership {
 
     private final StreamsInstance instance;
+    private final TopologyDescription topology;
 
-    public Leadership(StreamsInstance instance) {
+    public Leadership(StreamsInstance instance, TopologyDescription topology) {
         this.instance = instance;
+        this.topology = topology;
     }
 
     /** Whether this instance leads now. */
     public boolean isLeader() {
-        TaskId leaderTask = new TaskId(instance.description().subtopologies().stream()
+        TaskId leaderTask = new TaskId(topology.subtopologies().stream()
                 .mapToInt(TopologyDescription.Subtopology::id).min().orElse(0), 0);
         try {
             for (ThreadMetadata thread : instance.streams().metadataForLocalThreads()) {

@@ -39,10 +39,12 @@ public class StoreQueryService {
     private static final Logger LOG = LoggerFactory.getLogger(StoreQueryService.class);
 
     private final StreamsInstance instance;
+    private final StreamsMetadataService metadata;
     private final InstanceClient client;
 
-    public StoreQueryService(StreamsInstance instance, InstanceClient client) {
+    public StoreQueryService(StreamsInstance instance, StreamsMetadataService metadata, InstanceClient client) {
         this.instance = instance;
+        this.metadata = metadata;
         this.client = client;
     }
 
@@ -94,7 +96,7 @@ public class StoreQueryService {
     public <T> KeyAnswer<T> byKey(GoldStore store, Object key, Scope scope, String pathAndQuery,
             BiFunction<Integer, Boolean, T> read) {
         if (scope.forwarded()) {
-            int partition = scope.partitions().isEmpty() ? instance.partitionOf(store, key)
+            int partition = scope.partitions().isEmpty() ? metadata.partitionOf(store, key)
                     : scope.partitions().first();
             try {
                 return new KeyAnswer<>(read.apply(partition, scope.anyCopy()), null, here(), scope.anyCopy());
@@ -102,10 +104,10 @@ public class StoreQueryService {
                 throw QueryException.unavailable(e.getMessage());
             }
         }
-        KeyQueryMetadata metadata = instance.keyMetadata(store, key);
-        int partition = metadata.partition();
+        KeyQueryMetadata where = metadata.keyMetadata(store, key);
+        int partition = where.partition();
         List<String> failures = new ArrayList<>();
-        for (Target target : Routing.forKey(instance.self(), metadata.activeHost(), metadata.standbyHosts())) {
+        for (Target target : Routing.forKey(instance.self(), where.activeHost(), where.standbyHosts())) {
             if (target.isLocal()) {
                 try {
                     return new KeyAnswer<>(read.apply(partition, target.stale()), null, here(), target.stale());
@@ -140,7 +142,7 @@ public class StoreQueryService {
             BiFunction<Integer, Boolean, List<T>> readPartition, Function<byte[], Partial<T>> decode) {
         Collector<T> collector = new Collector<>();
         if (scope.forwarded()) {
-            SortedSet<Integer> partitions = scope.partitions().isEmpty() ? all(instance.partitions(store))
+            SortedSet<Integer> partitions = scope.partitions().isEmpty() ? all(metadata.partitions(store))
                     : scope.partitions();
             for (int partition : partitions) {
                 try {
@@ -151,8 +153,8 @@ public class StoreQueryService {
             }
             return collector.result();
         }
-        int partitions = instance.partitions(store);
-        Routing.FanOutPlan plan = Routing.fanOut(partitions, instance.self(), instance.assignment(store));
+        int partitions = metadata.partitions(store);
+        Routing.FanOutPlan plan = Routing.fanOut(partitions, instance.self(), metadata.assignment(store));
         SortedSet<Integer> pending = all(partitions);
         List<String> failures = new ArrayList<>();
         Map<Target, SortedSet<Integer>> round = plan.primary();

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.TopologyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -44,10 +45,15 @@ public class ConsumerLag {
     private static final long TIMEOUT_SECONDS = 5;
 
     private final StreamsInstance instance;
+    private final StreamsAdmin streamsAdmin;
+    private final TopologyDescription topology;
     private final PipelineTopics topics;
 
-    public ConsumerLag(StreamsInstance instance, PipelineTopics topics) {
+    public ConsumerLag(StreamsInstance instance, StreamsAdmin streamsAdmin, TopologyDescription topology,
+            PipelineTopics topics) {
         this.instance = instance;
+        this.streamsAdmin = streamsAdmin;
+        this.topology = topology;
         this.topics = topics;
     }
 
@@ -86,7 +92,7 @@ public class ConsumerLag {
     public LagView lag() {
         String group = instance.applicationId();
         try {
-            Admin admin = instance.admin();
+            Admin admin = streamsAdmin.admin();
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             Set<String> inputs = inputTopics();
@@ -137,7 +143,7 @@ public class ConsumerLag {
     /** The topics the sub-topologies read, with internal ones named as Kafka knows them. */
     Set<String> inputTopics() {
         Set<String> inputs = new TreeSet<>();
-        for (TopologyDescription.Subtopology subtopology : instance.description().subtopologies()) {
+        for (TopologyDescription.Subtopology subtopology : topology.subtopologies()) {
             for (TopologyDescription.Node node : subtopology.nodes()) {
                 if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
                     for (String topic : source.topicSet()) {

@@ -20,7 +20,7 @@ import dev.sluice.app.freshness.FreshnessSettings;
 import dev.sluice.app.freshness.Layer;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.placement.Leadership;
-import dev.sluice.app.query.StreamsInstance;
+import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.lake.LakeCommitMark;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -46,7 +46,7 @@ public class LakeFreshnessReader {
     private static final long TIMEOUT_SECONDS = 5;
 
     private final ConnectorsCall connectors;
-    private final StreamsInstance instance;
+    private final StreamsAdmin admin;
     private final Leadership leadership;
     private final FreshnessMetrics freshness;
     private final ScheduledFuture<?> scheduled;
@@ -55,11 +55,11 @@ public class LakeFreshnessReader {
     private boolean leading;
     private boolean failing;
 
-    public LakeFreshnessReader(ConnectorsCall connectors, StreamsInstance instance, Leadership leadership,
+    public LakeFreshnessReader(ConnectorsCall connectors, StreamsAdmin admin, Leadership leadership,
             PipelineMetrics metrics, FreshnessSettings settings,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.connectors = connectors;
-        this.instance = instance;
+        this.admin = admin;
         this.leadership = leadership;
         this.freshness = metrics.freshness();
         Duration interval = settings.lakeInterval();
@@ -130,7 +130,7 @@ public class LakeFreshnessReader {
 
     private Map<TopicPartition, OffsetAndMetadata> committed(String group) {
         try {
-            return instance.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+            return admin.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();

@@ -30,6 +30,8 @@ import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.query.GoldStore;
 import dev.sluice.app.query.InstanceClient;
 import dev.sluice.app.query.StreamsInstance;
+import dev.sluice.app.query.StreamsMetadataService;
+import dev.sluice.app.query.TopologyLayout;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
@@ -50,6 +52,8 @@ public class PipelineStatusService {
     private static final long CONNECT_WAIT_SECONDS = 3;
 
     private final StreamsInstance instance;
+    private final StreamsMetadataService metadata;
+    private final TopologyLayout layout;
     private final InstanceClient client;
     private final JsonMapper json;
     private final DeadLetterMonitor deadLetters;
@@ -64,11 +68,14 @@ public class PipelineStatusService {
     private final SharedComputation<List<InstanceView>> sharedInstances;
     private final SharedComputation<ConsumerLag.LagView> sharedLag;
 
-    public PipelineStatusService(StreamsInstance instance, InstanceClient client, JsonMapper json, ConsumerLag lag,
+    public PipelineStatusService(StreamsInstance instance, StreamsMetadataService metadata, TopologyLayout layout,
+            InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
             @Nullable AutoRestarts restarter, CompactionRuns compaction, PipelineMetrics metrics,
             StatusSettings settings, FreshnessSettings freshness, @Named("status") Clock clock) {
         this.instance = instance;
+        this.metadata = metadata;
+        this.layout = layout;
         this.client = client;
         this.json = json;
         this.deadLetters = deadLetters;
@@ -120,7 +127,7 @@ public class PipelineStatusService {
         }
         Map<String, InstanceView.StorePartitions> stores = new LinkedHashMap<>();
         for (GoldStore store : GoldStore.values()) {
-            int subtopology = instance.layout(store).subtopology();
+            int subtopology = layout.of(store).subtopology();
             stores.put(store.storeName(), new InstanceView.StorePartitions(
                     List.copyOf(active.getOrDefault(subtopology, Set.of())),
                     List.copyOf(standby.getOrDefault(subtopology, Set.of()))));
@@ -137,8 +144,8 @@ public class PipelineStatusService {
     private List<InstanceView> askInstances() {
         HostInfo self = instance.self();
         Map<String, CompletableFuture<InstanceView>> others = new TreeMap<>();
-        for (StreamsMetadata metadata : instance.instances()) {
-            HostInfo host = metadata.hostInfo();
+        for (StreamsMetadata other : metadata.instances()) {
+            HostInfo host = other.hostInfo();
             if (self != null && !host.equals(self)) {
                 others.put(name(host), client.getAsync(host, "/api/status/instance", name(self), Map.of())
                         .thenApply(answer -> answer.status() == 200 ? read(answer.body())

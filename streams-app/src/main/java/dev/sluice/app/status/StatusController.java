@@ -2,9 +2,10 @@ package dev.sluice.app.status;
 
 import java.util.List;
 
+import org.apache.kafka.streams.TopologyDescription;
+
 import dev.sluice.app.connect.ConnectErrorHandlers;
 import dev.sluice.app.connect.Problem;
-import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -34,13 +35,13 @@ public class StatusController {
     private static final int MAX_RECENT = 200;
 
     private final PipelineStatusService status;
-    private final StreamsInstance instance;
+    private final TopologyDescription topology;
     private final DeadLetterMonitor deadLetters;
 
-    public StatusController(PipelineStatusService status, StreamsInstance instance,
+    public StatusController(PipelineStatusService status, TopologyDescription topology,
             @Nullable DeadLetterMonitor deadLetters) {
         this.status = status;
-        this.instance = instance;
+        this.topology = topology;
         this.deadLetters = deadLetters;
     }
 
@@ -67,7 +68,7 @@ public class StatusController {
     @Operation(operationId = "topologyGraph",
             summary = "The topology as a graph: sources, processors, sinks, stores and the topics between them")
     public TopologyGraph topology() {
-        return TopologyGraph.of(instance.description());
+        return TopologyGraph.of(topology);
     }
 
     @Get("/lag")

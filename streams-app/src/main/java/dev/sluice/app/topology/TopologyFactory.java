@@ -2,6 +2,7 @@ package dev.sluice.app.topology;
 
 import java.util.Map;
 
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.KStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +52,14 @@ public class TopologyFactory {
      * Builds the topology of the {@code default} streams configuration and routes Kafka Streams' own error paths to
      * the dead-letter topics. Depends on {@link TopicInitializer} so that every topic exists before the streams
      * start.
+     * <p>
+     * The builder then builds the {@link org.apache.kafka.streams.Topology} here, with the streams' configuration,
+     * for its description. That is the object Micronaut's own {@code build} returns a moment later and Kafka Streams
+     * runs: the builder returns the same topology from every {@code build}, and a second one adds nothing, as every
+     * node is written already. This happens before the streams start, never while their threads use the topology.
      */
     @Singleton
-    @Named("sluice")
-    KStream<?, ?> sluiceTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
+    BuiltTopology builtTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
             ValidationRules rules, PiiSettings pii, EnrichSettings enrich, AggregateSettings aggregate,
             RegistrySettings registry, PipelineMetrics metrics, Tracing tracing, TopicInitializer topicsReady,
             @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
@@ -70,6 +75,20 @@ public class TopologyFactory {
         TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores);
         RegistrySerdes serdes = new RegistrySerdes(registry);
         metrics.bindRegistry(serdes.cache());
-        return new SluiceTopology(settings, serdes, metrics, tracing).build(builder);
+        KStream<?, ?> stream = new SluiceTopology(settings, serdes, metrics, tracing).build(builder);
+        return new BuiltTopology(stream, builder.build(builder.getConfiguration()).describe());
+    }
+
+    /** The Sluice topology, which Micronaut's Kafka Streams factory waits for before building and starting. */
+    @Singleton
+    @Named("sluice")
+    KStream<?, ?> sluiceTopology(BuiltTopology built) {
+        return built.stream();
+    }
+
+    /** The description of the topology Kafka Streams runs (status graph, lag inputs, store layout, leadership). */
+    @Singleton
+    TopologyDescription runningTopology(BuiltTopology built) {
+        return built.description();
     }
 }

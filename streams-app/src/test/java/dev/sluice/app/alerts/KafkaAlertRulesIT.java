@@ -28,6 +28,7 @@ import dev.sluice.app.compaction.RunView;
 import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.app.query.AppInstance;
+import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.app.query.StreamsInstance;
 import dev.sluice.app.status.PipelineStatusService;
 import dev.sluice.app.testing.LakeSinkParameters;
@@ -122,7 +123,7 @@ class KafkaAlertRulesIT {
         connect.create(name, sink(name, topic, S3Server.LAKE_BUCKET, registry, s3));
         MeterRegistry meters = new SimpleMeterRegistry();
         SinkCommitRule rule = new SinkCommitRule(app.context().getBean(ConnectorService.class),
-                app.context().getBean(StreamsInstance.class), new ExportedReadings(meters));
+                app.context().getBean(StreamsAdmin.class), new ExportedReadings(meters));
         Map<String, String> labels = Map.of("connector", name);
         try {
             Await.until("the sink runs", TIMEOUT, () -> connect.isRunning(name));
@@ -164,7 +165,7 @@ class KafkaAlertRulesIT {
         connect.create(name, sink(name, topic, "missing-" + name, registry, s3));
         MeterRegistry meters = new SimpleMeterRegistry();
         SinkCommitRule rule = new SinkCommitRule(app.context().getBean(ConnectorService.class),
-                app.context().getBean(StreamsInstance.class), new ExportedReadings(meters));
+                app.context().getBean(StreamsAdmin.class), new ExportedReadings(meters));
         Map<String, String> labels = Map.of("connector", name);
         try {
             Await.until("the sink's task failed", TIMEOUT,

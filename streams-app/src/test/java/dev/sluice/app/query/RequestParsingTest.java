@@ -71,7 +71,7 @@ class RequestParsingTest {
         for (Object key : List.of(1L, 42L, 1_000_003L, "EMEA", "user-17")) {
             KeyType type = key instanceof Long ? KeyType.LONG : KeyType.STRING;
             byte[] bytes = type.serializer().serialize(null, key);
-            assertEquals(BuiltInPartitioner.partitionForKey(bytes, 12), StreamsInstance.partitionOf(bytes, 12),
+            assertEquals(BuiltInPartitioner.partitionForKey(bytes, 12), StreamsMetadataService.partitionOf(bytes, 12),
                     "partition of " + key);
         }
     }

@@ -3,27 +3,43 @@ package dev.sluice.app.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
+import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.failure.Stage;
+import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.metrics.PipelineMetrics;
+import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.serde.RegistrySettings;
+import dev.sluice.app.silver.PiiSettings;
 import dev.sluice.app.stores.StoreNames;
+import dev.sluice.app.testing.InMemorySchemaSource;
 import dev.sluice.app.testing.Out;
 import dev.sluice.app.testing.PipelineDriver;
 import dev.sluice.app.testing.Rows;
+import dev.sluice.app.testing.TestConfig;
 import dev.sluice.schemas.gold.ProductRevenueHourly;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 
-/** The shape of the topology: naming, topics, stores; and one order travelling from bronze to gold. */
+/**
+ * The shape of the topology: naming, topics, stores, building it twice; and one order travelling from bronze to gold.
+ */
 class SluiceTopologyTest {
 
     @Test
@@ -42,6 +58,27 @@ class SluiceTopologyTest {
             }
             assertEquals(List.of(), unnamed, "processors whose failures could not be attributed to a stage");
         }
+    }
+
+    @Test
+    void aSecondBuildReturnsTheSameTopologyUnchanged() {
+        // TopologyFactory builds and describes the topology right after the DSL; Micronaut builds again before it
+        // starts the streams. The published description is the running topology's only if that holds.
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "sluice-build-twice");
+        config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        StreamsBuilder builder = new StreamsBuilder();
+        new SluiceTopology(new TopologySettings(new PipelineTopics(), TestConfig.rules(), new PiiSettings(),
+                new EnrichSettings(), new AggregateSettings(), true),
+                new RegistrySerdes(new InMemorySchemaSource(), new RegistrySettings()), PipelineMetrics.inMemory())
+                .build(builder);
+
+        Topology first = builder.build(config);
+        String described = first.describe().toString();
+        Topology second = builder.build(config);
+
+        assertSame(first, second, "the builder's one topology");
+        assertEquals(described, second.describe().toString(), "nothing added or changed by the second build");
     }
 
     @Test

@@ -29,6 +29,7 @@ import dev.sluice.app.dlq.browse.DeadLetterFilter;
 import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.dlq.browse.TopicReader;
 import dev.sluice.app.kafka.PipelineTopics;
+import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.app.query.StreamsInstance;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
@@ -58,12 +59,15 @@ public class Redriver {
 
     private final DeadLetterBrowser browser;
     private final StreamsInstance instance;
+    private final StreamsAdmin admin;
     private final PipelineTopics topics;
     private final ReplayLedger ledger;
 
-    public Redriver(DeadLetterBrowser browser, StreamsInstance instance, PipelineTopics topics) {
+    public Redriver(DeadLetterBrowser browser, StreamsInstance instance, StreamsAdmin admin,
+            PipelineTopics topics) {
         this.browser = browser;
         this.instance = instance;
+        this.admin = admin;
         this.topics = topics;
         this.ledger = new ReplayLedger(topics.getReplays());
     }
@@ -93,7 +97,7 @@ public class Redriver {
                         plan.records().size(), plan.already(), plan.notReplayable(), reasons);
             }
         }
-        ledger.ensureTopic(instance.admin());
+        ledger.ensureTopic(admin.admin());
         String id = UUID.randomUUID().toString();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.initTransactions();
