@@ -87,7 +87,7 @@ final class TopicPartitionWriter {
         this.lastCheckpoint = skipBelow;
         this.checkpointEtag = claim.etag();
         this.topicId = claim.topicId();
-        this.lastRecordMillis = ctx.clock().getAsLong();
+        this.lastRecordMillis = ctx.clock().millis();
     }
 
     TopicPartition partition() {
@@ -122,7 +122,7 @@ final class TopicPartitionWriter {
         }
         pendingDeadLetters.add(new DeadLetter(record, cause));
         lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
+        lastRecordMillis = ctx.clock().millis();
         if (ctx.policy().isFull(pendingDeadLetters.size(), 0)) {
             closeGroup("it holds " + pendingDeadLetters.size() + " errant records");
         }
@@ -144,7 +144,7 @@ final class TopicPartitionWriter {
     /** Marks a record handled without writing it (already durable, or ignored). */
     void skip(long offset) {
         lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
+        lastRecordMillis = ctx.clock().millis();
         if (groupStart < 0) {
             durableNext = offset + 1;
         }
@@ -232,7 +232,7 @@ final class TopicPartitionWriter {
         }
         groupRecords++;
         lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
+        lastRecordMillis = ctx.clock().millis();
         if (ctx.policy().isFull(file.writer())) {
             closeGroup("file is full");
         }
@@ -306,7 +306,7 @@ final class TopicPartitionWriter {
         } catch (RuntimeException e) {
             throw fail("Checkpointing offset " + next + " failed", e);
         }
-        long publishedAt = ctx.clock().getAsLong();
+        long publishedAt = ctx.clock().millis();
         if (groupOldestSource != Long.MAX_VALUE) {
             ctx.freshness().published(tp.topic(), groupOldestSource, publishedAt);
             long latency = Math.max(0, publishedAt - groupOldestSource);
