@@ -161,23 +161,26 @@ final class TopicPartitionWriter {
         enterWindow(route);
 
         OpenFile file = openFiles.get(route.partitionPath());
-        ConnectToAvroConverter.RowProjector projector =
-                file == null ? null : ctx.converter().projector(record.valueSchema(), file.writer().schema());
-        Schema target = projector != null ? file.writer().schema() : ctx.converter().avroSchema(record.valueSchema());
-        if (projector == null) {
-            projector = ctx.converter().projector(record.valueSchema(), target);
-            if (projector == null) {
+        Projection intoOpenFile =
+                file == null ? null : ctx.converter().projection(record.valueSchema(), file.writer().schema());
+        Schema target;
+        RowProjector projector;
+        if (intoOpenFile instanceof Projection.Compatible compatible) {
+            target = file.writer().schema();
+            projector = compatible.projector();
+        } else {
+            target = ctx.converter().avroSchema(record.valueSchema());
+            Projection own = ctx.converter().projection(record.valueSchema(), target);
+            if (own instanceof Projection.Incompatible incompatible) {
                 throw new DataException("Value schema cannot be written even to its own Avro form: "
-                        + ctx.converter().incompatibility(record.valueSchema(), target));
+                        + incompatible.reason());
             }
+            projector = ((Projection.Compatible) own).projector();
         }
         GenericData.Record row = projector.project(record);
 
-        if (file != null && file.writer().schema() != target) {
-            if (log.isDebugEnabled()) {
-                log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset,
-                        ctx.converter().incompatibility(record.valueSchema(), file.writer().schema()));
-            }
+        if (intoOpenFile instanceof Projection.Incompatible incompatible) {
+            log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset, incompatible.reason());
             confirmOwnership();
             commitFile(file);
             openFiles.remove(route.partitionPath());
@@ -195,7 +198,7 @@ final class TopicPartitionWriter {
     /**
      * Writes a tombstone as a delete-marker row ({@code behavior.on.null.values=delete}) into the open file of its
      * path, which every file of the topic can take, so tombstones between rows with values never roll a file. Without
-     * an open file it opens one holding only the sink's columns (see {@link ConnectToAvroConverter#markerSchema}).
+     * an open file it opens one holding only the sink's columns (see {@link AvroSchemaTranslator#markerSchema}).
      *
      * @throws PartitionWriteException if S3 failed; this writer has discarded its open files
      */
