@@ -40,13 +40,15 @@ public class IcebergMaintenanceJob {
     private final Leadership leadership;
     private final IcebergCatalogSettings catalogSettings;
     private final IcebergMaintenanceSettings settings;
+    private final Clock clock;
     private final ScheduledFuture<?> scheduled;
     /** Opened at the first pass, not at start: the catalog database may not be reachable yet, or being set up. */
     private JdbcCatalog catalog;
 
     public IcebergMaintenanceJob(IcebergMaintenanceConfiguration configuration, CompactionConfiguration compaction,
-            Leadership leadership, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+            Leadership leadership, Clock clock, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.leadership = leadership;
+        this.clock = clock;
         this.settings = settings(configuration);
         String cron = configuration.getCron() == null ? "" : configuration.getCron().strip();
         try {
@@ -70,8 +72,7 @@ public class IcebergMaintenanceJob {
             if (catalog == null) {
                 catalog = catalogSettings.open();
             }
-            List<IcebergMaintenance.TableReport> reports = new IcebergMaintenance(catalog, settings,
-                    Clock.systemUTC()).run();
+            List<IcebergMaintenance.TableReport> reports = new IcebergMaintenance(catalog, settings, clock).run();
             LOG.info("iceberg maintenance pass done tables={}", reports.size());
         } catch (RuntimeException e) {
             LOG.warn("iceberg maintenance pass failed, next at the next scheduled time: {}", e.toString());
