@@ -4,6 +4,7 @@ import dev.sluice.connect.PluginVersion;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,6 +39,8 @@ public class JdbcSourceTask extends SourceTask {
     // Guards the connection and the readers: stop() arrives on another thread than poll().
     private final ReentrantLock lock = new ReentrantLock();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Decides when a table is due to be read again (poll.interval.ms). */
+    private final Clock clock;
     private volatile boolean stopping;
 
     private JdbcSourceTaskConfig config;
@@ -49,6 +52,15 @@ public class JdbcSourceTask extends SourceTask {
     private DatabaseDialect dialect;
     private List<SourceReader> readers;
     private TimestampBound timestampBound;
+
+    public JdbcSourceTask() {
+        this(Clock.systemUTC());
+    }
+
+    /** A task on another clock than the system's, for tests. */
+    JdbcSourceTask(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public String version() {
@@ -75,7 +87,7 @@ public class JdbcSourceTask extends SourceTask {
                 if (stopping) {
                     break;
                 }
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 String attempt = "connect to " + connections.redactedUrl() + " to read " + sources;
                 try {
                     prepare();

@@ -4,11 +4,11 @@ import dev.sluice.connect.PluginVersion;
 import dev.sluice.lake.ConditionalWriteProbe;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -33,7 +33,7 @@ public class S3ParquetSinkTask extends SinkTask {
     /** How long Connect waits before delivering the records again while the registry cannot be reached. */
     static final long REGISTRY_RETRY_MS = 2_000;
 
-    private final LongSupplier clock;
+    private final Clock clock;
     private S3ParquetSinkConfig config;
     private S3Client s3;
     private TopicAndGroupLookup cluster;
@@ -47,11 +47,11 @@ public class S3ParquetSinkTask extends SinkTask {
     private long ignoredNullValues;
 
     public S3ParquetSinkTask() {
-        this(System::currentTimeMillis);
+        this(Clock.systemUTC());
     }
 
-    /** For tests that control idle rotation; the clock is only read for idle rotation. */
-    S3ParquetSinkTask(LongSupplier clock) {
+    /** For tests that control idle rotation and the lake's freshness, which are all the clock is read for. */
+    S3ParquetSinkTask(Clock clock) {
         this.clock = clock;
     }
 
@@ -164,7 +164,7 @@ public class S3ParquetSinkTask extends SinkTask {
                 writers.fence(e);
             }
         }
-        writers.rotateIdle(clock.getAsLong());
+        writers.rotateIdle(clock.millis());
     }
 
     private void write(TopicPartitionWriter writer, SinkRecord record) {
@@ -218,7 +218,7 @@ public class S3ParquetSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        writers.rotateIdle(clock.getAsLong());
+        writers.rotateIdle(clock.millis());
         return writers.committableOffsets();
     }
 

@@ -48,31 +48,51 @@ final class TopicPartitionWriter {
     private record DeadLetter(SinkRecord record, Throwable cause) {
     }
 
+    /** Whether a group is open; the offset Kafka may commit follows from it. */
+    private sealed interface Group permits Idle, Open {
+    }
+
+    /**
+     * No group is open.
+     *
+     * @param committable every offset below is durable in S3 or was deliberately not written; empty if unknown
+     *                    (before the first record, and after a failure until the next group or skipped record)
+     */
+    private record Idle(OptionalLong committable) implements Group {
+    }
+
+    /** A group is open: its records, from offset {@code start} on, are not durable until it closes. */
+    private static final class Open implements Group {
+        final long start;
+        /** Files of the group already uploaded because a record's schema rolled them. */
+        int rolledFiles;
+        long records;
+        /** Oldest source time ({@link LakeFreshness}) among the group's records; MAX_VALUE if none has one. */
+        long oldestSource = Long.MAX_VALUE;
+
+        Open(long start) {
+            this.start = start;
+        }
+    }
+
     private final TopicPartition tp;
     private final WriterContext ctx;
     private final Map<String, OpenFile> openFiles = new LinkedHashMap<>();
     /** Errant records of the open group, reported when the group commits so that a replay reports them once. */
     private final List<DeadLetter> pendingDeadLetters = new ArrayList<>();
-    /** Records below this offset are already in S3 (from the checkpoint); -1 if unknown. */
-    private long skipBelow;
-    /** First offset of the open group, -1 when no group is open. */
-    private long groupStart = -1;
-    /** Last offset handled in this session, -1 before the first. */
-    private long lastOffset = -1;
-    /** Every offset below is durable in S3 or was deliberately not written; -1 if unknown. */
-    private long durableNext = -1;
-    /** The offset the checkpoint holds, -1 if none. */
-    private long lastCheckpoint;
+    /** Records below this offset are already in S3, as the checkpoint said when this session started. */
+    private long durableBelow;
+    /** Records below this offset were handled in this session; 0 before the first. */
+    private long handledBelow;
+    private Group group = new Idle(OptionalLong.empty());
+    /** The offset the checkpoint holds; empty if there is none. */
+    private OptionalLong lastCheckpoint;
     /** The ETag of this task's last checkpoint write: the next write must find it, or the partition was taken. */
     private String checkpointEtag;
     private final Optional<String> topicId;
     private long highWaterWindow = RotationPolicy.NO_WINDOW;
     private long lastRecordMillis;
     private int failuresSinceCommit;
-    private int rolledInGroup;
-    private long groupRecords;
-    /** Oldest source time ({@link LakeFreshness}) among the open group's records; MAX_VALUE if none has one. */
-    private long groupOldestSource = Long.MAX_VALUE;
     /** Freshness of the groups published since {@link #commitMark()} last took it; empty if none had a source time. */
     private Optional<LakeCommitMark> pendingMark = Optional.empty();
     /** What the offset commits carry until another group is published: unchanged, so Connect skips idle commits. */
@@ -83,11 +103,11 @@ final class TopicPartitionWriter {
     TopicPartitionWriter(TopicPartition tp, WriterContext ctx, S3OffsetCheckpoints.Claim claim) {
         this.tp = tp;
         this.ctx = ctx;
-        this.skipBelow = claim.nextOffset().orElse(-1);
-        this.lastCheckpoint = skipBelow;
+        this.durableBelow = claim.nextOffset().orElse(0);
+        this.lastCheckpoint = claim.nextOffset();
         this.checkpointEtag = claim.etag();
         this.topicId = claim.topicId();
-        this.lastRecordMillis = ctx.clock().getAsLong();
+        this.lastRecordMillis = ctx.clock().millis();
     }
 
     TopicPartition partition() {
@@ -100,12 +120,12 @@ final class TopicPartitionWriter {
      * in an open file or in S3 already.
      */
     boolean isRedelivery(long offset) {
-        return offset <= lastOffset;
+        return offset < handledBelow;
     }
 
     /** Whether the record at {@code offset} is already in S3 according to the checkpoint read at assignment. */
     boolean isDurable(long offset) {
-        return offset < skipBelow;
+        return offset < durableBelow;
     }
 
     /**
@@ -117,12 +137,12 @@ final class TopicPartitionWriter {
      */
     void deadLetter(SinkRecord record, Throwable cause) {
         long offset = record.kafkaOffset();
-        if (groupStart < 0) {
-            startGroup(offset);
+        if (group instanceof Idle) {
+            group = new Open(offset);
         }
         pendingDeadLetters.add(new DeadLetter(record, cause));
-        lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
+        handledBelow = offset + 1;
+        lastRecordMillis = ctx.clock().millis();
         if (ctx.policy().isFull(pendingDeadLetters.size(), 0)) {
             closeGroup("it holds " + pendingDeadLetters.size() + " errant records");
         }
@@ -143,10 +163,10 @@ final class TopicPartitionWriter {
 
     /** Marks a record handled without writing it (already durable, or ignored). */
     void skip(long offset) {
-        lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
-        if (groupStart < 0) {
-            durableNext = offset + 1;
+        handledBelow = offset + 1;
+        lastRecordMillis = ctx.clock().millis();
+        if (group instanceof Idle) {
+            group = new Idle(OptionalLong.of(offset + 1));
         }
     }
 
@@ -161,27 +181,30 @@ final class TopicPartitionWriter {
         enterWindow(route);
 
         OpenFile file = openFiles.get(route.partitionPath());
-        ConnectToAvroConverter.RowProjector projector =
-                file == null ? null : ctx.converter().projector(record.valueSchema(), file.writer().schema());
-        Schema target = projector != null ? file.writer().schema() : ctx.converter().avroSchema(record.valueSchema());
-        if (projector == null) {
-            projector = ctx.converter().projector(record.valueSchema(), target);
-            if (projector == null) {
+        Projection intoOpenFile =
+                file == null ? null : ctx.converter().projection(record.valueSchema(), file.writer().schema());
+        Schema target;
+        RowProjector projector;
+        if (intoOpenFile instanceof Projection.Compatible compatible) {
+            target = file.writer().schema();
+            projector = compatible.projector();
+        } else {
+            target = ctx.converter().avroSchema(record.valueSchema());
+            Projection own = ctx.converter().projection(record.valueSchema(), target);
+            if (own instanceof Projection.Incompatible incompatible) {
                 throw new DataException("Value schema cannot be written even to its own Avro form: "
-                        + ctx.converter().incompatibility(record.valueSchema(), target));
+                        + incompatible.reason());
             }
+            projector = ((Projection.Compatible) own).projector();
         }
         GenericData.Record row = projector.project(record);
 
-        if (file != null && file.writer().schema() != target) {
-            if (log.isDebugEnabled()) {
-                log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset,
-                        ctx.converter().incompatibility(record.valueSchema(), file.writer().schema()));
-            }
+        if (intoOpenFile instanceof Projection.Incompatible incompatible) {
+            log.debug("{}: rolling {} at offset {}: {}", tp, file.writer().key(), offset, incompatible.reason());
             confirmOwnership();
             commitFile(file);
             openFiles.remove(route.partitionPath());
-            rolledInGroup++;
+            ((Open) group).rolledFiles++;
             file = null;
         }
         if (file == null) {
@@ -195,7 +218,7 @@ final class TopicPartitionWriter {
     /**
      * Writes a tombstone as a delete-marker row ({@code behavior.on.null.values=delete}) into the open file of its
      * path, which every file of the topic can take, so tombstones between rows with values never roll a file. Without
-     * an open file it opens one holding only the sink's columns (see {@link ConnectToAvroConverter#markerSchema}).
+     * an open file it opens one holding only the sink's columns (see {@link AvroSchemaTranslator#markerSchema}).
      *
      * @throws PartitionWriteException if S3 failed; this writer has discarded its open files
      */
@@ -210,15 +233,16 @@ final class TopicPartitionWriter {
         append(file, ctx.converter().tombstoneRow(record, file.writer().schema()), offset);
     }
 
-    /** Before the append, which may publish the group (full file) with this record in it. */
+    /** Before the append, which may publish the group (full file) with this record in it; a group is open. */
     private void noteSourceTime(SinkRecord record) {
-        LakeFreshness.sourceTime(record).ifPresent(source -> groupOldestSource = Math.min(groupOldestSource, source));
+        Open open = (Open) group;
+        LakeFreshness.sourceTime(record).ifPresent(source -> open.oldestSource = Math.min(open.oldestSource, source));
     }
 
     /** Closes the group first if the event time entered a new rotation window. */
     private void enterWindow(RecordRouter.Route route) {
         long window = ctx.policy().window(route.eventTimeMillis());
-        if (groupStart >= 0 && ctx.policy().entersNewWindow(highWaterWindow, window)) {
+        if (group instanceof Open && ctx.policy().entersNewWindow(highWaterWindow, window)) {
             closeGroup("event time entered a new window");
         }
         highWaterWindow = Math.max(highWaterWindow, window);
@@ -230,9 +254,9 @@ final class TopicPartitionWriter {
         } catch (IOException | RuntimeException e) {
             throw fail("Writing offset " + offset + " to " + file.writer().key() + " failed", e);
         }
-        groupRecords++;
-        lastOffset = offset;
-        lastRecordMillis = ctx.clock().getAsLong();
+        ((Open) group).records++;
+        handledBelow = offset + 1;
+        lastRecordMillis = ctx.clock().millis();
         if (ctx.policy().isFull(file.writer())) {
             closeGroup("file is full");
         }
@@ -247,20 +271,12 @@ final class TopicPartitionWriter {
         } catch (IOException | RuntimeException e) {
             throw fail("Opening " + key + " failed", e);
         }
-        if (groupStart < 0) {
-            startGroup(offset);
+        if (group instanceof Idle) {
+            group = new Open(offset);
         }
         OpenFile file = new OpenFile(writer, ctx.budget().nextSequence());
         openFiles.put(partitionPath, file);
         return file;
-    }
-
-    private void startGroup(long offset) {
-        groupStart = offset;
-        durableNext = offset;
-        rolledInGroup = 0;
-        groupRecords = 0;
-        groupOldestSource = Long.MAX_VALUE;
     }
 
     private void commitFile(OpenFile file) {
@@ -279,14 +295,14 @@ final class TopicPartitionWriter {
      *                                 its open files
      */
     void closeGroup(String reason) {
-        if (groupStart < 0) {
+        if (!(group instanceof Open open)) {
             return;
         }
         confirmOwnership();
         for (OpenFile file : openFiles.values()) {
             commitFile(file);
         }
-        int files = openFiles.size() + rolledInGroup;
+        int files = openFiles.size() + open.rolledFiles;
         openFiles.clear();
         int deadLetters = pendingDeadLetters.size();
         if (deadLetters > 0) {
@@ -297,7 +313,7 @@ final class TopicPartitionWriter {
             awaitReported(reports);
             pendingDeadLetters.clear();
         }
-        long next = lastOffset + 1;
+        long next = handledBelow;
         try {
             checkpointEtag = ctx.checkpoints().write(tp, OptionalLong.of(next), topicId, checkpointEtag);
         } catch (PartitionFencedException e) {
@@ -306,21 +322,20 @@ final class TopicPartitionWriter {
         } catch (RuntimeException e) {
             throw fail("Checkpointing offset " + next + " failed", e);
         }
-        long publishedAt = ctx.clock().getAsLong();
-        if (groupOldestSource != Long.MAX_VALUE) {
-            ctx.freshness().published(tp.topic(), groupOldestSource, publishedAt);
-            long latency = Math.max(0, publishedAt - groupOldestSource);
+        long publishedAt = ctx.clock().millis();
+        if (open.oldestSource != Long.MAX_VALUE) {
+            ctx.freshness().published(tp.topic(), open.oldestSource, publishedAt);
+            long latency = Math.max(0, publishedAt - open.oldestSource);
             pendingMark = Optional.of(pendingMark.map(mark -> mark.and(publishedAt, latency))
                     .orElseGet(() -> new LakeCommitMark(publishedAt, latency)));
         }
         log.info("{}: uploaded {} file(s), {} records, {} dead letters, offsets {}..{}, oldest source time {},"
                 + " because {}",
-                tp, files, groupRecords, deadLetters, groupStart, lastOffset,
-                groupOldestSource == Long.MAX_VALUE ? "none" : (publishedAt - groupOldestSource) / 1000.0 + " s ago",
+                tp, files, open.records, deadLetters, open.start, next - 1,
+                open.oldestSource == Long.MAX_VALUE ? "none" : (publishedAt - open.oldestSource) / 1000.0 + " s ago",
                 reason);
-        lastCheckpoint = next;
-        durableNext = next;
-        groupStart = -1;
+        lastCheckpoint = OptionalLong.of(next);
+        group = new Idle(OptionalLong.of(next));
         failuresSinceCommit = 0;
     }
 
@@ -332,9 +347,8 @@ final class TopicPartitionWriter {
      * @throws PartitionWriteException  if S3 failed
      */
     private void confirmOwnership() {
-        OptionalLong checkpointed = lastCheckpoint < 0 ? OptionalLong.empty() : OptionalLong.of(lastCheckpoint);
         try {
-            checkpointEtag = ctx.checkpoints().write(tp, checkpointed, topicId, checkpointEtag);
+            checkpointEtag = ctx.checkpoints().write(tp, lastCheckpoint, topicId, checkpointEtag);
         } catch (PartitionFencedException e) {
             discard();
             throw e;
@@ -345,27 +359,32 @@ final class TopicPartitionWriter {
 
     /** Closes the group if no record arrived for the idle time. */
     void rotateIfIdle(long nowMillis) {
-        if (groupStart >= 0 && ctx.policy().isIdle(lastRecordMillis, nowMillis)) {
+        if (group instanceof Open && ctx.policy().isIdle(lastRecordMillis, nowMillis)) {
             closeGroup("the partition was idle");
         }
     }
 
-    /** Discards open files without uploading (partition revoked or task stopped). */
+    /**
+     * Discards open files without uploading (partition revoked or task stopped). What Kafka may commit stays where
+     * the discarded group started.
+     */
     void discard() {
         for (OpenFile file : openFiles.values()) {
             file.writer().abort();
         }
         openFiles.clear();
         pendingDeadLetters.clear();
-        groupStart = -1;
+        if (group instanceof Open open) {
+            group = new Idle(OptionalLong.of(open.start));
+        }
     }
 
     private PartitionWriteException fail(String message, Throwable cause) {
-        long rewindTo = durableNext;
+        long rewindTo = committableOffset().orElse(-1);
         discard();
-        skipBelow = Math.max(skipBelow, lastCheckpoint);
-        lastOffset = -1;
-        durableNext = -1;
+        durableBelow = Math.max(durableBelow, lastCheckpoint.orElse(0));
+        handledBelow = 0;
+        group = new Idle(OptionalLong.empty());
         highWaterWindow = RotationPolicy.NO_WINDOW;
         failuresSinceCommit++;
         return new PartitionWriteException(tp, rewindTo, tp + ": " + message, cause);
@@ -378,7 +397,7 @@ final class TopicPartitionWriter {
 
     /** The offset Kafka may commit: every record below it is in S3 or deliberately not written. */
     OptionalLong committableOffset() {
-        return durableNext < 0 ? OptionalLong.empty() : OptionalLong.of(durableNext);
+        return group instanceof Open open ? OptionalLong.of(open.start) : ((Idle) group).committable();
     }
 
     /**

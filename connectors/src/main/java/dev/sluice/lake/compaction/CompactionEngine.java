@@ -6,6 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +23,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * any point and against concurrent runs; see {@link PartitionCompactor} and {@code docs/lake/compaction.md}.
  *
  * <p>One instance may run many times; runs must not overlap within one instance (different instances, even in
- * different processes, may run concurrently: the conditional manifest writes keep them apart).
+ * different processes, may run concurrently: the conditional manifest writes keep them apart). Closing it stops its
+ * S3 request threads; an instance that is never closed holds none while idle.
  */
-public final class CompactionEngine {
+public final class CompactionEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompactionEngine.class);
+    /** Concurrent S3 requests of the partition being compacted: footer reads, downloads ahead of the merge. */
+    private static final int IO_THREADS = 8;
+    /** How long an idle IO thread lives: threads exist only while partitions are being compacted. */
+    private static final long IO_THREAD_IDLE_SECONDS = 30;
 
     private final S3Client s3;
     private final CompactionSettings settings;
@@ -30,6 +40,7 @@ public final class CompactionEngine {
     private final FaultInjector faults;
     private final TopicFilter topics;
     private final PartitionDiscovery discovery;
+    private final ExecutorService io;
 
     public CompactionEngine(S3Client s3, CompactionSettings settings) {
         this(s3, settings, Clock.systemUTC(), FaultInjector.NONE);
@@ -43,6 +54,19 @@ public final class CompactionEngine {
         this.faults = faults;
         this.topics = new TopicFilter(settings.topics());
         this.discovery = new PartitionDiscovery(s3, settings.bucket(), settings.zone());
+        this.io = ioPool();
+    }
+
+    private static ExecutorService ioPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, IO_THREAD_IDLE_SECONDS,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "sluice-compaction-io-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** The settings. */
@@ -122,6 +146,12 @@ public final class CompactionEngine {
     }
 
     private PartitionCompactor newCompactor() {
-        return new PartitionCompactor(s3, settings, clock, faults, new SinkCheckpoints(s3, settings.bucket()));
+        return new PartitionCompactor(s3, settings, clock, faults, new SinkCheckpoints(s3, settings.bucket()), io);
+    }
+
+    /** Stops the IO threads; a run still going fails its current partition. */
+    @Override
+    public void close() {
+        io.shutdownNow();
     }
 }

@@ -173,11 +173,11 @@ public final class CurrentStatePublisher {
             }
             if (anchor.isPresent()) {
                 for (LakePartition expired : snapshots.headMap(anchor.get()).values()) {
-                    long started = System.nanoTime();
+                    Instant started = clock.instant();
                     int deleted = files.expire(expired);
                     LOG.info("current-state snapshot expired snapshot={} deleted={}", expired, deleted);
                     report.accept(new CurrentStateResult(expired.toString(), CurrentStateResult.Outcome.EXPIRED, null,
-                            0, 0, 0, 0, 0, deleted, Duration.ofNanos(System.nanoTime() - started)));
+                            0, 0, 0, 0, 0, deleted, Duration.between(started, clock.instant())));
                 }
             }
             return true;
@@ -185,7 +185,7 @@ public final class CurrentStatePublisher {
 
         /** The snapshot of one hour; empty when it was up to date and nothing was cleaned up. */
         private Optional<CurrentStateResult> publishHour(String hour, List<LakePartition> changelog) {
-            long started = System.nanoTime();
+            Instant started = clock.instant();
             LakePartition target = new LakePartition(location, topic, hour);
             try {
                 List<CurrentStateInput> changes = new ArrayList<>();
@@ -193,7 +193,7 @@ public final class CurrentStatePublisher {
                     Optional<String> waiting = addPublished(partition, changes);
                     if (waiting.isPresent()) {
                         return Optional.of(CurrentStateResult.of(target, CurrentStateResult.Outcome.WAITING,
-                                waiting.get(), started));
+                                waiting.get(), Duration.between(started, clock.instant())));
                     }
                 }
                 List<CurrentStateInput> previous = new ArrayList<>();
@@ -223,7 +223,7 @@ public final class CurrentStatePublisher {
                     int deleted = files.collectGarbage(target, directory, existing.get(), compaction, clock.instant());
                     return deleted == 0 ? Optional.empty() : Optional.of(new CurrentStateResult(target.toString(),
                             CurrentStateResult.Outcome.UNCHANGED, null, 0, 0, 0, 0, 0, deleted,
-                            Duration.ofNanos(System.nanoTime() - started)));
+                            Duration.between(started, clock.instant())));
                 }
                 faults.at(CompactionStep.PLANNED, target);
                 List<CurrentStateInput> inputs = new ArrayList<>(previous);
@@ -236,7 +236,8 @@ public final class CurrentStatePublisher {
                 } catch (ManifestConflictException e) {
                     LOG.warn("current-state lost a race snapshot={} reason={}", target, e.getMessage());
                     return Optional.of(CurrentStateResult.of(target, CurrentStateResult.Outcome.CONFLICT,
-                            "another run published first; nothing was published by this one", started));
+                            "another run published first; nothing was published by this one",
+                            Duration.between(started, clock.instant())));
                 }
                 snapshots.put(hour, target);
                 published.put(hour, Optional.of(committed));
@@ -247,7 +248,7 @@ public final class CurrentStatePublisher {
                         : CurrentStateResult.Outcome.PUBLISHED;
                 CurrentStateResult result = new CurrentStateResult(target.toString(), outcome, null, built.rowsIn(),
                         built.keys(), built.deletedKeys(), built.outputs().size(), bytes, deleted,
-                        Duration.ofNanos(System.nanoTime() - started));
+                        Duration.between(started, clock.instant()));
                 LOG.info("current-state snapshot {} snapshot={} generation={} rowsIn={} keys={} deletedKeys={} "
                                 + "files={} bytes={} deleted={} ms={}", outcome.name().toLowerCase(Locale.ROOT), target,
                         next.generation(), result.rowsIn(), result.keys(), result.deletedKeys(), result.outputFiles(),
@@ -256,7 +257,8 @@ public final class CurrentStatePublisher {
             } catch (Exception e) {
                 LOG.warn("current-state snapshot failed snapshot={} reason={}", target, e.toString());
                 return Optional.of(CurrentStateResult.of(target, CurrentStateResult.Outcome.FAILED,
-                        e.getClass().getSimpleName() + ": " + e.getMessage(), started));
+                        e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        Duration.between(started, clock.instant())));
             }
         }
 

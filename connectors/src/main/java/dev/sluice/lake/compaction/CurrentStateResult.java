@@ -40,8 +40,7 @@ public record CurrentStateResult(String snapshot, Outcome outcome, String detail
         FAILED
     }
 
-    static CurrentStateResult of(LakePartition snapshot, Outcome outcome, String detail, long started) {
-        return new CurrentStateResult(snapshot.toString(), outcome, detail, 0, 0, 0, 0, 0, 0,
-                Duration.ofNanos(System.nanoTime() - started));
+    static CurrentStateResult of(LakePartition snapshot, Outcome outcome, String detail, Duration duration) {
+        return new CurrentStateResult(snapshot.toString(), outcome, detail, 0, 0, 0, 0, 0, 0, duration);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.connect.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -62,6 +63,11 @@ class ConnectToAvroConverterTest {
 
     private final ConnectToAvroConverter converter = new ConnectToAvroConverter(true, false);
 
+    /** The projector of a compatible projection; fails the test for an incompatible one. */
+    private static RowProjector compatible(Projection projection) {
+        return assertInstanceOf(Projection.Compatible.class, projection).projector();
+    }
+
     private static SinkRecord record(org.apache.kafka.connect.data.Schema schema, Object value) {
         return new SinkRecord("t", 3, null, null, schema, value, 42, 1_700_000_000_000L, TimestampType.CREATE_TIME);
     }
@@ -116,7 +122,8 @@ class ConnectToAvroConverterTest {
     void convertsValuesIntoTheAvroRepresentation() {
         Schema schema = converter.avroSchema(ALL_TYPES);
 
-        GenericData.Record row = converter.projector(ALL_TYPES, schema).project(record(ALL_TYPES, allTypesValue()));
+        GenericData.Record row = compatible(converter.projection(ALL_TYPES, schema))
+                .project(record(ALL_TYPES, allTypesValue()));
 
         assertEquals(-8, row.get("i8"));
         assertEquals(16, row.get("i16"));
@@ -146,7 +153,7 @@ class ConnectToAvroConverterTest {
         org.apache.kafka.connect.data.Schema order = SchemaBuilder.struct().name("Order")
                 .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA).build();
         Schema file = converter.avroSchema(order);
-        ConnectToAvroConverter.RowProjector projector = converter.projector(order, file);
+        RowProjector projector = compatible(converter.projection(order, file));
 
         // What SimpleHeaderConverter (the worker's default) makes of streams-app's headers: text, and an instant with
         // milliseconds parsed as a timestamp; one without milliseconds stays text.
@@ -186,7 +193,7 @@ class ConnectToAvroConverterTest {
                 .build();
         assertSame(converter.avroSchema(ADDRESS), converter.avroSchema(copy));
         Schema file = converter.avroSchema(ADDRESS);
-        assertSame(converter.projector(ADDRESS, file), converter.projector(copy, file),
+        assertSame(converter.projection(ADDRESS, file), converter.projection(copy, file),
                 "equal schema instances share one compiled projector");
     }
 
@@ -195,9 +202,10 @@ class ConnectToAvroConverterTest {
         org.apache.kafka.connect.data.Schema stringSchema = org.apache.kafka.connect.data.Schema.STRING_SCHEMA;
         Schema schema = converter.avroSchema(stringSchema);
 
-        GenericData.Record row = converter.projector(stringSchema, schema).project(record(stringSchema, "plain"));
+        GenericData.Record row = compatible(converter.projection(stringSchema, schema))
+                .project(record(stringSchema, "plain"));
 
-        assertEquals("plain", row.get(ConnectToAvroConverter.WRAPPED_VALUE_FIELD));
+        assertEquals("plain", row.get(AvroSchemaTranslator.WRAPPED_VALUE_FIELD));
     }
 
     @Test
@@ -259,7 +267,7 @@ class ConnectToAvroConverterTest {
         Schema file = withMarkers.avroSchema(SESSION);
         String key = "ünïcode@2026-12-01T09:00:00Z";
 
-        GenericData.Record row = withMarkers.projector(SESSION, file)
+        GenericData.Record row = compatible(withMarkers.projection(SESSION, file))
                 .project(keyed(key.getBytes(StandardCharsets.UTF_8), SESSION, session()));
 
         assertEquals(Boolean.FALSE, row.get(KafkaColumns.DELETED));
@@ -293,11 +301,11 @@ class ConnectToAvroConverterTest {
 
     @Test
     void keysAreTextFromBytesStringsOrNothing() {
-        assertEquals("k@1", ConnectToAvroConverter.keyText(keyed("k@1".getBytes(StandardCharsets.UTF_8), null, null)));
-        assertEquals("k@2", ConnectToAvroConverter.keyText(keyed("k@2", null, null)));
-        assertEquals("k@3", ConnectToAvroConverter.keyText(keyed(
+        assertEquals("k@1", SinkColumns.keyText(keyed("k@1".getBytes(StandardCharsets.UTF_8), null, null)));
+        assertEquals("k@2", SinkColumns.keyText(keyed("k@2", null, null)));
+        assertEquals("k@3", SinkColumns.keyText(keyed(
                 ByteBuffer.wrap("k@3".getBytes(StandardCharsets.UTF_8)), null, null)));
-        assertNull(ConnectToAvroConverter.keyText(keyed(null, null, null)));
+        assertNull(SinkColumns.keyText(keyed(null, null, null)));
         assertNull(withMarkers.tombstoneRow(keyed(null, null, null), withMarkers.avroSchema(SESSION))
                 .get(KafkaColumns.KEY), "a null key stays null");
     }
@@ -316,7 +324,8 @@ class ConnectToAvroConverterTest {
         GenericData.Record row = withMarkers.tombstoneRow(keyed("k".getBytes(StandardCharsets.UTF_8), null, null),
                 markers);
         assertTrue(GenericData.get().validate(markers, row));
-        assertNull(withMarkers.projector(SESSION, markers), "a record with a value needs a file with its columns");
+        assertInstanceOf(Projection.Incompatible.class, withMarkers.projection(SESSION, markers),
+                "a record with a value needs a file with its columns");
         assertSame(markers, withMarkers.markerSchema(data));
         assertEquals("Value", withMarkers.markerSchema(null).getFullName(), "before any record with a value");
     }
@@ -375,7 +384,7 @@ class ConnectToAvroConverterTest {
     void olderRecordsProjectOntoANewerFileWithNullsForAddedOptionalFields() {
         Schema v2File = converter.avroSchema(V2);
 
-        ConnectToAvroConverter.RowProjector projector = converter.projector(V1, v2File);
+        RowProjector projector = compatible(converter.projection(V1, v2File));
         GenericData.Record row = projector.project(record(V1, new Struct(V1).put("id", 1).put("amount", 9.5f)));
 
         assertSame(v2File, row.getSchema());
@@ -387,40 +396,46 @@ class ConnectToAvroConverterTest {
     void newerRecordsDoNotFitAnOlderFile() {
         Schema v1File = converter.avroSchema(V1);
 
-        assertNull(converter.projector(V2, v1File), "coupon would be lost");
-        assertTrue(converter.incompatibility(V2, v1File).contains("coupon"));
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(V2, v1File), "coupon would be lost");
+        assertTrue(assertInstanceOf(Projection.Incompatible.class, converter.projection(V2, v1File)).reason()
+                .contains("coupon"));
     }
 
     @Test
     void numbersWidenIntoAWiderFile() {
         Schema v3File = converter.avroSchema(V3_WIDER);
 
-        GenericData.Record row = converter.projector(V1, v3File)
+        GenericData.Record row = compatible(converter.projection(V1, v3File))
                 .project(record(V1, new Struct(V1).put("id", 7).put("amount", 1.25f)));
 
         assertEquals(7L, row.get("id"));
         assertEquals(1.25d, row.get("amount"));
-        assertNull(converter.projector(V3_WIDER, converter.avroSchema(V1)), "no narrowing");
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(V3_WIDER, converter.avroSchema(V1)),
+                "no narrowing");
     }
 
     @Test
     void projectionIsTransitive() {
-        assertNotNull(converter.projector(V1, converter.avroSchema(V2)));
-        assertNotNull(converter.projector(V2, converter.avroSchema(V3_WIDER)));
-        assertNotNull(converter.projector(V1, converter.avroSchema(V3_WIDER)));
+        assertInstanceOf(Projection.Compatible.class, converter.projection(V1, converter.avroSchema(V2)));
+        assertInstanceOf(Projection.Compatible.class, converter.projection(V2, converter.avroSchema(V3_WIDER)));
+        assertInstanceOf(Projection.Compatible.class, converter.projection(V1, converter.avroSchema(V3_WIDER)));
     }
 
     @Test
     void incompatibleChangesNeedTheirOwnFile() {
-        assertNull(converter.projector(V_TYPE_CHANGE, converter.avroSchema(V1)));
-        assertNull(converter.projector(V1, converter.avroSchema(V_TYPE_CHANGE)));
-        assertNull(converter.projector(V1, converter.avroSchema(V_REQUIRED_ADDED)), "currency has no value");
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(V_TYPE_CHANGE, converter.avroSchema(V1)));
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(V1, converter.avroSchema(V_TYPE_CHANGE)));
+        assertInstanceOf(Projection.Incompatible.class,
+                converter.projection(V1, converter.avroSchema(V_REQUIRED_ADDED)),
+                "currency has no value");
         org.apache.kafka.connect.data.Schema optionalId = SchemaBuilder.struct().name("Order")
                 .field("id", org.apache.kafka.connect.data.Schema.OPTIONAL_INT32_SCHEMA)
                 .field("amount", org.apache.kafka.connect.data.Schema.FLOAT32_SCHEMA)
                 .build();
-        assertNull(converter.projector(optionalId, converter.avroSchema(V1)), "null cannot enter a required column");
-        assertNotNull(converter.projector(V1, converter.avroSchema(optionalId)), "required fits optional");
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(optionalId, converter.avroSchema(V1)),
+                "null cannot enter a required column");
+        assertInstanceOf(Projection.Compatible.class, converter.projection(V1, converter.avroSchema(optionalId)),
+                "required fits optional");
     }
 
     @Test
@@ -432,11 +447,11 @@ class ConnectToAvroConverterTest {
         org.apache.kafka.connect.data.Schema otherScale = SchemaBuilder.struct()
                 .field("p", Decimal.builder(3).parameter("connect.decimal.precision", "9").build()).build();
 
-        assertNotNull(converter.projector(narrow, converter.avroSchema(wide)));
-        assertNull(converter.projector(wide, converter.avroSchema(narrow)));
-        assertNull(converter.projector(otherScale, converter.avroSchema(wide)));
+        assertInstanceOf(Projection.Compatible.class, converter.projection(narrow, converter.avroSchema(wide)));
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(wide, converter.avroSchema(narrow)));
+        assertInstanceOf(Projection.Incompatible.class, converter.projection(otherScale, converter.avroSchema(wide)));
 
-        ConnectToAvroConverter.RowProjector projector = converter.projector(narrow, converter.avroSchema(narrow));
+        RowProjector projector = compatible(converter.projection(narrow, converter.avroSchema(narrow)));
         DataException tooBig = assertThrows(DataException.class,
                 () -> projector.project(record(narrow, new Struct(narrow).put("p", new BigDecimal("123.45")))));
         assertTrue(tooBig.getMessage().contains("precision"), tooBig.getMessage());

@@ -1,6 +1,10 @@
 package dev.sluice.connect.s3;
 
 import dev.sluice.embedded.S3Server;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +63,7 @@ final class SinkHarness {
     static SinkHarness start(Map<String, String> config, Set<TopicPartition> partitions, AtomicLong clock,
                              Map<TopicPartition, Long> committed, RecordingErrantReporter reporter) {
         TestSinkTaskContext context = new TestSinkTaskContext(config, reporter);
-        S3ParquetSinkTask task = new S3ParquetSinkTask(clock::get);
+        S3ParquetSinkTask task = new S3ParquetSinkTask(new SteppedClock(clock));
         task.initialize(context);
         task.start(config);
         context.assign(partitions);
@@ -141,5 +145,29 @@ final class SinkHarness {
 
     S3ParquetSinkTask task() {
         return task;
+    }
+
+    /** The task's clock: the epoch milliseconds in {@code millis}, which a test moves forward. */
+    private static final class SteppedClock extends Clock {
+        private final AtomicLong millis;
+
+        SteppedClock(AtomicLong millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the sink reads instants only");
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
     }
 }

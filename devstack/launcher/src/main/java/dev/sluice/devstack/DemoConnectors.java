@@ -2,12 +2,15 @@ package dev.sluice.devstack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,7 @@ import dev.sluice.embedded.Ports;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.iceberg.IcebergCatalogSettings;
 
 /**
  * Registers the demo connectors from the shipped templates: Debezium CDC of the {@code shop} database into
@@ -137,8 +141,36 @@ public final class DemoConnectors {
         register(SHOP_CDC, shopCdcConfig());
         register(WAREHOUSE_JDBC, warehouseJdbcConfig());
         removeLakeSinksOfOtherFormats();
+        if (lakeFormat == LakeFormat.ICEBERG) {
+            createIcebergNamespaces();
+        }
         LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer, lakeFormat),
                 lakeSinkConfig(layer, topics)));
+    }
+
+    /**
+     * Creates the namespaces of the lake's Iceberg tables ({@code bronze}, {@code bronze.pg}, {@code silver}, ...)
+     * before the sinks start. Each sink task creates a missing namespace on its first record, and two tasks doing so
+     * at once on a fresh catalog collide in the JDBC catalog (a duplicate key in {@code iceberg_namespace_properties})
+     * and one of them fails; seen in {@code IcebergSinkIT} under load. Creating them first leaves nothing to race on.
+     */
+    private void createIcebergNamespaces() {
+        try (JdbcCatalog catalog = new IcebergCatalogSettings(ICEBERG_CATALOG,
+                postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB), postgres.icebergLogin().user(),
+                postgres.icebergLogin().password(), "s3://" + S3Server.LAKE_BUCKET + "/iceberg", s3.endpoint(),
+                s3.region(), s3.accessKey(), s3.secretKey()).open()) {
+            for (List<String> topics : LAKE_TOPICS.values()) {
+                for (String topic : topics) {
+                    String[] levels = topic.split("\\.");
+                    for (int depth = 1; depth < levels.length; depth++) {
+                        Namespace namespace = Namespace.of(Arrays.copyOf(levels, depth));
+                        if (!catalog.namespaceExists(namespace)) {
+                            catalog.createNamespace(namespace);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Name of the Parquet lake sink of {@code layer}, e.g. {@code lake-bronze}. */

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -167,7 +168,7 @@ public final class Devstack implements AutoCloseable {
 
             int appPort = Ports.orFree(settings.appPort());
             String apiToken = apiToken();
-            Map<String, String> appEnvironment = Map.ofEntries(
+            Map<String, String> appEnvironment = new HashMap<>(Map.ofEntries(
                             Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                             Map.entry("SLUICE_REGISTRY_URL", registry().registryV2Url()),
                             Map.entry("SLUICE_CONNECT_URL", connect.restUrl()),
@@ -185,7 +186,13 @@ public final class Devstack implements AutoCloseable {
                             Map.entry("SLUICE_S3_SECRET_KEY", s3().secretKey()),
                             // Kafka Streams does not leave its group on close, so a restarted app waits out the
                             // previous member's session (45 s by default) before it gets its partitions back.
-                            Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000"));
+                            Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000")));
+            if (settings.lakeFormat() == LakeFormat.ICEBERG) {
+                // Compaction, snapshot expiry and orphan removal of the Iceberg tables (docs/lake/iceberg.md).
+                appEnvironment.putAll(Map.of("SLUICE_ICEBERG_MAINTENANCE_ENABLED", "true",
+                        "SLUICE_ICEBERG_CATALOG_URI", postgres().jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB),
+                        "SLUICE_ICEBERG_CATALOG_PASSWORD", postgres().icebergLogin().password()));
+            }
             app = supervise("streams-app", StreamsAppProcess.start(settings.home(), state.resolve("streams-app"),
                     appPort, appEnvironment), () -> StreamsAppProcess.start(settings.home(),
                             state.resolve("streams-app"), appPort, appEnvironment));

@@ -1,7 +1,6 @@
 package dev.sluice.app.alerts;
 
 import java.net.URI;
-import java.time.Clock;
 
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.connect.ConnectorService;
@@ -21,7 +20,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The rules, channels and clock of the alert evaluator. Rules over Kafka (topology, lag, lake sinks) exist only
+ * The rules and channels of the alert evaluator. Rules over Kafka (topology, lag, lake sinks) exist only
  * with {@code kafka.enabled}; a rule whose {@code sluice.alerts.rules.<rule>.enabled} is false is not created.
  */
 @Factory
@@ -29,12 +28,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class AlertBeans {
 
     private static final String RULE = "sluice.alerts.rules.";
-
-    @Singleton
-    @Named("alerts")
-    Clock alertsClock() {
-        return Clock.systemUTC();
-    }
 
     @Singleton
     AlertBook alertBook(AlertSettings settings) {

@@ -37,7 +37,7 @@ public class AlertEvaluator {
     private final ScheduledFuture<?> scheduled;
 
     public AlertEvaluator(List<AlertRule> rules, List<RuleSettings> ruleSettings, AlertBook book,
-            List<AlertChannel> channels, AlertSettings settings, @Named("alerts") Clock clock,
+            List<AlertChannel> channels, AlertSettings settings, Clock clock,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler, Optional<Leadership> leadership) {
         Map<String, Duration> forDurations = ruleSettings.stream().collect(Collectors.toMap(RuleSettings::getRule,
                 RuleSettings::getForDuration));

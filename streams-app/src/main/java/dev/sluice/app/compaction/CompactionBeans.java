@@ -66,6 +66,7 @@ class CompactionBeans {
     }
 
     @Singleton
+    @Bean(preDestroy = "close")
     CompactionEngine compactionEngine(@Named("compaction") S3Client s3, CompactionConfiguration configuration,
             Collection<SnapshotTopicConfiguration> snapshots) {
         return new CompactionEngine(s3, settings(configuration, snapshots));

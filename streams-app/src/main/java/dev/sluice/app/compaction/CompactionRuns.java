@@ -35,7 +35,7 @@ public class CompactionRuns {
     private final CurrentStatePublisher currentState;
     private final int historySize;
     private final ApplicationEventPublisher<CompactionRunFinished> finished;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-compaction");
         thread.setDaemon(true);
@@ -46,11 +46,13 @@ public class CompactionRuns {
     private long lastId;
 
     public CompactionRuns(@Nullable CompactionEngine engine, @Nullable CurrentStatePublisher currentState,
-            CompactionConfiguration configuration, ApplicationEventPublisher<CompactionRunFinished> finished) {
+            CompactionConfiguration configuration, ApplicationEventPublisher<CompactionRunFinished> finished,
+            Clock clock) {
         this.engine = engine;
         this.currentState = currentState;
         this.historySize = Math.max(1, configuration.getHistorySize());
         this.finished = finished;
+        this.clock = clock;
     }
 
     /** Whether compaction is configured ({@code sluice.compaction.enabled}). */

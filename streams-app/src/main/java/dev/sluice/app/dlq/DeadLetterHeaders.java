@@ -1,13 +1,17 @@
 package dev.sluice.app.dlq;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
 
 /**
  * Names of the headers a dead-letter record carries in addition to the original record's own headers. Values are
- * UTF-8 strings. See docs/dlq.md.
+ * UTF-8 strings; {@link DeadLetterMetadata} reads them. See docs/dlq.md.
  */
 public final class DeadLetterHeaders {
 
@@ -49,5 +53,11 @@ public final class DeadLetterHeaders {
     static final int MAX_MESSAGE_CHARS = 1000;
 
     private DeadLetterHeaders() {
+    }
+
+    /** A header's last value as UTF-8, null when absent. */
+    public static String text(Headers headers, String key) {
+        Header header = headers.lastHeader(key);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.app.dlq;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -23,10 +24,12 @@ public class DlqDeserializationExceptionHandler implements DeserializationExcept
     private static final Logger LOG = LoggerFactory.getLogger(DlqDeserializationExceptionHandler.class);
 
     private PipelineMetrics metrics = PipelineMetrics.inMemory();
+    private Clock clock = Clock.systemUTC();
 
     @Override
     public void configure(Map<String, ?> configs) {
         metrics = HandlerSupport.metrics(configs);
+        clock = HandlerSupport.clock(configs);
     }
 
     @Override
@@ -42,7 +45,7 @@ public class DlqDeserializationExceptionHandler implements DeserializationExcept
                 record.partition(), record.offset(), exception.toString());
         metrics.deadLetter(Stage.DESERIALIZE, ErrorCode.DESERIALIZATION_FAILED);
         return Response.resume(List.of(DeadLetters.record(record.key(), record.value(), record.headers(), failure,
-                record.topic(), record.partition(), record.offset(), record.timestamp(), System.currentTimeMillis(),
+                record.topic(), record.partition(), record.offset(), record.timestamp(), clock.millis(),
                 AppVersion.get())));
     }
 }

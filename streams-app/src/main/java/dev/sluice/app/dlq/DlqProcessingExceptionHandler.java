@@ -1,5 +1,6 @@
 package dev.sluice.app.dlq;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -23,10 +24,12 @@ public class DlqProcessingExceptionHandler implements ProcessingExceptionHandler
     private static final Logger LOG = LoggerFactory.getLogger(DlqProcessingExceptionHandler.class);
 
     private PipelineMetrics metrics = PipelineMetrics.inMemory();
+    private Clock clock = Clock.systemUTC();
 
     @Override
     public void configure(Map<String, ?> configs) {
         metrics = HandlerSupport.metrics(configs);
+        clock = HandlerSupport.clock(configs);
     }
 
     @Override
@@ -45,6 +48,6 @@ public class DlqProcessingExceptionHandler implements ProcessingExceptionHandler
         metrics.deadLetter(stage, ErrorCode.PROCESSING_FAILED);
         return Response.resume(List.of(DeadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), failure, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), System.currentTimeMillis(), AppVersion.get())));
+                context.timestamp(), clock.millis(), AppVersion.get())));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.app.dlq;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +24,13 @@ public class DlqProductionExceptionHandler extends DefaultProductionExceptionHan
     private static final Logger LOG = LoggerFactory.getLogger(DlqProductionExceptionHandler.class);
 
     private PipelineMetrics metrics = PipelineMetrics.inMemory();
+    private Clock clock = Clock.systemUTC();
 
     @Override
     public void configure(Map<String, ?> configs) {
         super.configure(configs);
         metrics = HandlerSupport.metrics(configs);
+        clock = HandlerSupport.clock(configs);
     }
 
     @Override
@@ -46,6 +49,6 @@ public class DlqProductionExceptionHandler extends DefaultProductionExceptionHan
         metrics.deadLetter(stage, ErrorCode.SERIALIZATION_FAILED);
         return Response.resume(List.of(DeadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
                 context.headers(), failure, context.topic(), context.partition(), context.offset(),
-                context.timestamp(), System.currentTimeMillis(), AppVersion.get())));
+                context.timestamp(), clock.millis(), AppVersion.get())));
     }
 }

@@ -1,15 +1,19 @@
 package dev.sluice.app.enrich;
 
-import org.apache.avro.specific.SpecificRecord;
+import dev.sluice.schemas.silver.EnrichedOrder;
+import dev.sluice.schemas.silver.EnrichedOrderLine;
 
 /**
  * What the enrichment emits, in memory only: an enriched order or order line, or the tombstone of one ({@code value}
- * null), routed by {@code kind} to silver.orders or silver.order_lines.
+ * null), routed by its type to silver.orders or silver.order_lines.
  */
-public record EnrichedOutput(Kind kind, SpecificRecord value) {
+public sealed interface EnrichedOutput {
 
-    /** Which silver topic the output belongs to. */
-    public enum Kind {
-        ORDER, LINE
+    /** An enriched order for silver.orders; null for an order's tombstone. */
+    record Order(EnrichedOrder value) implements EnrichedOutput {
+    }
+
+    /** An enriched order line for silver.order_lines; null for a line's tombstone. */
+    record Line(EnrichedOrderLine value) implements EnrichedOutput {
     }
 }

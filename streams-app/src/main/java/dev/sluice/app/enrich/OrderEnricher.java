@@ -1,35 +1,26 @@
 package dev.sluice.app.enrich;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import dev.sluice.app.failure.Stage;
 import dev.sluice.app.metrics.PipelineMetrics;
-import dev.sluice.app.serde.InternalSerde;
 import dev.sluice.app.stores.StoreNames;
 import dev.sluice.app.tracing.Tracing;
 import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.internal.OrderEvent;
 import dev.sluice.schemas.internal.OrderItem;
-import dev.sluice.schemas.internal.PendingEvent;
-import dev.sluice.schemas.internal.PendingEvents;
-import dev.sluice.schemas.internal.PendingHeader;
 import dev.sluice.schemas.silver.Customer;
 import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
@@ -50,6 +41,9 @@ import io.opentelemetry.api.trace.Span;
  * <p>Orders are kept with the wall-clock time of their last change and dropped by {@link OrderExpiry} once they
  * will see no more lines. A change of a dropped order stores it again (a change carries the whole row); a line of a
  * dropped order is emitted flagged {@link Flags#ORDER_MISSING} after the wait, as a line whose order never came.
+ *
+ * <p>This class decides when to attempt and what to emit; the waiting queues are {@link PendingQueue}s, the joins
+ * {@link OrderJoin} and {@link LineJoin}.
  */
 public final class OrderEnricher implements Processor<String, OrderEvent, String, EnrichedOutput> {
 
@@ -61,11 +55,10 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     private final Duration retryInterval;
     private final PipelineMetrics metrics;
     private final Tracing tracing;
-    private final InternalSerde<OrderEvent> events = InternalSerde.of(OrderEvent.class);
     private ProcessorContext<String, EnrichedOutput> context;
     private TimestampedKeyValueStore<String, Order> orders;
-    private KeyValueStore<String, PendingEvents> pendingOrders;
-    private KeyValueStore<String, PendingEvents> pendingLines;
+    private PendingQueue pendingOrders;
+    private PendingQueue pendingLines;
     private final WaitingLines waitingLines = new WaitingLines();
     private final OrderExpiry expiry;
     private final Duration sweepInterval;
@@ -96,9 +89,9 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
     public void init(ProcessorContext<String, EnrichedOutput> context) {
         this.context = context;
         this.orders = context.getStateStore(StoreNames.ORDERS_STATE);
-        this.pendingOrders = context.getStateStore(StoreNames.PENDING_ORDERS);
-        this.pendingLines = context.getStateStore(StoreNames.PENDING_LINES);
-        waitingLines.rebuild(pendingLines);
+        this.pendingOrders = new PendingQueue(context.getStateStore(StoreNames.PENDING_ORDERS));
+        this.pendingLines = new PendingQueue(context.getStateStore(StoreNames.PENDING_LINES));
+        waitingLines.rebuild(context.getStateStore(StoreNames.PENDING_LINES));
         this.lookups = new ReferenceLookups(references, context.getStateStore(StoreNames.CUSTOMERS_TABLE),
                 context.getStateStore(StoreNames.PRODUCTS_TABLE), context.getStateStore(StoreNames.RATES_TABLE),
                 converter);
@@ -135,20 +128,16 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         return orderId + ":" + lineNo;
     }
 
-    private void submit(KeyValueStore<String, PendingEvents> pending, String key, OrderEvent event,
-            Record<String, OrderEvent> record, long now) {
-        PendingEvents queue = pending.get(key);
-        if (queue == null) {
+    private void submit(PendingQueue pending, String key, OrderEvent event, Record<String, OrderEvent> record,
+            long now) {
+        if (!pending.hasWaiting(key)) {
             Optional<Record<String, EnrichedOutput>> out = attempt(event, record.timestamp(), record.headers(), false);
             if (out.isPresent()) {
                 context.forward(traced(out.get(), event));
                 return;
             }
-            queue = new PendingEvents(new ArrayList<>());
         }
-        queue.getEvents().add(new PendingEvent(ByteBuffer.wrap(events.encode(event)), record.timestamp(), now,
-                headersOf(record.headers())));
-        pending.put(key, queue);
+        pending.append(key, event, record.timestamp(), record.headers(), now);
         if (pending == pendingLines) {
             waitingLines.add(key);
         }
@@ -157,36 +146,23 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         drain(pending, key, now);
     }
 
-    /** Emits what can be emitted of {@code key}'s waiting events, in order; the first still waiting, if any. */
-    private Optional<PendingEvent> drain(KeyValueStore<String, PendingEvents> pending, String key, long now) {
-        PendingEvents queue = pending.get(key);
-        if (queue == null) {
-            return Optional.empty();
+    /**
+     * Emits what can be emitted of {@code key}'s waiting events, in order.
+     *
+     * @return when the first event still waiting first waited; empty when none waits
+     */
+    private OptionalLong drain(PendingQueue pending, String key, long now) {
+        OptionalLong head = pending.drain(key, waiting -> {
+            boolean expired = now - waiting.firstSeenMs() >= wait.toMillis();
+            Optional<Record<String, EnrichedOutput>> out = attempt(waiting.event(), waiting.timestamp(),
+                    waiting.headers(), expired);
+            out.ifPresent(record -> context.forward(traced(record, waiting.event())));
+            return out.isPresent();
+        });
+        if (head.isEmpty() && pending == pendingLines) {
+            waitingLines.remove(key);
         }
-        List<PendingEvent> waiting = queue.getEvents();
-        int emitted = 0;
-        for (PendingEvent entry : waiting) {
-            OrderEvent event = events.decode(bytes(entry.getPayload()));
-            boolean expired = now - entry.getFirstSeenMs() >= wait.toMillis();
-            Optional<Record<String, EnrichedOutput>> out = attempt(event, entry.getTimestamp(),
-                    headersOf(entry.getHeaders()), expired);
-            if (out.isEmpty()) {
-                break;
-            }
-            context.forward(traced(out.get(), event));
-            emitted++;
-        }
-        if (emitted == waiting.size()) {
-            pending.delete(key);
-            if (pending == pendingLines) {
-                waitingLines.remove(key);
-            }
-            return Optional.empty();
-        }
-        if (emitted > 0) {
-            pending.put(key, new PendingEvents(new ArrayList<>(waiting.subList(emitted, waiting.size()))));
-        }
-        return Optional.of(waiting.get(emitted));
+        return head;
     }
 
     /**
@@ -222,15 +198,11 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         }
         retriedAtVersion = version;
         long nextExpiry = Long.MAX_VALUE;
-        for (KeyValueStore<String, PendingEvents> pending : List.of(pendingOrders, pendingLines)) {
-            List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, PendingEvents> all = pending.all()) {
-                all.forEachRemaining(entry -> keys.add(entry.key));
-            }
-            for (String key : keys) {
-                Optional<PendingEvent> head = drain(pending, key, now);
+        for (PendingQueue pending : List.of(pendingOrders, pendingLines)) {
+            for (String key : pending.keys()) {
+                OptionalLong head = drain(pending, key, now);
                 if (head.isPresent()) {
-                    nextExpiry = Math.min(nextExpiry, head.get().getFirstSeenMs() + wait.toMillis());
+                    nextExpiry = Math.min(nextExpiry, head.getAsLong() + wait.toMillis());
                 }
             }
         }
@@ -250,46 +222,17 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         String key = Long.toString(event.getOrderId());
         if (event.getTombstone()) {
             metrics.out(Stage.ENRICH, ORDERS, "tombstone");
-            return Optional.of(new Record<>(key, new EnrichedOutput(EnrichedOutput.Kind.ORDER, null), timestamp,
-                    headers));
+            return Optional.of(new Record<>(key, new EnrichedOutput.Order(null), timestamp, headers));
         }
         Order order = event.getOrder();
         Customer customer = lookups.customer(order.getCustomerId());
         BigDecimal rate = lookups.rate(order.getCurrency());
-        boolean complete = customer != null && rate != null;
-        if (!complete && !expired && !order.getDeleted()) {
+        if (OrderJoin.waits(order, customer, rate, expired)) {
             return Optional.empty();
         }
-        List<String> flags = new ArrayList<>();
-        if (customer == null) {
-            flags.add(Flags.CUSTOMER_MISSING);
-        }
-        if (rate == null) {
-            flags.add(Flags.RATE_MISSING);
-        }
-        EnrichedOrder enriched = EnrichedOrder.newBuilder()
-                .setOrderId(order.getOrderId())
-                .setCustomerId(order.getCustomerId())
-                .setStatus(order.getStatus())
-                .setCurrency(order.getCurrency())
-                .setTotalAmount(order.getTotalAmount())
-                .setReportingCurrency(converter.reportingCurrency())
-                .setExchangeRate(rate)
-                .setTotalAmountReporting(CurrencyConverter.convert(order.getTotalAmount(), rate))
-                .setOrderedAt(order.getOrderedAt())
-                .setUpdatedAt(order.getUpdatedAt())
-                .setCustomerEmail(customer == null ? null : customer.getEmail())
-                .setCustomerRegion(customer == null ? null : customer.getRegion())
-                .setCustomerCountry(customer == null ? null : customer.getCountry())
-                .setDeleted(order.getDeleted())
-                .setOp(order.getOp())
-                .setSourceLsn(order.getSourceLsn())
-                .setSourceTs(order.getSourceTs())
-                .setFlags(flags)
-                .build();
-        metrics.out(Stage.ENRICH, ORDERS, flags.isEmpty() ? "enriched" : "flagged");
-        return Optional.of(new Record<>(key, new EnrichedOutput(EnrichedOutput.Kind.ORDER, enriched), timestamp,
-                headers));
+        EnrichedOrder enriched = OrderJoin.join(order, customer, rate, converter.reportingCurrency());
+        metrics.out(Stage.ENRICH, ORDERS, enriched.getFlags().isEmpty() ? "enriched" : "flagged");
+        return Optional.of(new Record<>(key, new EnrichedOutput.Order(enriched), timestamp, headers));
     }
 
     private Optional<Record<String, EnrichedOutput>> attemptLine(OrderEvent event, long timestamp, Headers headers,
@@ -297,75 +240,17 @@ public final class OrderEnricher implements Processor<String, OrderEvent, String
         String key = lineKey(event.getOrderId(), event.getLineNo());
         if (event.getTombstone()) {
             metrics.out(Stage.ENRICH, LINES, "tombstone");
-            return Optional.of(new Record<>(key, new EnrichedOutput(EnrichedOutput.Kind.LINE, null), timestamp,
-                    headers));
+            return Optional.of(new Record<>(key, new EnrichedOutput.Line(null), timestamp, headers));
         }
         OrderItem item = event.getItem();
         Order order = ValueAndTimestamp.getValueOrNull(orders.get(Long.toString(item.getOrderId())));
         Product product = lookups.product(item.getProductId());
         BigDecimal rate = order == null ? null : lookups.rate(order.getCurrency());
-        boolean complete = order != null && product != null && rate != null;
-        if (!complete && !expired && !item.getDeleted()) {
+        if (LineJoin.waits(item, order, product, rate, expired)) {
             return Optional.empty();
         }
-        List<String> flags = new ArrayList<>();
-        if (order == null) {
-            flags.add(Flags.ORDER_MISSING);
-        }
-        if (product == null) {
-            flags.add(Flags.PRODUCT_MISSING);
-        }
-        if (order != null && rate == null) {
-            flags.add(Flags.RATE_MISSING);
-        }
-        BigDecimal amount = item.getUnitPrice().multiply(BigDecimal.valueOf(item.getQuantity()));
-        EnrichedOrderLine line = EnrichedOrderLine.newBuilder()
-                .setOrderId(item.getOrderId())
-                .setLineNo(item.getLineNo())
-                .setProductId(item.getProductId())
-                .setProductSku(product == null ? null : product.getSku())
-                .setProductName(product == null ? null : product.getName())
-                .setProductCategory(product == null ? null : product.getCategory())
-                .setQuantity(item.getQuantity())
-                .setUnitPrice(item.getUnitPrice())
-                .setLineAmount(amount)
-                .setCurrency(order == null ? null : order.getCurrency())
-                .setReportingCurrency(converter.reportingCurrency())
-                .setExchangeRate(rate)
-                .setLineAmountReporting(CurrencyConverter.convert(amount, rate))
-                .setCustomerId(order == null ? null : order.getCustomerId())
-                .setOrderedAt(order == null ? null : order.getOrderedAt())
-                .setDeleted(item.getDeleted())
-                .setOp(item.getOp())
-                .setSourceLsn(item.getSourceLsn())
-                .setSourceTs(item.getSourceTs())
-                .setFlags(flags)
-                .build();
-        metrics.out(Stage.ENRICH, LINES, flags.isEmpty() ? "enriched" : "flagged");
-        return Optional.of(new Record<>(key, new EnrichedOutput(EnrichedOutput.Kind.LINE, line), timestamp,
-                headers));
-    }
-
-    private static List<PendingHeader> headersOf(Headers headers) {
-        List<PendingHeader> out = new ArrayList<>();
-        for (Header header : headers) {
-            out.add(new PendingHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
-        }
-        return out;
-    }
-
-    private static Headers headersOf(List<PendingHeader> stored) {
-        RecordHeaders headers = new RecordHeaders();
-        for (PendingHeader header : stored) {
-            headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
-        }
-        return headers;
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
+        EnrichedOrderLine line = LineJoin.join(item, order, product, rate, converter.reportingCurrency());
+        metrics.out(Stage.ENRICH, LINES, line.getFlags().isEmpty() ? "enriched" : "flagged");
+        return Optional.of(new Record<>(key, new EnrichedOutput.Line(line), timestamp, headers));
     }
 }

@@ -4,12 +4,19 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
+import dev.sluice.app.query.StoreQueryService.Gathered;
+import dev.sluice.app.query.StoreQueryService.KeyAnswer;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 
 /**
- * Headers of requests one instance forwards to another, and of their answers. A forwarded request is answered
- * from the receiving instance's own stores only, never forwarded again: no loops, whatever the metadata says.
+ * Headers of requests one instance forwards to another, and of their answers, and the answers built from what was
+ * read here or forwarded. A forwarded request is answered from the receiving instance's own stores only, never
+ * forwarded again: no loops, whatever the metadata says.
  */
 public final class Forwarding {
 
@@ -75,5 +82,41 @@ public final class Forwarding {
             text.append(text.isEmpty() ? "" : ",").append(partition);
         }
         return text.toString();
+    }
+
+    /** The request's path and query as it came, still URL-encoded, to forward unchanged. */
+    static String pathAndQuery(HttpRequest<?> request) {
+        String path = request.getUri().getRawPath();
+        String query = request.getUri().getRawQuery();
+        return query == null || query.isEmpty() ? path : path + "?" + query;
+    }
+
+    /**
+     * The answer to a query for one key: the other instance's answer passed on as it came, or the value read here;
+     * a 404 answer saying {@code notFound} (or "not found") when there is none.
+     */
+    static <T> HttpResponse<?> keyResponse(KeyAnswer<T> answer, @Nullable String notFound) {
+        InstanceClient.Answer remote = answer.remote();
+        if (remote != null) {
+            MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(remote.status()))
+                    .body(remote.body());
+            response.contentType(remote.contentType().map(MediaType::of).orElse(MediaType.APPLICATION_JSON_TYPE));
+            response.header(SERVED_BY, remote.headers().getOrDefault(SERVED_BY, answer.servedBy()));
+            if (answer.stale() || "true".equals(remote.headers().get(STALE))) {
+                response.header(STALE, "true");
+            }
+            return response;
+        }
+        if (answer.value() == null) {
+            throw QueryException.notFound(notFound == null ? "not found" : notFound);
+        }
+        MutableHttpResponse<T> response = HttpResponse.ok(answer.value()).header(SERVED_BY, answer.servedBy());
+        return answer.stale() ? response.header(STALE, "true") : response;
+    }
+
+    /** {@code response} with the instances that answered a gathered query, and whether any may lag behind. */
+    static <R> MutableHttpResponse<R> served(MutableHttpResponse<R> response, Gathered<?> gathered) {
+        response.header(SERVED_BY, String.join(",", gathered.servedBy()));
+        return gathered.stale() ? response.header(STALE, "true") : response;
     }
 }

@@ -1,11 +1,8 @@
 package dev.sluice.app.query;
 
-import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import dev.sluice.app.aggregate.AggregateSettings;
@@ -13,21 +10,17 @@ import dev.sluice.app.aggregate.Windows;
 import dev.sluice.app.connect.Problem;
 import dev.sluice.app.query.Forwarding.Scope;
 import dev.sluice.app.query.StoreQueryService.Gathered;
-import dev.sluice.app.query.StoreQueryService.KeyAnswer;
 import dev.sluice.app.query.StoreQueryService.Partial;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -56,13 +49,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class StoreQueryController {
 
-    private static final String FROM = "start of the time range, ISO-8601 (e.g. 2026-11-22T10:00:00Z); open when "
-            + "absent";
-    private static final String TO = "end of the time range (exclusive), ISO-8601; open when absent";
-    private static final String KEY_FROM = "first key of the range (inclusive); open when absent";
-    private static final String KEY_TO = "last key of the range (inclusive); open when absent";
-    private static final String LIMIT = "entries per page (default 100, at most 1000)";
-    private static final String CURSOR = "the next cursor of the previous page";
     private static final long HOUR = AggregateSettings.HOUR.toMillis();
 
     private static final Listing<CustomerTotalsView> CUSTOMER_TOTALS = new Listing<>(GoldStore.CUSTOMER_TOTALS,
@@ -76,7 +62,7 @@ public class StoreQueryController {
 
     private final StoreQueryService service;
     private final LocalStores local;
-    private final JsonMapper json;
+    private final RemoteAnswers remote;
     private final QueryConfiguration configuration;
     private final QueryErrors errors;
 
@@ -84,7 +70,7 @@ public class StoreQueryController {
             QueryConfiguration configuration, QueryErrors errors) {
         this.service = service;
         this.local = local;
-        this.json = json;
+        this.remote = new RemoteAnswers(json);
         this.configuration = configuration;
         this.errors = errors;
     }
@@ -110,17 +96,19 @@ public class StoreQueryController {
                 anyCopy, store -> StoreReads.customer(store, id)), "no order of customer " + id + " was counted");
     }
 
+    // Keys only: customer totals are not windowed, so this listing takes no time range (no PageRequest bean).
     @Get("/customer-totals{?keyFrom,keyTo,limit,cursor}")
     @Operation(operationId = "listCustomerTotals", summary = "Customer totals by customer id range, paged")
     @ApiResponse(responseCode = "200", description = "one page, by customer id")
     public HttpResponse<Page<CustomerTotalsView>> customerTotalsPage(HttpRequest<?> request,
-            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
-            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
-            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
-            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
-        int max = limit(limit);
-        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
-        Cursor after = cursor(cursor, KeyType.LONG);
+            @Parameter(description = PageRequest.KEY_FROM) @Nullable @QueryValue String keyFrom,
+            @Parameter(description = PageRequest.KEY_TO) @Nullable @QueryValue String keyTo,
+            @Parameter(description = PageRequest.LIMIT) @Nullable @QueryValue String limit,
+            @Parameter(description = PageRequest.CURSOR) @Nullable @QueryValue String cursor) {
+        PageRequest page = PageRequest.ofKeys(keyFrom, keyTo, limit, cursor);
+        int max = page.limit(configuration);
+        KeyRange keys = page.keys(KeyType.LONG);
+        Cursor after = page.after(KeyType.LONG);
         return page(request, CUSTOMER_TOTALS, max, (partition, anyCopy) -> local.customerTotals(partition, anyCopy,
                 store -> StoreReads.customers(store, keys, after, max + 1)));
     }
@@ -138,15 +126,14 @@ public class StoreQueryController {
             throw QueryException.badRequest("hour is required");
         }
         long start = Windows.start(TimeRange.instant(hour, "hour"), HOUR);
-        int top = number(n, "n", 10, configuration.getMaxTop());
+        int top = QueryParameters.number(n, "n", 10, configuration.getMaxTop());
         Gathered<ProductHourView> gathered = gather(request, GoldStore.PRODUCT_REVENUE_HOURLY,
                 (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
                         store -> StoreReads.topProducts(store, start, top)),
-                body -> new Partial<>(this.<TopProducts>read(body, Argument.of(TopProducts.class)).products(),
-                        false));
+                body -> new Partial<>(remote.read(body, TopProducts.class).products(), false));
         List<ProductHourView> products = gathered.items().stream().sorted(StoreReads.TOP_ORDER).limit(top).toList();
-        return served(HttpResponse.ok(new TopProducts(GoldViews.time(start), GoldViews.time(start + HOUR), top,
-                products)), gathered);
+        return Forwarding.served(HttpResponse.ok(new TopProducts(GoldViews.time(start), GoldViews.time(start + HOUR),
+                top, products)), gathered);
     }
 
     @Get("/product-revenue-hourly/{productId}{?from,to}")
@@ -155,13 +142,13 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "totals and hours (none when nothing was sold)",
             content = @Content(schema = @Schema(implementation = ProductRevenue.class)))
     public HttpResponse<?> productRevenue(HttpRequest<?> request, @PathVariable String productId,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to) {
+            @Parameter(description = PageRequest.FROM) @Nullable @QueryValue String from,
+            @Parameter(description = PageRequest.TO) @Nullable @QueryValue String to) {
         long id = (Long) KeyType.LONG.parse(productId, "productId");
         TimeRange range = TimeRange.parse(from, to);
         return byKey(request, GoldStore.PRODUCT_REVENUE_HOURLY, id, (partition, anyCopy) -> local.productRevenue(
-                partition, anyCopy, store -> productTotals(id, range, StoreReads.productHours(store, id, range))),
-                null);
+                partition, anyCopy, store -> GoldSummaries.productTotals(id, range,
+                        StoreReads.productHours(store, id, range))), null);
     }
 
     @Get("/product-revenue-hourly{?keyFrom,keyTo,from,to,limit,cursor}")
@@ -169,16 +156,11 @@ public class StoreQueryController {
             summary = "Product hours by product id range and hour range, paged by product then hour")
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<ProductHourView>> productRevenuePage(HttpRequest<?> request,
-            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
-            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to,
-            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
-            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
-        int max = limit(limit);
-        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.LONG);
-        TimeRange range = TimeRange.parse(from, to);
-        Cursor after = cursor(cursor, KeyType.LONG);
+            @RequestBean PageRequest page) {
+        int max = page.limit(configuration);
+        KeyRange keys = page.keys(KeyType.LONG);
+        TimeRange range = page.range();
+        Cursor after = page.after(KeyType.LONG);
         return page(request, PRODUCT_HOURS, max, (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
                 store -> StoreReads.productHourPage(store, keys, range, after, max + 1)));
     }
@@ -191,12 +173,13 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "totals and days (none when no order was counted)",
             content = @Content(schema = @Schema(implementation = RegionRevenue.class)))
     public HttpResponse<?> regionRevenue(HttpRequest<?> request, @PathVariable String region,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to) {
+            @Parameter(description = PageRequest.FROM) @Nullable @QueryValue String from,
+            @Parameter(description = PageRequest.TO) @Nullable @QueryValue String to) {
         String key = (String) KeyType.STRING.parse(region, "region");
         TimeRange range = TimeRange.parse(from, to);
         return byKey(request, GoldStore.REGION_REVENUE_DAILY, key, (partition, anyCopy) -> local.regionRevenue(
-                partition, anyCopy, store -> regionTotals(key, range, StoreReads.regionDays(store, key, range))), null);
+                partition, anyCopy, store -> GoldSummaries.regionTotals(key, range,
+                        StoreReads.regionDays(store, key, range))), null);
     }
 
     @Get("/region-revenue-daily{?keyFrom,keyTo,from,to,limit,cursor}")
@@ -204,16 +187,11 @@ public class StoreQueryController {
             summary = "Region days by region range and day range, paged by region then day")
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<RegionDayView>> regionRevenuePage(HttpRequest<?> request,
-            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
-            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to,
-            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
-            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
-        int max = limit(limit);
-        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
-        TimeRange range = TimeRange.parse(from, to);
-        Cursor after = cursor(cursor, KeyType.STRING);
+            @RequestBean PageRequest page) {
+        int max = page.limit(configuration);
+        KeyRange keys = page.keys(KeyType.STRING);
+        TimeRange range = page.range();
+        Cursor after = page.after(KeyType.STRING);
         return page(request, REGION_DAYS, max, (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
                 store -> StoreReads.regionDayPage(store, keys, range, after, max + 1)));
     }
@@ -225,8 +203,8 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "the sessions, oldest first (none when the user had none)",
             content = @Content(schema = @Schema(implementation = UserSessions.class)))
     public HttpResponse<?> userSessions(HttpRequest<?> request, @PathVariable String userId,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to) {
+            @Parameter(description = PageRequest.FROM) @Nullable @QueryValue String from,
+            @Parameter(description = PageRequest.TO) @Nullable @QueryValue String to) {
         String key = (String) KeyType.STRING.parse(userId, "userId");
         TimeRange range = TimeRange.parse(from, to);
         return byKey(request, GoldStore.USER_SESSIONS, key, (partition, anyCopy) -> local.userSessions(partition,
@@ -239,16 +217,11 @@ public class StoreQueryController {
             summary = "Sessions by user id range that overlap [from, to), paged by user then session start")
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<SessionView>> userSessionsPage(HttpRequest<?> request,
-            @Parameter(description = KEY_FROM) @Nullable @QueryValue String keyFrom,
-            @Parameter(description = KEY_TO) @Nullable @QueryValue String keyTo,
-            @Parameter(description = FROM) @Nullable @QueryValue String from,
-            @Parameter(description = TO) @Nullable @QueryValue String to,
-            @Parameter(description = LIMIT) @Nullable @QueryValue String limit,
-            @Parameter(description = CURSOR) @Nullable @QueryValue String cursor) {
-        int max = limit(limit);
-        KeyRange keys = KeyRange.parse(keyFrom, keyTo, KeyType.STRING);
-        TimeRange range = TimeRange.parse(from, to);
-        Cursor after = cursor(cursor, KeyType.STRING);
+            @RequestBean PageRequest page) {
+        int max = page.limit(configuration);
+        KeyRange keys = page.keys(KeyType.STRING);
+        TimeRange range = page.range();
+        Cursor after = page.after(KeyType.STRING);
         return page(request, SESSIONS, max, (partition, anyCopy) -> local.userSessions(partition, anyCopy,
                 store -> StoreReads.sessionPage(store, keys, range, after, max + 1)));
     }
@@ -261,133 +234,27 @@ public class StoreQueryController {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    static ProductRevenue productTotals(long productId, TimeRange range, List<ProductHourView> hours) {
-        BigDecimal revenue = zero();
-        long quantity = 0;
-        long lines = 0;
-        long unconverted = 0;
-        for (ProductHourView hour : hours) {
-            revenue = revenue.add(new BigDecimal(hour.revenue()));
-            quantity += hour.quantity();
-            lines += hour.lineCount();
-            unconverted += hour.unconvertedLineCount();
-        }
-        return new ProductRevenue(productId, range.fromText(), range.toText(),
-                hours.isEmpty() ? null : hours.get(0).currency(), GoldViews.amount(revenue), quantity, lines,
-                unconverted, hours);
-    }
-
-    static RegionRevenue regionTotals(String region, TimeRange range, List<RegionDayView> days) {
-        BigDecimal revenue = zero();
-        long orders = 0;
-        long unconverted = 0;
-        for (RegionDayView day : days) {
-            revenue = revenue.add(new BigDecimal(day.revenue()));
-            orders += day.orderCount();
-            unconverted += day.unconvertedOrderCount();
-        }
-        return new RegionRevenue(region, range.fromText(), range.toText(),
-                days.isEmpty() ? null : days.get(0).currency(), GoldViews.amount(revenue), orders, unconverted, days);
-    }
-
-    private static BigDecimal zero() {
-        return BigDecimal.ZERO.setScale(2);
-    }
-
     /** How the items of one store's pages are decoded from another instance's answer, ordered and resumed. */
     private record Listing<T>(GoldStore store, Class<T> type, Comparator<T> order, Function<T, Cursor> cursorOf) {
     }
 
     /** A query for one key, read here or answered by the instance that holds the key. */
-    private <T> HttpResponse<?> byKey(HttpRequest<?> request, GoldStore store, Object key,
-            BiFunction<Integer, Boolean, T> read, @Nullable String notFound) {
-        return respond(service.byKey(store, key, Scope.of(request), pathAndQuery(request), read), notFound);
+    private <T> HttpResponse<?> byKey(HttpRequest<?> request, GoldStore store, Object key, PartitionRead<T> read,
+            @Nullable String notFound) {
+        return Forwarding.keyResponse(service.byKey(store, key, Scope.of(request), Forwarding.pathAndQuery(request),
+                read), notFound);
     }
 
     /** One page of a query over every partition of the listing's store, at most {@code max} items. */
     private <T> HttpResponse<Page<T>> page(HttpRequest<?> request, Listing<T> listing, int max,
-            BiFunction<Integer, Boolean, List<T>> read) {
-        Gathered<T> gathered = gather(request, listing.store(), read, body -> partialPage(body, listing.type()));
-        return page(gathered, gathered.page(listing.order(), max, listing.cursorOf(), listing.store().keyType()));
+            PartitionRead<List<T>> read) {
+        Gathered<T> gathered = gather(request, listing.store(), read, body -> remote.page(body, listing.type()));
+        return Forwarding.served(HttpResponse.ok(gathered.page(listing.order(), max, listing.cursorOf(),
+                listing.store().keyType())), gathered);
     }
 
-    private <T> Gathered<T> gather(HttpRequest<?> request, GoldStore store,
-            BiFunction<Integer, Boolean, List<T>> read, Function<byte[], Partial<T>> decode) {
-        return service.gather(store, Scope.of(request), pathAndQuery(request), read, decode);
-    }
-
-    private <T> HttpResponse<?> respond(KeyAnswer<T> answer, @Nullable String notFound) {
-        InstanceClient.Answer remote = answer.remote();
-        if (remote != null) {
-            MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(remote.status()))
-                    .body(remote.body());
-            response.contentType(remote.contentType().map(MediaType::of).orElse(MediaType.APPLICATION_JSON_TYPE));
-            response.header(Forwarding.SERVED_BY, remote.headers().getOrDefault(Forwarding.SERVED_BY,
-                    answer.servedBy()));
-            if (answer.stale() || "true".equals(remote.headers().get(Forwarding.STALE))) {
-                response.header(Forwarding.STALE, "true");
-            }
-            return response;
-        }
-        if (answer.value() == null) {
-            throw QueryException.notFound(notFound == null ? "not found" : notFound);
-        }
-        MutableHttpResponse<T> response = HttpResponse.ok(answer.value()).header(Forwarding.SERVED_BY,
-                answer.servedBy());
-        return answer.stale() ? response.header(Forwarding.STALE, "true") : response;
-    }
-
-    private static <T> HttpResponse<Page<T>> page(Gathered<T> gathered, Page<T> page) {
-        return served(HttpResponse.ok(page), gathered);
-    }
-
-    private static <R> MutableHttpResponse<R> served(MutableHttpResponse<R> response, Gathered<?> gathered) {
-        response.header(Forwarding.SERVED_BY, String.join(",", gathered.servedBy()));
-        return gathered.stale() ? response.header(Forwarding.STALE, "true") : response;
-    }
-
-    private <T> Partial<T> partialPage(byte[] body, Class<T> type) {
-        Page<T> page = read(body, Argument.of(Page.class, type));
-        return new Partial<>(page.items() == null ? List.of() : page.items(), page.next() != null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> T read(byte[] body, Argument<?> type) {
-        try {
-            return (T) json.readValue(body, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("another instance answered with unreadable JSON", e);
-        }
-    }
-
-    private int limit(@Nullable String limit) {
-        return number(limit, "limit", configuration.getDefaultLimit(), configuration.getMaxLimit());
-    }
-
-    private static int number(@Nullable String text, String name, int fallback, int max) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value >= 1 && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw QueryException.badRequest(name + " must be a number from 1 to " + max);
-    }
-
-    @Nullable
-    private static Cursor cursor(@Nullable String cursor, KeyType type) {
-        return cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor, type);
-    }
-
-    /** The request's path and query as it came, still URL-encoded, to forward unchanged. */
-    static String pathAndQuery(HttpRequest<?> request) {
-        String path = request.getUri().getRawPath();
-        String query = request.getUri().getRawQuery();
-        return query == null || query.isEmpty() ? path : path + "?" + query;
+    private <T> Gathered<T> gather(HttpRequest<?> request, GoldStore store, PartitionRead<List<T>> read,
+            Function<byte[], Partial<T>> decode) {
+        return service.gather(store, Scope.of(request), Forwarding.pathAndQuery(request), read, decode);
     }
 }

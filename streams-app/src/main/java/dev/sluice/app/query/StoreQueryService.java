@@ -10,7 +10,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -94,12 +93,12 @@ public class StoreQueryService {
      * @param read         reads one partition here ({@code true}: any copy); null when the key is not there
      */
     public <T> KeyAnswer<T> byKey(GoldStore store, Object key, Scope scope, String pathAndQuery,
-            BiFunction<Integer, Boolean, T> read) {
+            PartitionRead<T> read) {
         if (scope.forwarded()) {
             int partition = scope.partitions().isEmpty() ? metadata.partitionOf(store, key)
                     : scope.partitions().first();
             try {
-                return new KeyAnswer<>(read.apply(partition, scope.anyCopy()), null, here(), scope.anyCopy());
+                return new KeyAnswer<>(read.read(partition, scope.anyCopy()), null, here(), scope.anyCopy());
             } catch (PartitionUnavailableException e) {
                 throw QueryException.unavailable(e.getMessage());
             }
@@ -110,7 +109,7 @@ public class StoreQueryService {
         for (Target target : Routing.forKey(instance.self(), where.activeHost(), where.standbyHosts())) {
             if (target.isLocal()) {
                 try {
-                    return new KeyAnswer<>(read.apply(partition, target.stale()), null, here(), target.stale());
+                    return new KeyAnswer<>(read.read(partition, target.stale()), null, here(), target.stale());
                 } catch (PartitionUnavailableException e) {
                     failures.add(target + ": " + e.getMessage());
                 }
@@ -139,14 +138,14 @@ public class StoreQueryService {
      * @param decode        the items of another instance's answer
      */
     public <T> Gathered<T> gather(GoldStore store, Scope scope, String pathAndQuery,
-            BiFunction<Integer, Boolean, List<T>> readPartition, Function<byte[], Partial<T>> decode) {
+            PartitionRead<List<T>> readPartition, Function<byte[], Partial<T>> decode) {
         Collector<T> collector = new Collector<>();
         if (scope.forwarded()) {
             SortedSet<Integer> partitions = scope.partitions().isEmpty() ? all(metadata.partitions(store))
                     : scope.partitions();
             for (int partition : partitions) {
                 try {
-                    collector.add(readPartition.apply(partition, scope.anyCopy()), false, here(), scope.anyCopy());
+                    collector.add(readPartition.read(partition, scope.anyCopy()), false, here(), scope.anyCopy());
                 } catch (PartitionUnavailableException e) {
                     throw QueryException.unavailable(e.getMessage());
                 }
@@ -169,7 +168,7 @@ public class StoreQueryService {
     }
 
     private <T> void execute(Map<Target, SortedSet<Integer>> round, String pathAndQuery,
-            BiFunction<Integer, Boolean, List<T>> readPartition, Function<byte[], Partial<T>> decode,
+            PartitionRead<List<T>> readPartition, Function<byte[], Partial<T>> decode,
             Collector<T> collector, SortedSet<Integer> pending, List<String> failures) {
         Map<Target, CompletableFuture<InstanceClient.Answer>> remote = new LinkedHashMap<>();
         round.forEach((target, partitions) -> {
@@ -182,7 +181,7 @@ public class StoreQueryService {
             if (target.isLocal()) {
                 for (int partition : partitions) {
                     try {
-                        collector.add(readPartition.apply(partition, target.stale()), false, here(),
+                        collector.add(readPartition.read(partition, target.stale()), false, here(),
                                 target.stale());
                         pending.remove(partition);
                     } catch (PartitionUnavailableException e) {

@@ -30,17 +30,10 @@ class RetentionBeans {
 
     private static final String KEY = "sluice.compaction.retention.";
 
-    /** The one clock retention judges ages and stamps runs by. */
-    @Singleton
-    @Named("retention")
-    Clock retentionClock() {
-        return Clock.systemUTC();
-    }
-
     @Singleton
     LakeJanitor lakeJanitor(@Named("compaction") S3Client s3, CompactionConfiguration compaction,
             RetentionConfiguration retention, Collection<TopicRetentionConfiguration> topics,
-            @Named("retention") Clock clock) {
+            Clock clock) {
         return new LakeJanitor(s3, settings(compaction, retention, topics), clock);
     }
 

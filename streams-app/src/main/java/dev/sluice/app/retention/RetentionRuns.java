@@ -22,7 +22,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Named;
 
 /**
  * Starts janitor runs, one at a time, on a thread of their own: after every compaction run and on request. A
@@ -60,7 +59,7 @@ public class RetentionRuns {
     private Instant planAt;
 
     public RetentionRuns(LakeJanitor janitor, RetentionConfiguration configuration, RetentionMetrics metrics,
-            @Named("retention") Clock clock) {
+            Clock clock) {
         this.janitor = janitor;
         this.configuration = configuration;
         this.metrics = metrics;

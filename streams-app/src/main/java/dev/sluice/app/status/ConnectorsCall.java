@@ -34,7 +34,7 @@ public class ConnectorsCall {
 
     public ConnectorsCall(ConnectorService connectors, PipelineMetrics metrics,
             @Named(TaskExecutors.BLOCKING) ExecutorService blocking, StatusSettings settings,
-            @Named("status") Clock clock) {
+            Clock clock) {
         this.connectors = connectors;
         this.metrics = metrics;
         this.blocking = blocking;

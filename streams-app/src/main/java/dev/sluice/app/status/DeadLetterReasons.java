@@ -13,14 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DeadLetterReasons {
 
+    /** Why records were dead-lettered. */
+    record Reason(String stage, String code, String rule) {
+    }
+
     /** Far more than the stages × codes × rules the app produces (a few dozen). */
     static final int MAX_REASONS = 1_000;
     /** Where reasons beyond the bound are counted. */
-    static final DeadLetterMonitor.Reason OTHER = new DeadLetterMonitor.Reason("other", "OTHER", null);
+    static final Reason OTHER = new Reason("other", "OTHER", null);
 
-    private final Map<DeadLetterMonitor.Reason, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Map<Reason, LongAdder> counts = new ConcurrentHashMap<>();
 
-    void increment(DeadLetterMonitor.Reason reason) {
+    void increment(Reason reason) {
         LongAdder count = counts.get(reason);
         if (count == null) {
             count = counts.computeIfAbsent(counts.size() < MAX_REASONS ? reason : OTHER, r -> new LongAdder());
@@ -29,8 +33,8 @@ final class DeadLetterReasons {
     }
 
     /** The counts as they are now. */
-    Map<DeadLetterMonitor.Reason, Long> snapshot() {
-        Map<DeadLetterMonitor.Reason, Long> snapshot = new HashMap<>();
+    Map<Reason, Long> snapshot() {
+        Map<Reason, Long> snapshot = new HashMap<>();
         counts.forEach((reason, count) -> snapshot.put(reason, count.sum()));
         return snapshot;
     }

@@ -27,7 +27,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "PipelineStatus")
 public record PipelineStatus(String applicationId, String time, List<InstanceView> instances,
-        ConsumerLag.LagView lag, @Nullable DeadLetterMonitor.Counts deadLetters, Connectors connectors,
+        ConsumerLag.LagView lag, @Nullable DeadLetterCounts deadLetters, Connectors connectors,
         Compaction compaction, FreshnessView freshness) {
 
     /**

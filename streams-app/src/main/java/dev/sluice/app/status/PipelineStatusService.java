@@ -3,7 +3,6 @@ package dev.sluice.app.status;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import dev.sluice.app.query.TopologyLayout;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 /**
@@ -72,7 +70,7 @@ public class PipelineStatusService {
             InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
             @Nullable AutoRestarts restarter, CompactionRuns compaction, PipelineMetrics metrics,
-            StatusSettings settings, FreshnessSettings freshness, @Named("status") Clock clock) {
+            StatusSettings settings, FreshnessSettings freshness, Clock clock) {
         this.instance = instance;
         this.metadata = metadata;
         this.layout = layout;
@@ -100,7 +98,7 @@ public class PipelineStatusService {
         CompletableFuture<PipelineStatus.Connectors> connect = connectorsCall.current();
         List<InstanceView> instances = instances();
         ConsumerLag.LagView lags = lag();
-        return new PipelineStatus(instance.applicationId(), Instant.now().toString(), instances, lags,
+        return new PipelineStatus(instance.applicationId(), clock.instant().toString(), instances, lags,
                 deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction(),
                 FreshnessView.of(metrics.freshness().readings(), freshness));
     }

@@ -82,7 +82,7 @@ public class StatusController {
     @Operation(operationId = "deadLetterCounts",
             summary = "Records in the dead-letter topics by stage, error code and validation rule")
     @ApiResponse(responseCode = "200", description = "the counts",
-            content = @Content(schema = @Schema(implementation = DeadLetterMonitor.Counts.class)))
+            content = @Content(schema = @Schema(implementation = DeadLetterCounts.class)))
     @ApiResponse(responseCode = "503", description = "the dead-letter monitor is disabled",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> deadLetterCounts() {
@@ -94,7 +94,7 @@ public class StatusController {
             summary = "The latest dead letters, newest first: headers only (stage, code, rule, source position), "
                     + "never the key or value")
     @ApiResponse(responseCode = "200", description = "the dead letters",
-            content = @Content(schema = @Schema(implementation = DeadLetterMonitor.RecentDeadLetter.class)))
+            content = @Content(schema = @Schema(implementation = RecentDeadLetter.class)))
     @ApiResponse(responseCode = "503", description = "the dead-letter monitor is disabled",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public HttpResponse<?> recentDeadLetters(

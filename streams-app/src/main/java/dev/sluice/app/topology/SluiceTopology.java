@@ -317,16 +317,19 @@ public final class SluiceTopology {
                 .process(() -> new OrderEnricher(settings.enrich(), metrics, referenceChanges, tracing), Named.as("enrich.orders"),
                         StoreNames.ORDERS_STATE, StoreNames.PENDING_ORDERS, StoreNames.PENDING_LINES)
                 .split(Named.as("enrich.route-"))
-                .branch((key, out) -> out.kind() == EnrichedOutput.Kind.ORDER, Branched.as("orders"))
+                .branch((key, out) -> out instanceof EnrichedOutput.Order, Branched.as("orders"))
                 .defaultBranch(Branched.as("lines"));
         KStream<String, EnrichedOrder> enrichedOrders = routes.get("enrich.route-orders")
-                .mapValues(out -> (EnrichedOrder) out.value(), Named.as("enrich.as-order"));
+                // EnrichedOutput is sealed: the orders branch holds only orders, so the null case never happens
+                .mapValues(out -> out instanceof EnrichedOutput.Order order ? order.value() : null,
+                        Named.as("enrich.as-order"));
         enrichedOrders.processValues(() -> new FreshnessProbe<String, EnrichedOrder>(Layer.SILVER,
                         datasetOf(topics.getSilverOrders()), metrics.freshness()), Named.as("enrich.freshness-orders"))
                 .to(topics.getSilverOrders(), Produced.with(Serdes.String(), orderSerde)
                 .withName("enrich.sink-" + topics.getSilverOrders()));
         KStream<String, EnrichedOrderLine> enrichedLines = routes.get("enrich.route-lines")
-                .mapValues(out -> (EnrichedOrderLine) out.value(), Named.as("enrich.as-line"));
+                .mapValues(out -> out instanceof EnrichedOutput.Line line ? line.value() : null,
+                        Named.as("enrich.as-line"));
         enrichedLines.processValues(() -> new FreshnessProbe<String, EnrichedOrderLine>(Layer.SILVER,
                         datasetOf(topics.getSilverOrderLines()), metrics.freshness()), Named.as("enrich.freshness-lines"))
                 .to(topics.getSilverOrderLines(), Produced.with(Serdes.String(), lineSerde)

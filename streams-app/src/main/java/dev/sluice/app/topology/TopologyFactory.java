@@ -1,5 +1,6 @@
 package dev.sluice.app.topology;
 
+import java.time.Clock;
 import java.util.Map;
 
 import org.apache.kafka.streams.TopologyDescription;
@@ -62,11 +63,11 @@ public class TopologyFactory {
     BuiltTopology builtTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
             ValidationRules rules, PiiSettings pii, EnrichSettings enrich, AggregateSettings aggregate,
             RegistrySettings registry, PipelineMetrics metrics, Tracing tracing, TopicInitializer topicsReady,
-            @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
+            Clock clock, @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
         if (!new PiiPolicy(pii).keyed()) {
             LOG.warn("sluice.pii.hash-key is not set: PII hashes are unkeyed SHA-256, reversible by guessing inputs");
         }
-        Map<String, Object> errorHandling = StreamsErrorHandling.config(metrics);
+        Map<String, Object> errorHandling = StreamsErrorHandling.config(metrics, clock);
         builder.getConfiguration().putAll(errorHandling);
         LOG.info("building topology registry={} unknownIdTtl={} outageRetry={} reportingCurrency={} referenceWait={}"
                 + " pii={} inMemoryStores={} tracing={}", registry.apiV2Url(), registry.getUnknownIdTtl(),

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +42,7 @@ class CompactionRuleTest {
     @Test
     void quietWhileCompactionIsOff() {
         CompactionRuns off = new CompactionRuns(null, null, new CompactionConfiguration(),
-                ApplicationEventPublisher.noOp());
+                ApplicationEventPublisher.noOp(), Clock.systemUTC());
         assertEquals(List.of(), new CompactionRule(off, new ExportedReadings(registry)).check(T0));
         assertEquals(0.0, failedReading());
     }
@@ -53,7 +54,7 @@ class CompactionRuleTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))).build()) {
             CompactionRuns runs = new CompactionRuns(new CompactionEngine(unreachable,
                     CompactionSettings.builder("lake").build()), null, new CompactionConfiguration(),
-                    ApplicationEventPublisher.noOp());
+                    ApplicationEventPublisher.noOp(), Clock.systemUTC());
             CompactionRule rule = new CompactionRule(runs, new ExportedReadings(registry));
             assertEquals(List.of(), rule.check(T0), "no run finished yet");
             assertEquals(0.0, failedReading());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -185,7 +186,7 @@ class KafkaAlertRulesIT {
         String bucket = "alert-compaction-" + UUID.randomUUID().toString().substring(0, 8);
         CompactionRuns runs = new CompactionRuns(new CompactionEngine(s3.client(),
                 CompactionSettings.builder(bucket).build()), null, new CompactionConfiguration(),
-                ApplicationEventPublisher.noOp());
+                ApplicationEventPublisher.noOp(), Clock.systemUTC());
         MeterRegistry meters = new SimpleMeterRegistry();
         CompactionRule rule = new CompactionRule(runs, new ExportedReadings(meters));
 

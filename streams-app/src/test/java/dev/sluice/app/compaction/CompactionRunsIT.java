@@ -82,7 +82,7 @@ class CompactionRunsIT {
         CompactionEngine engine = new CompactionEngine(s3.client(), CompactionSettings.builder(S3Server.LAKE_BUCKET)
                 .prefixes(List.of(prefix)).gcGrace(Duration.ZERO).build(), Clock.systemUTC(), hold);
         CompactionRuns runs = new CompactionRuns(engine, null, new CompactionConfiguration(),
-                ApplicationEventPublisher.noOp());
+                ApplicationEventPublisher.noOp(), Clock.systemUTC());
         try {
             Optional<RunView> first = runs.start(RunView.Trigger.SCHEDULE);
             assertTrue(first.isPresent());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,7 +74,7 @@ class DeadLettersTest {
     void theProcessingHandlerDeadLettersTheRawSourceRecordAndStopsOnOutages() {
         PipelineMetrics metrics = PipelineMetrics.inMemory();
         DlqProcessingExceptionHandler handler = new DlqProcessingExceptionHandler();
-        handler.configure(StreamsErrorHandling.config(metrics));
+        handler.configure(StreamsErrorHandling.config(metrics, Clock.systemUTC()));
         RecordHeaders headers = new RecordHeaders();
         headers.add("h", "v".getBytes(StandardCharsets.UTF_8));
         ErrorHandlerContext context = new DefaultErrorHandlerContext(null, "bronze.pg.orders", 2, 42L, headers,

@@ -41,7 +41,7 @@ class JsonShapesTest {
 
     @Test
     void totalsOverNoHoursAreZeroWithOpenRangeEnds() throws Exception {
-        ProductRevenue none = StoreQueryController.productTotals(7, TimeRange.ALL, List.of());
+        ProductRevenue none = GoldSummaries.productTotals(7, TimeRange.ALL, List.of());
         JsonNode tree = TREE.readTree(JSON.writeValueAsBytes(none));
         assertEquals("0.00", tree.get("revenue").textValue());
         assertEquals(true, tree.get("from").isNull() && tree.get("to").isNull() && tree.get("currency").isNull());
@@ -50,7 +50,7 @@ class JsonShapesTest {
 
     @Test
     void totalsAddTheHoursExactly() {
-        ProductRevenue sum = StoreQueryController.productTotals(7, TimeRange.ALL, List.of(
+        ProductRevenue sum = GoldSummaries.productTotals(7, TimeRange.ALL, List.of(
                 new ProductHourView(7, "P", "2026-11-22T10:00:00Z", "2026-11-22T11:00:00Z", "EUR", "0.10", 1, 1, 0),
                 new ProductHourView(7, "P", "2026-11-22T11:00:00Z", "2026-11-22T12:00:00Z", "EUR", "0.20", 2, 1, 1)));
         assertEquals("0.30", sum.revenue(), "no binary floating point");

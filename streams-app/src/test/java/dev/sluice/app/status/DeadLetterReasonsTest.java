@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class DeadLetterReasonsTest {
 
-    private static DeadLetterMonitor.Reason reason(int i) {
-        return new DeadLetterMonitor.Reason("validate", "MADE_UP_" + i, null);
+    private static DeadLetterReasons.Reason reason(int i) {
+        return new DeadLetterReasons.Reason("validate", "MADE_UP_" + i, null);
     }
 
     @Test
@@ -20,7 +20,7 @@ class DeadLetterReasonsTest {
         }
         reasons.increment(reason(0));
 
-        Map<DeadLetterMonitor.Reason, Long> counts = reasons.snapshot();
+        Map<DeadLetterReasons.Reason, Long> counts = reasons.snapshot();
         assertEquals(DeadLetterReasons.MAX_REASONS + 1, counts.size(), "bounded: the first reasons and 'other'");
         assertEquals(5_000L, counts.get(DeadLetterReasons.OTHER));
         assertEquals(2L, counts.get(reason(0)), "a known reason keeps its own count");

@@ -62,8 +62,7 @@ class StatusCacheIT {
         settings.put("sluice.connect.request-timeout", "2s");
         settings.put("sluice.status.cache-ttl", TTL.toMillis() + "ms");
         app = AppInstance.start(kafka, registry, "status-cache-it", settings,
-                RuntimeBeanDefinition.builder(Clock.class, () -> (Clock) CLOCK).named("status")
-                        .replaces(Clock.class).build());
+                RuntimeBeanDefinition.builder(Clock.class, () -> (Clock) CLOCK).replaces(Clock.class).build());
     }
 
     @AfterAll
@@ -75,7 +74,7 @@ class StatusCacheIT {
 
     @Test
     void concurrentStatusRequestsWithinTheTtlShareOneFanOutAndTheNextAfterItComputesAgain() throws Exception {
-        assertSame(CLOCK, app.context().getBean(Clock.class, Qualifiers.byName("status")), "the clock moved here");
+        assertSame(CLOCK, app.context().getBean(Clock.class), "the clock moved here");
         Map<String, Double> before = calls();
 
         List<Integer> answers = concurrently(CONCURRENT, () -> app.get("/api/status").statusCode());

@@ -147,7 +147,7 @@ public final class PipelineDriver implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, options.cacheMaxBytes);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        props.putAll(StreamsErrorHandling.config(metrics));
+        props.putAll(StreamsErrorHandling.config(metrics, java.time.Clock.systemUTC()));
         this.driver = new TopologyTestDriver(topology, props, NOW);
     }
 

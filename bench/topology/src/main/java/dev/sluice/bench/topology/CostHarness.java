@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,7 +119,7 @@ final class CostHarness {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, Timing.class);
         PipelineMetrics metrics = PipelineMetrics.inMemory();
-        props.putAll(StreamsErrorHandling.config(metrics));
+        props.putAll(StreamsErrorHandling.config(metrics, Clock.systemUTC()));
         PiiSettings pii = new PiiSettings();
         pii.setHashKey("bench");
         TopologySettings settings = new TopologySettings(topics, rules, pii, new EnrichSettings(),

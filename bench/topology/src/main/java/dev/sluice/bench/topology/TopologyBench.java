@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -375,7 +376,7 @@ public final class TopologyBench {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         if (metrics != null) {
-            props.putAll(StreamsErrorHandling.config(metrics));
+            props.putAll(StreamsErrorHandling.config(metrics, Clock.systemUTC()));
         }
         return props;
     }

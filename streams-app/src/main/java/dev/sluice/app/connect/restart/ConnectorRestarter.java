@@ -59,7 +59,7 @@ public class ConnectorRestarter implements AutoRestarts {
     private boolean connectUnavailable;
 
     public ConnectorRestarter(ConnectorsCall connectors, ConnectRestClient connect, Leadership leadership,
-            PipelineMetrics metrics, AutoRestartSettings settings, @Named("auto-restart") Clock clock,
+            PipelineMetrics metrics, AutoRestartSettings settings, Clock clock,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
         this.connectors = connectors;
         this.connect = connect;

@@ -116,7 +116,7 @@ public class DeadLetterBrowser {
             }
             String source = letter.sourceTopic() == null ? record.topic() : letter.sourceTopic();
             return new DeadLetterDetail(letter, true,
-                    DeadLetterSummary.text(record.headers(), DeadLetterHeaders.ERROR_MESSAGE),
+                    DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.ERROR_MESSAGE),
                     originalHeaders(record), decoder.key(source, record.headers(), record.key()),
                     decoder.value(source, record.headers(), record.value()));
         });

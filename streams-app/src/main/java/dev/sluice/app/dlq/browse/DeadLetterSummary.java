@@ -1,15 +1,12 @@
 package dev.sluice.app.dlq.browse;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.sluice.app.dlq.DeadLetterHeaders;
+import dev.sluice.app.dlq.DeadLetterMetadata;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -45,30 +42,11 @@ public record DeadLetterSummary(String topic, int partition, long offset, String
         @Nullable String replayOf) {
 
     public static DeadLetterSummary of(ConsumerRecord<byte[], byte[]> record) {
-        Headers h = record.headers();
+        DeadLetterMetadata m = DeadLetterMetadata.of(record.headers());
         return new DeadLetterSummary(record.topic(), record.partition(), record.offset(),
                 new DeadLetterCoordinates(record.topic(), record.partition(), record.offset()).toString(),
-                Instant.ofEpochMilli(record.timestamp()).toString(), text(h, DeadLetterHeaders.TIME),
-                text(h, DeadLetterHeaders.STAGE), text(h, DeadLetterHeaders.ERROR_CODE),
-                text(h, DeadLetterHeaders.ERROR_RULE), text(h, DeadLetterHeaders.ERROR_CLASS),
-                text(h, DeadLetterHeaders.SOURCE_TOPIC),
-                number(h, DeadLetterHeaders.SOURCE_PARTITION, Integer::valueOf),
-                number(h, DeadLetterHeaders.SOURCE_OFFSET, Long::valueOf), text(h, DeadLetterHeaders.APP_VERSION),
-                text(h, DeadLetterHeaders.REPLAY_ID), text(h, DeadLetterHeaders.REPLAY_OF));
-    }
-
-    /** A header's last value as UTF-8, null when absent. */
-    public static String text(Headers headers, String key) {
-        Header header = headers.lastHeader(key);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static <N> N number(Headers headers, String key, java.util.function.Function<String, N> parse) {
-        String text = text(headers, key);
-        try {
-            return text == null ? null : parse.apply(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+                Instant.ofEpochMilli(record.timestamp()).toString(), m.errorTime(), m.stage(), m.code(), m.rule(),
+                m.errorClass(), m.sourceTopic(), m.sourcePartition(), m.sourceOffset(), m.appVersion(), m.replayId(),
+                m.replayOf());
     }
 }

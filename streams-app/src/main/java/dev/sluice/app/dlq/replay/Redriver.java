@@ -1,7 +1,7 @@
 package dev.sluice.app.dlq.replay;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,14 +61,16 @@ public class Redriver {
     private final StreamsInstance instance;
     private final StreamsAdmin admin;
     private final PipelineTopics topics;
+    private final Clock clock;
     private final ReplayLedger ledger;
 
     public Redriver(DeadLetterBrowser browser, StreamsInstance instance, StreamsAdmin admin,
-            PipelineTopics topics) {
+            PipelineTopics topics, Clock clock) {
         this.browser = browser;
         this.instance = instance;
         this.admin = admin;
         this.topics = topics;
+        this.clock = clock;
         this.ledger = new ReplayLedger(topics.getReplays());
     }
 
@@ -89,7 +91,7 @@ public class Redriver {
         List<ConsumerRecord<byte[], byte[]>> selected = new ArrayList<>();
         Map<String, Integer> reasons = new TreeMap<>();
         select(request, selected, reasons);
-        String startedAt = Instant.now().toString();
+        String startedAt = clock.instant().toString();
         if (request.dryRun()) {
             try (TopicReader reader = browser.reader("redrive")) {
                 Plan plan = plan(selected, ledger.read(reader).replayed(), reasons);

@@ -12,7 +12,6 @@ import org.apache.kafka.common.TopicPartition;
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.dlq.browse.DeadLetterBrowser;
 import dev.sluice.app.dlq.browse.DeadLetterCoordinates;
-import dev.sluice.app.dlq.browse.DeadLetterSummary;
 import dev.sluice.app.dlq.browse.TopicReader;
 import dev.sluice.app.kafka.PipelineTopics;
 import io.micronaut.context.annotation.Requires;
@@ -55,8 +54,8 @@ public class ReplayOutcomes {
             for (TopicPartition partition : partitions) {
                 boolean deadLetters = deadLetterTopics.contains(partition.topic());
                 reader.scan(partition, stored.marks().getOrDefault(partition, 0L), ends.get(partition), record -> {
-                    if (id.equals(DeadLetterSummary.text(record.headers(), DeadLetterHeaders.REPLAY_ID))) {
-                        String of = DeadLetterSummary.text(record.headers(), DeadLetterHeaders.REPLAY_OF);
+                    if (id.equals(DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.REPLAY_ID))) {
+                        String of = DeadLetterHeaders.text(record.headers(), DeadLetterHeaders.REPLAY_OF);
                         if (!deadLetters) {
                             inSilver.add(of);
                         } else if (again.add(of) && againAt.size() < MAX_LISTED) {

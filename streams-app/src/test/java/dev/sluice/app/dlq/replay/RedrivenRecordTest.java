@@ -101,6 +101,6 @@ class RedrivenRecordTest {
     }
 
     private static String text(ProducerRecord<byte[], byte[]> record, String key) {
-        return DeadLetterSummary.text(record.headers(), key);
+        return DeadLetterHeaders.text(record.headers(), key);
     }
 }

@@ -1,0 +1,88 @@
+package dev.sluice.lake.iceberg;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One maintenance pass over the lake's Iceberg tables, table by table: compaction of closed hours first, then
+ * snapshot expiry (which deletes the compacted inputs once their snapshots are old enough), then orphan removal.
+ * Every step is an Iceberg commit or a deletion of unreferenced files, so a pass that stops halfway leaves every
+ * table readable and the next pass continues.
+ */
+public final class IcebergMaintenance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergMaintenance.class);
+
+    private final Catalog catalog;
+    private final IcebergCompactor compactor;
+    private final SnapshotRetention retention;
+    private final OrphanFiles orphans;
+
+    public IcebergMaintenance(Catalog catalog, IcebergMaintenanceSettings settings, Clock clock) {
+        this.catalog = catalog;
+        this.compactor = new IcebergCompactor(settings, clock);
+        this.retention = new SnapshotRetention(settings, clock);
+        this.orphans = new OrphanFiles(settings, clock);
+    }
+
+    /** What a pass did to one table. */
+    public record TableReport(String table, IcebergCompactor.Outcome compaction, int snapshotsExpired,
+                              int orphansDeleted) {
+    }
+
+    /** Maintains every table of the catalog, in every namespace. */
+    public List<TableReport> run() {
+        return run(Namespace.empty());
+    }
+
+    /** Maintains every table in {@code namespace} and the namespaces below it. */
+    public List<TableReport> run(Namespace namespace) {
+        List<TableReport> reports = new ArrayList<>();
+        for (TableIdentifier id : tables(namespace)) {
+            reports.add(run(id));
+        }
+        return reports;
+    }
+
+    public TableReport run(TableIdentifier id) {
+        Table table = catalog.loadTable(id);
+        IcebergCompactor.Outcome compaction = compactor.compact(table);
+        int expired = retention.expire(table);
+        int deleted = orphans.remove(table);
+        TableReport report = new TableReport(id.toString(), compaction, expired, deleted);
+        if (compaction.partitionsCompacted() + compaction.conflicts() + expired + deleted > 0) {
+            LOG.info("iceberg maintenance table={} partitions_compacted={} files_rewritten={} files_written={}"
+                    + " conflicts={} snapshots_expired={} orphans_deleted={}", id, compaction.partitionsCompacted(),
+                    compaction.filesRewritten(), compaction.filesWritten(), compaction.conflicts(), expired,
+                    deleted);
+        }
+        return report;
+    }
+
+    private List<TableIdentifier> tables(Namespace root) {
+        List<TableIdentifier> tables = new ArrayList<>();
+        if (!root.isEmpty()) {
+            tables.addAll(catalog.listTables(root));
+        }
+        if (catalog instanceof SupportsNamespaces namespaces) {
+            collect(namespaces, root, tables);
+        }
+        return tables;
+    }
+
+    private void collect(SupportsNamespaces namespaces, Namespace parent, List<TableIdentifier> tables) {
+        for (Namespace namespace : namespaces.listNamespaces(parent)) {
+            tables.addAll(catalog.listTables(namespace));
+            collect(namespaces, namespace, tables);
+        }
+    }
+}
