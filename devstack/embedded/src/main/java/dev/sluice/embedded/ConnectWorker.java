@@ -97,7 +97,13 @@ public final class ConnectWorker implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> workerProperties(String bootstrapServers, int port, String groupId,
+    /**
+     * The properties of a worker of group {@code groupId}, as {@link #start} uses them; also for a worker started
+     * in a JVM of its own, with only Kafka Connect on its class path (connectors/plugin-it).
+     *
+     * @param pluginPath directory of isolated plugins, or null for class-path plugins only
+     */
+    public static Map<String, String> workerProperties(String bootstrapServers, int port, String groupId,
             Path pluginPath) {
         Map<String, String> p = new HashMap<>();
         p.put("bootstrap.servers", bootstrapServers);
