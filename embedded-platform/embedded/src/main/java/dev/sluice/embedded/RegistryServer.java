@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real schema registry (Apicurio Registry 2.4, rebuilt from Maven Central by {@code devstack/registry-server})
+ * A real schema registry (Apicurio Registry 2.4, rebuilt from Maven Central by {@code embedded-platform/registry-server})
  * in a child JVM, bound to 127.0.0.1. It serves the Confluent-compatible API at {@link #ccompatUrl()} and its
  * own API at {@link #registryV2Url()}. Schemas and their ids are kept in an H2 file database under its directory,
  * so records already in Kafka still resolve after a restart.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Manual smoke test of the registry runner jar, on 127.0.0.1 only.
-#   devstack/registry-server/smoke.sh [path/to/sluice-registry-server-*-runner.jar] [port]
+#   embedded-platform/registry-server/smoke.sh [path/to/sluice-registry-server-*-runner.jar] [port]
 # Starts the server with an H2 file database in a temp dir, registers an Avro schema through
 # the Confluent-compatible API, reads it back by id, checks that a backward-incompatible
 # version is refused with 409, checks the native v2 API, restarts (once after SIGTERM, once
