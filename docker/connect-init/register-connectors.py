@@ -1,7 +1,7 @@
 """Registers connectors on a Kafka Connect worker from Sluice's connector templates, then waits until each one and
 all of its tasks run.
 
-The templates (connectors/src/main/resources/dev/sluice/connect/templates/*.json) write parameters as {{name}};
+The templates (connect-admin/src/main/resources/dev/sluice/connect/templates/*.json) write parameters as {{name}};
 Connect's own ${provider:path:key} references pass through untouched and are resolved by the worker, so
 credentials never appear in a connector's stored configuration. Rendering follows ConnectorTemplate.render: a
 parameter without default is required, an unknown parameter is an error, and a setting whose whole value is an

@@ -9,29 +9,28 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Which package of the connectors module may depend on which (docs/architecture.md, "Rules and the tests that
- * enforce them"). Checked on the compiled main classes; a rule that breaks names the offending class and
+ * Which package of the connectors module (and of sluice-connect-admin, which shares dev.sluice.connect) may depend
+ * on which (docs/architecture.md, "Rules and the tests that enforce them"); the lake's rules are in the lake module
+ * (LakeArchitectureTest). Checked on the compiled main classes; a rule that breaks names the offending class and
  * dependency.
  */
-@AnalyzeClasses(packages = {"dev.sluice.connect", "dev.sluice.lake"},
-        importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.sluice.connect", importOptions = ImportOption.DoNotIncludeTests.class)
 class ConnectorsArchitectureTest {
 
     @ArchTest
     static final ArchRule PLUGINS_KNOW_NO_STREAMS_APP_NOR_MICRONAUT = noClasses()
-            .that().resideInAnyPackage("dev.sluice.connect..", "dev.sluice.lake..")
+            .that().resideInAPackage("dev.sluice.connect..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.sluice.app..", "io.micronaut..")
             .because("the connectors run inside a Kafka Connect worker, where neither streams-app nor Micronaut "
-                    + "exists; streams-app (its connector API, lake compaction and retention) depends on this "
-                    + "module, never the other way round");
+                    + "exists; streams-app uses their templates and REST client (sluice-connect-admin), never the "
+                    + "other way round");
 
     @ArchTest
-    static final ArchRule LAKE_KNOWS_NO_CONNECT = noClasses()
-            .that().resideInAPackage("dev.sluice.lake..")
-            .should().dependOnClassesThat().resideInAPackage("dev.sluice.connect..")
-            .because("the lake format (Parquet files, object keys, commit marks, compaction, retention) is read "
-                    + "and maintained by streams-app and the benchmarks without Kafka Connect; the S3 sink writes "
-                    + "it, the lake does not know the sink");
+    static final ArchRule PLUGINS_KNOW_NO_ICEBERG = noClasses()
+            .that().resideInAPackage("dev.sluice.connect..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.iceberg..", "dev.sluice.lake.iceberg..")
+            .because("Iceberg tables are written by Iceberg's own sink and maintained by streams-app "
+                    + "(sluice-lake-iceberg); the plugin archive carries no Iceberg");
 
     @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("dev.sluice.(**)")

@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Sluice's connector templates (connectors/src/main/resources/dev/sluice/connect/templates) as the deploy manifests
+ * Sluice's connector templates (connect-admin/src/main/resources/dev/sluice/connect/templates) as the deploy manifests
  * use them: rendering with the rules of ConnectorTemplate.render (a parameter without default is required, one
  * whose default is empty is optional and leaves out a setting that is nothing but it) and checking that a
  * configuration written out elsewhere, such as a KafkaConnector, is one the template can render.
  */
 final class Templates {
 
-    static final String DIRECTORY = "connectors/src/main/resources/dev/sluice/connect/templates";
+    static final String DIRECTORY = "connect-admin/src/main/resources/dev/sluice/connect/templates";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9_.\\-]+)}}");
     private static final Pattern PROVIDER_REFERENCE = Pattern.compile("\\$\\{[a-z]+:[^}]*}");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
