@@ -8,7 +8,7 @@ import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
 
 /** {@code compaction-failing}: the last finished lake compaction run FAILED; resolves when a later one succeeds. */
-class CompactionRule implements AlertRule {
+class CompactionRule extends NamedRule {
 
     static final String NAME = "compaction-failing";
 
@@ -16,18 +16,9 @@ class CompactionRule implements AlertRule {
     private final ExportedReadings readings;
 
     CompactionRule(CompactionRuns runs, ExportedReadings readings) {
+        super(NAME, Scope.INSTANCE);
         this.runs = runs;
         this.readings = readings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Scope scope() {
-        return Scope.INSTANCE;
     }
 
     @Override

@@ -22,17 +22,7 @@ final class ConnectorRules {
     }
 
     static AlertRule failed(ConnectorService connectors, ExportedReadings readings) {
-        return new AlertRule() {
-            @Override
-            public String name() {
-                return FAILED;
-            }
-
-            @Override
-            public Scope scope() {
-                return Scope.DEPLOYMENT;
-            }
-
+        return new NamedRule(FAILED, AlertRule.Scope.DEPLOYMENT) {
             @Override
             public List<Finding> check(Instant now) {
                 List<ConnectorView> all = connectors.list();
@@ -64,17 +54,7 @@ final class ConnectorRules {
     }
 
     static AlertRule unreachable(ConnectorService connectors, ExportedReadings readings) {
-        return new AlertRule() {
-            @Override
-            public String name() {
-                return UNREACHABLE;
-            }
-
-            @Override
-            public Scope scope() {
-                return Scope.DEPLOYMENT;
-            }
-
+        return new NamedRule(UNREACHABLE, AlertRule.Scope.DEPLOYMENT) {
             @Override
             public List<Finding> check(Instant now) {
                 try {

@@ -1,42 +1,29 @@
 package dev.sluice.app.alerts;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code freshness-sla}: a dataset's data is older than the threshold (seconds), per layer. */
-class FreshnessRule implements AlertRule {
+class FreshnessRule extends ThresholdRule<Double> {
 
     static final String NAME = "freshness-sla";
 
     private final FreshnessReadings freshness;
-    private final double thresholdSeconds;
 
     FreshnessRule(FreshnessReadings freshness, double thresholdSeconds) {
+        super(NAME, Scope.INSTANCE, thresholdSeconds);
         this.freshness = freshness;
-        this.thresholdSeconds = thresholdSeconds;
     }
 
     @Override
-    public String name() {
-        return NAME;
+    Map<Map<String, String>, Double> readings(Instant now) {
+        return freshness.worstSeconds();
     }
 
     @Override
-    public Scope scope() {
-        return Scope.INSTANCE;
-    }
-
-    @Override
-    public List<Finding> check(Instant now) {
-        List<Finding> findings = new ArrayList<>();
-        freshness.worstSeconds().forEach((labels, seconds) -> {
-            if (seconds > thresholdSeconds) {
-                findings.add(new Finding(labels, String.format(Locale.ROOT, "%s %s is %.0f s behind (SLA %.0f s)",
-                        labels.get("layer"), labels.get("dataset"), seconds, thresholdSeconds)));
-            }
-        });
-        return findings;
+    String summary(Map<String, String> labels, Double seconds) {
+        return String.format(Locale.ROOT, "%s %s is %.0f s behind (SLA %.0f s)", labels.get("layer"),
+                labels.get("dataset"), seconds, threshold());
     }
 }

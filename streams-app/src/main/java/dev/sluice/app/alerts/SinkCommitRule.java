@@ -32,7 +32,7 @@ import dev.sluice.app.query.StreamsAdmin;
  * What it has to write covers every partition of its topics ({@code topics} or {@code topics.regex}), not only
  * those its group committed: a sink failing from its first record has no committed offset at all.
  */
-class SinkCommitRule implements AlertRule {
+class SinkCommitRule extends NamedRule {
 
     static final String NAME = "lake-sink-not-committing";
     private static final long TIMEOUT_SECONDS = 5;
@@ -43,19 +43,10 @@ class SinkCommitRule implements AlertRule {
     private final Map<String, Long> lastCommitted = new HashMap<>();
 
     SinkCommitRule(ConnectorService connectors, StreamsAdmin streamsAdmin, ExportedReadings readings) {
+        super(NAME, Scope.DEPLOYMENT);
         this.connectors = connectors;
         this.streamsAdmin = streamsAdmin;
         this.readings = readings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Scope scope() {
-        return Scope.DEPLOYMENT;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.sluice.app.alerts;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,42 +12,36 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code slot-wal-retained}: a CDC replication slot holds back more than the threshold (MB) of WAL on its
  * database, read from {@code sluice_cdc_slot_retained_wal_bytes{connector,slot}} (dev.sluice.app.connect.SlotMetrics).
  */
-class SlotWalRule implements AlertRule {
+class SlotWalRule extends ThresholdRule<Double> {
 
     static final String NAME = "slot-wal-retained";
     static final String METRIC = "sluice.cdc.slot.retained.wal.bytes";
     private static final double MB = 1024 * 1024;
 
     private final MeterRegistry registry;
-    private final double thresholdMb;
 
     SlotWalRule(MeterRegistry registry, double thresholdMb) {
+        super(NAME, Scope.DEPLOYMENT, thresholdMb);
         this.registry = registry;
-        this.thresholdMb = thresholdMb;
     }
 
+    /** Megabytes per slot; a gauge without both tags names no slot and is passed over. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Scope scope() {
-        return Scope.DEPLOYMENT;
-    }
-
-    @Override
-    public List<Finding> check(Instant now) {
-        List<Finding> findings = new ArrayList<>();
+    Map<Map<String, String>, Double> readings(Instant now) {
+        Map<Map<String, String>, Double> megabytes = new LinkedHashMap<>();
         for (Gauge gauge : registry.find(METRIC).gauges()) {
-            double mb = gauge.value() / MB;
             String connector = gauge.getId().getTag("connector");
             String slot = gauge.getId().getTag("slot");
-            if (mb > thresholdMb && connector != null && slot != null) {
-                findings.add(new Finding(Map.of("connector", connector, "slot", slot), String.format(Locale.ROOT,
-                        "slot %s retains %.0f MB of WAL (threshold %.0f MB)", slot, mb, thresholdMb)));
+            if (connector != null && slot != null) {
+                megabytes.put(Map.of("connector", connector, "slot", slot), gauge.value() / MB);
             }
         }
-        return findings;
+        return megabytes;
+    }
+
+    @Override
+    String summary(Map<String, String> labels, Double mb) {
+        return String.format(Locale.ROOT, "slot %s retains %.0f MB of WAL (threshold %.0f MB)", labels.get("slot"),
+                mb, threshold());
     }
 }

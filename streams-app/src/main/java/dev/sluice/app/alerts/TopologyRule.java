@@ -9,7 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import dev.sluice.app.query.StreamsInstance;
 
 /** {@code topology-not-running}: this instance's Kafka Streams is not RUNNING (rebalancing long, stopped, error). */
-class TopologyRule implements AlertRule {
+class TopologyRule extends NamedRule {
 
     static final String NAME = "topology-not-running";
 
@@ -17,18 +17,9 @@ class TopologyRule implements AlertRule {
     private final ExportedReadings readings;
 
     TopologyRule(StreamsInstance instance, ExportedReadings readings) {
+        super(NAME, Scope.INSTANCE);
         this.instance = instance;
         this.readings = readings;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Scope scope() {
-        return Scope.INSTANCE;
     }
 
     @Override

@@ -157,12 +157,7 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<ProductHourView>> productRevenuePage(HttpRequest<?> request,
             @RequestBean PageRequest page) {
-        int max = page.limit(configuration);
-        KeyRange keys = page.keys(KeyType.LONG);
-        TimeRange range = page.range();
-        Cursor after = page.after(KeyType.LONG);
-        return page(request, PRODUCT_HOURS, max, (partition, anyCopy) -> local.productRevenue(partition, anyCopy,
-                store -> StoreReads.productHourPage(store, keys, range, after, max + 1)));
+        return windowedPage(request, PRODUCT_HOURS, page, local::productRevenue, StoreReads::productHourPage);
     }
 
     // ---- region-revenue-daily --------------------------------------------------------------------------------
@@ -188,12 +183,7 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<RegionDayView>> regionRevenuePage(HttpRequest<?> request,
             @RequestBean PageRequest page) {
-        int max = page.limit(configuration);
-        KeyRange keys = page.keys(KeyType.STRING);
-        TimeRange range = page.range();
-        Cursor after = page.after(KeyType.STRING);
-        return page(request, REGION_DAYS, max, (partition, anyCopy) -> local.regionRevenue(partition, anyCopy,
-                store -> StoreReads.regionDayPage(store, keys, range, after, max + 1)));
+        return windowedPage(request, REGION_DAYS, page, local::regionRevenue, StoreReads::regionDayPage);
     }
 
     // ---- user-sessions ---------------------------------------------------------------------------------------
@@ -218,12 +208,7 @@ public class StoreQueryController {
     @ApiResponse(responseCode = "200", description = "one page")
     public HttpResponse<Page<SessionView>> userSessionsPage(HttpRequest<?> request,
             @RequestBean PageRequest page) {
-        int max = page.limit(configuration);
-        KeyRange keys = page.keys(KeyType.STRING);
-        TimeRange range = page.range();
-        Cursor after = page.after(KeyType.STRING);
-        return page(request, SESSIONS, max, (partition, anyCopy) -> local.userSessions(partition, anyCopy,
-                store -> StoreReads.sessionPage(store, keys, range, after, max + 1)));
+        return windowedPage(request, SESSIONS, page, local::userSessions, StoreReads::sessionPage);
     }
 
     /** Every failure of this API as a problem: 400, 404, 503 with Retry-After; 500 only for a bug. */
@@ -243,6 +228,33 @@ public class StoreQueryController {
             @Nullable String notFound) {
         return Forwarding.keyResponse(service.byKey(store, key, Scope.of(request), Forwarding.pathAndQuery(request),
                 read), notFound);
+    }
+
+    /** This instance's read of one partition of a store, as {@link LocalStores} offers each store. */
+    @FunctionalInterface
+    private interface StoreAccess<S, R> {
+        R read(int partition, boolean anyCopy, Function<S, R> read);
+    }
+
+    /** The entries of one store partition in a key range and time range, after the cursor, at most {@code max}. */
+    @FunctionalInterface
+    private interface RangePage<S, T> {
+        List<T> read(S store, KeyRange keys, TimeRange range, @Nullable Cursor after, int max);
+    }
+
+    /**
+     * One page of a store with a time dimension (window or session store), by key range of the store's key type and
+     * time range. Each partition reads one more than the page holds, so that the merge knows whether a next exists.
+     */
+    private <S, T> HttpResponse<Page<T>> windowedPage(HttpRequest<?> request, Listing<T> listing, PageRequest page,
+            StoreAccess<S, List<T>> access, RangePage<S, T> rangePage) {
+        int max = page.limit(configuration);
+        KeyType keyType = listing.store().keyType();
+        KeyRange keys = page.keys(keyType);
+        TimeRange range = page.range();
+        Cursor after = page.after(keyType);
+        return page(request, listing, max, (partition, anyCopy) -> access.read(partition, anyCopy,
+                store -> rangePage.read(store, keys, range, after, max + 1)));
     }
 
     /** One page of a query over every partition of the listing's store, at most {@code max} items. */
