@@ -30,9 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.data.Struct;
@@ -237,6 +239,9 @@ class SourceDeadLetterIT {
 
             assertEquals("RUNNING", rest.status(connector).path("tasks").path(0).path("state").asText());
             assertTaskLoggedOneLinePerDeadLetter(log, connector, 4, postgres.cdcLogin().password());
+            assertEquals(Long.toString(Duration.ofDays(30).toMillis()), retention(kafka, "dlq.source"),
+                    "dlq.source as the template's topic creation group creates it: streams-app's dead-letter "
+                            + "retention");
         } finally {
             root.detachAppender(log);
             ConnectAwait.deleteAndAwaitGone(rest, preciseConnector, TIMEOUT);
@@ -279,6 +284,13 @@ class SourceDeadLetterIT {
         assertTrue(log.list.stream().filter(e -> e.getThreadName().startsWith("task-thread-" + connector))
                 .allMatch(e -> e.getThrowableProxy() == null), "no stack trace for bad input");
         assertTrue(taskLines.stream().noneMatch(l -> l.contains(password)), "no secret in the log");
+    }
+
+    private static String retention(KafkaBroker kafka, String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = kafka.admin()) {
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
+        }
     }
 
     /** The registry ids of the keys' or values' schemas (Confluent framing: magic byte, then a 4-byte id). */
