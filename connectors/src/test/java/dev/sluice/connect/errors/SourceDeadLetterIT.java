@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Real PostgreSQL values that fail today. Read by the JDBC source configured from its template: {@code date
- * 'infinity'} and {@code '-infinity'}, which the driver reads as a {@code Date} with a time of day that the Avro
- * converter rejects, and a {@code numeric} {@code 'NaN'}, which the source itself cannot read. Captured by Debezium:
+ * 'infinity'} and {@code '-infinity'} (and the timestamp ones), which the driver reads as dates and times no Connect
+ * value can hold, and a {@code numeric} {@code 'NaN'}, which the source itself cannot read. Captured by Debezium:
  * numeric {@code 'NaN'}, {@code 'Infinity'} and {@code '-Infinity'}. Each bad row becomes one {@code dlq.source}
  * record with the raw row, table, reason and source position, every good row (also those after the bad ones)
  * reaches bronze, the task stays RUNNING, and the task logs one line per dead letter and nothing else.
@@ -111,10 +111,13 @@ class SourceDeadLetterIT {
                 ConsumerRecord<byte[], byte[]> infinity = byId.get(2L);
                 JsonNode raw = JSON.readTree(infinity.value());
                 assertEquals("open-ended", raw.path("note").asText(), "the raw row: " + raw);
-                // The JDBC source's Date for 'infinity' (its epoch milliseconds overflowed): kept as it was sent.
+                // Read by the source itself, which knows the driver's 'infinity': the column's text is the raw value.
                 assertTrue(raw.path("due").isTextual() && raw.path("id").asLong() == 2L, raw.toString());
-                assertTrue(header(infinity, "sluice.error.message").contains("time fields"),
+                assertEquals("infinity", raw.path("due").asText(), raw.toString());
+                assertEquals("column due: PostgreSQL 'infinity' has no date representation",
                         header(infinity, "sluice.error.message"));
+                assertEquals("column due: PostgreSQL '-infinity' has no date representation",
+                        header(byId.get(4L), "sluice.error.message"));
                 JsonNode position = JSON.readTree(header(infinity, "sluice.source.position"));
                 assertEquals(2L, position.path("incrementing").asLong(), "the JDBC offset of the row: " + position);
 
@@ -131,6 +134,49 @@ class SourceDeadLetterIT {
             assertTaskLoggedOneLinePerDeadLetter(log, connector, 3, postgres.password());
         } finally {
             root.detachAppender(log);
+            ConnectAwait.deleteAndAwaitGone(rest, connector, TIMEOUT);
+        }
+    }
+
+    @Test
+    void timestampInfinitiesBecomeSourceDeadLettersNamingTheColumn(PostgresServer postgres, KafkaBroker kafka,
+            ConnectWorker connect, RegistryServer registry) throws Exception {
+        String suffix = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        String table = "moments_" + suffix;
+        String connector = "srcdlq-ts-" + suffix;
+        String bronze = "it.srcdlq." + suffix + "." + table;
+        sql(postgres, PostgresServer.WAREHOUSE_DB,
+                "CREATE TABLE " + table + " (id bigint PRIMARY KEY, seen timestamp, sent timestamptz)",
+                "INSERT INTO " + table + " VALUES (1, '2026-01-31 10:00', '2026-01-31 10:00+00'), "
+                        + "(2, 'infinity', NULL), (3, NULL, '-infinity'), (4, '-infinity', 'infinity'), "
+                        + "(5, '2026-02-01 11:00', NULL)");
+        kafka.createTopics(1, bronze);
+        ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
+        try (Topic good = new Topic(kafka, bronze); Topic dead = new Topic(kafka, "dlq.source")) {
+            rest.putConfig(connector, new ConnectorTemplates().get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
+                    "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
+                    "connection.user", postgres.user(),
+                    "connection.password", postgres.password(),
+                    "tables", table,
+                    "mode", "incrementing",
+                    "timestamp.column.name", "",
+                    "topic.prefix", "it.srcdlq." + suffix + ".",
+                    "poll.interval.ms", "200",
+                    "tasks.max", "1",
+                    "registry.url", registry.registryV2Url())));
+            List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(3, record -> table(record).endsWith(table));
+            assertEquals(List.of(1L, 5L), ids(registry, bronze, good.awaitCount(2, record -> true)));
+
+            Map<Long, String> reasons = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> letter : letters) {
+                reasons.put(JSON.readTree(letter.key()).path("id").asLong(), header(letter, "sluice.error.message"));
+            }
+            assertEquals(Map.of(
+                    2L, "column seen: PostgreSQL 'infinity' has no timestamp representation",
+                    3L, "column sent: PostgreSQL '-infinity' has no timestamp representation",
+                    4L, "column seen: PostgreSQL '-infinity' has no timestamp representation"), reasons);
+            assertEquals("RUNNING", rest.status(connector).path("tasks").path(0).path("state").asText());
+        } finally {
             ConnectAwait.deleteAndAwaitGone(rest, connector, TIMEOUT);
         }
     }
