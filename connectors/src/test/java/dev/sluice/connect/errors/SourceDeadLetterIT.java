@@ -183,8 +183,9 @@ class SourceDeadLetterIT {
 
     /**
      * Debezium CDC from the template: numerics that no decimal holds ({@code 'NaN'} in a numeric(12,2),
-     * {@code 'Infinity'} and {@code '-Infinity'} in an unconstrained numeric), in the snapshot and while streaming.
-     * (A 'NaN' inside a numeric array fails within Debezium itself, in either decimal mode: not covered.) Today's connector (decimal.handling.mode=precise) first reads the
+     * {@code 'Infinity'} and {@code '-Infinity'} in an unconstrained numeric, {@code 'NaN'} inside a numeric(5,2)[],
+     * which reaches the transform through the template's NumericArrayText converter), in the snapshot and while
+     * streaming. Today's connector (decimal.handling.mode=precise) first reads the
      * good rows alone - with a bad row its task fails - and the schemas it registers are the ones the template's
      * connector must register too: same content, same registry id.
      */
@@ -224,17 +225,19 @@ class SourceDeadLetterIT {
             ConnectAwait.deleteAndAwaitGone(rest, preciseConnector, TIMEOUT);
 
             sql(postgres, PostgresServer.SHOP_DB, "INSERT INTO public." + table + " VALUES "
-                    + "(2, 'NaN', 2, NULL, 'amount not a number'), (4, 4, 'Infinity', NULL, 'free infinite')");
+                    + "(2, 'NaN', 2, NULL, 'amount not a number'), (4, 4, 'Infinity', NULL, 'free infinite'), "
+                    + "(5, 5, 5, '{1.5,NaN}', 'ratio not a number')");
             root.addAppender(log);
             rest.putConfig(connector, config);
-            dead.awaitCount(2, record -> table.equals(table(record)));
+            dead.awaitCount(3, record -> table.equals(table(record)));
             sql(postgres, PostgresServer.SHOP_DB,
                     "INSERT INTO public." + table + " VALUES (6, 6, 6, '{6}', 'good')",
                     "INSERT INTO public." + table + " VALUES (7, 7, '-Infinity', NULL, 'free minus infinite')",
                     "INSERT INTO public." + table + " VALUES (8, 'NaN', 8, '{8}', 'amount not a number')",
+                    "INSERT INTO public." + table + " VALUES (10, 10, 10, '{2,NULL,NaN}', 'ratio not a number')",
                     "INSERT INTO public." + table + " VALUES (9, 9.99, 0.10, '{}', 'good')");
             List<ConsumerRecord<byte[], byte[]>> rows = bronze.awaitCount(6, record -> true);
-            List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(4, record -> table.equals(table(record)));
+            List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(6, record -> table.equals(table(record)));
 
             List<ConsumerRecord<byte[], byte[]>> tomorrows = rows.subList(2, rows.size());
             assertEquals(List.of(1, 3, 6, 9), cdcIds(registry, topic, tomorrows), "every good row in bronze, once");
@@ -255,7 +258,7 @@ class SourceDeadLetterIT {
             assertEquals(new java.math.BigDecimal("9.99"), nine.get("amount"));
             assertEquals(new java.math.BigDecimal("0.1"), variableScale(nine.getStruct("free")));
 
-            assertEquals(4, dead.read(record -> table.equals(table(record))).size(),
+            assertEquals(6, dead.read(record -> table.equals(table(record))).size(),
                     "one dead letter per bad row: " + letters);
             Map<Integer, String> reasons = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> letter : letters) {
@@ -274,7 +277,9 @@ class SourceDeadLetterIT {
                     2, table + ".amount: 'NaN' has no decimal representation",
                     4, table + ".free: 'Infinity' has no decimal representation",
                     7, table + ".free: '-Infinity' has no decimal representation",
-                    8, table + ".amount: 'NaN' has no decimal representation"), reasons);
+                    8, table + ".amount: 'NaN' has no decimal representation",
+                    5, table + ".ratios: 'NaN' has no decimal representation",
+                    10, table + ".ratios: 'NaN' has no decimal representation"), reasons);
             // The raw value as Debezium's string mode gives it, in the snapshot and streamed: its constant's name.
             for (int id : List.of(2, 8)) {
                 JsonNode raw = rawRow(letters, id);
@@ -282,9 +287,12 @@ class SourceDeadLetterIT {
                 assertEquals("amount not a number", raw.path("note").asText());
             }
             assertEquals("POSITIVE_INFINITY", rawRow(letters, 4).path("free").asText());
+            // An array's elements as PostgreSQL writes them, at the column's scale (NumericArrayText).
+            assertEquals("[\"1.50\",\"NaN\"]", rawRow(letters, 5).path("ratios").toString());
+            assertEquals("[\"2.00\",null,\"NaN\"]", rawRow(letters, 10).path("ratios").toString());
 
             assertEquals("RUNNING", rest.status(connector).path("tasks").path(0).path("state").asText());
-            assertTaskLoggedOneLinePerDeadLetter(log, connector, 4, postgres.cdcLogin().password());
+            assertTaskLoggedOneLinePerDeadLetter(log, connector, 6, postgres.cdcLogin().password());
             assertEquals(Long.toString(Duration.ofDays(30).toMillis()), retention(kafka, "dlq.source"),
                     "dlq.source as the template's topic creation group creates it: streams-app's dead-letter "
                             + "retention");
@@ -308,13 +316,17 @@ class SourceDeadLetterIT {
         throw new AssertionError("no dead letter of row " + id);
     }
 
-    /** The template's connector as it was before: Debezium's precise decimals, no PreciseDecimals transform. */
+    /**
+     * The template's connector as it was before: Debezium's precise decimals, no PreciseDecimals transform and no
+     * NumericArrayText converter.
+     */
     private static Map<String, String> preciseMode(Map<String, String> template, String slot) {
         Map<String, String> config = new HashMap<>(template);
         config.put("decimal.handling.mode", "precise");
         config.remove("datatype.propagate.source.type");
         config.keySet().removeIf(key -> key.startsWith("transforms.decimals."));
         config.put("transforms", config.get("transforms").replace("decimals,", ""));
+        config.keySet().removeIf(key -> key.equals("converters") || key.startsWith("numericArrays."));
         config.put("slot.name", slot);
         return config;
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import dev.sluice.connect.errors.ConvertOrDeadLetter;
 import dev.sluice.connect.errors.ConvertOrDeadLetterConfig;
+import io.debezium.spi.converter.CustomConverter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -62,6 +63,7 @@ class TemplateKeysTest {
         known.addAll(topicCreationGroupKeys(template.config()));
         if (template.connectorClass().startsWith("io.debezium.")) {
             known.addAll(DEBEZIUM_TOPIC_NAMING_KEYS);
+            known.addAll(customConverterKeys(template.config()));
         }
         Map<String, Set<String>> transforms = transformKeys(template.config());
 
@@ -115,6 +117,22 @@ class TemplateKeysTest {
                 String prefix = SourceConnectorConfig.TOPIC_CREATION_PREFIX + group.trim() + ".";
                 TopicCreationConfig.configDef(group.trim(), (short) -1, 1).names().forEach(n -> keys.add(prefix + n));
                 keys.add(prefix + "retention.ms");
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * For each alias in Debezium's {@code converters}: {@code <alias>.type}, when it names a Debezium custom converter
+     * (the templates' converters take no settings of their own).
+     */
+    private static Set<String> customConverterKeys(Map<String, String> config) throws Exception {
+        Set<String> keys = new HashSet<>();
+        for (String alias : config.getOrDefault("converters", "").split(",")) {
+            String key = alias.trim() + ".type";
+            if (!alias.isBlank() && config.containsKey(key)
+                    && CustomConverter.class.isAssignableFrom(Class.forName(config.get(key)))) {
+                keys.add(key);
             }
         }
         return keys;
