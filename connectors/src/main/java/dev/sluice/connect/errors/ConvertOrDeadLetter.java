@@ -8,10 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.header.Headers;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
@@ -68,7 +65,7 @@ public final class ConvertOrDeadLetter<R extends ConnectRecord<R>> implements Tr
             if (onFailure == OnFailure.FAIL || !isBadData(e)) {
                 throw e;
             }
-            return deadLetter(record, e);
+            return SourceDeadLetter.record(record, e, topic);
         }
         return record.newRecord(record.topic(), record.kafkaPartition(), Schema.OPTIONAL_BYTES_SCHEMA, key,
                 Schema.OPTIONAL_BYTES_SCHEMA, value, record.timestamp(), record.headers());
@@ -85,35 +82,6 @@ public final class ConvertOrDeadLetter<R extends ConnectRecord<R>> implements Tr
             }
         }
         return true;
-    }
-
-    private R deadLetter(R record, DataException failure) {
-        Map<String, ?> position = record instanceof SourceRecord source ? source.sourceOffset() : null;
-        Headers headers = SourceDeadLetter.headersAndLog(record.headers(), failure, record.topic(), table(record),
-                position, topic);
-        return record.newRecord(topic, null, Schema.OPTIONAL_BYTES_SCHEMA, SourceDeadLetter.json(record.key()),
-                Schema.OPTIONAL_BYTES_SCHEMA, SourceDeadLetter.json(record.value()), record.timestamp(), headers);
-    }
-
-    /**
-     * The table: the JDBC source's source partition names it, Debezium's unwrapped rows carry it in {@code __table}
-     * (the partition is the server); otherwise the topic says it.
-     */
-    private static String table(ConnectRecord<?> record) {
-        if (record instanceof SourceRecord source && source.sourcePartition() != null) {
-            Object table = source.sourcePartition().get("table");
-            if (table == null) {
-                table = source.sourcePartition().get("query");
-            }
-            if (table != null) {
-                return table.toString();
-            }
-        }
-        if (record.value() instanceof Struct struct && struct.schema().field("__table") != null
-                && struct.get("__table") != null) {
-            return struct.get("__table").toString();
-        }
-        return record.topic();
     }
 
     @Override

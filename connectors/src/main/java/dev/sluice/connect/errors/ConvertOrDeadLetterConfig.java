@@ -25,7 +25,7 @@ public final class ConvertOrDeadLetterConfig extends AbstractConfig {
         /** Send the record to the dead-letter topic instead, and go on. */
         DEAD_LETTER;
 
-        static OnFailure parse(String text) {
+        public static OnFailure parse(String text) {
             return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }

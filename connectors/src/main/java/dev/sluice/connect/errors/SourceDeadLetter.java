@@ -2,14 +2,19 @@ package dev.sluice.connect.errors;
 
 import java.time.Instant;
 import java.util.Map;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.header.Headers;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The headers and the one log line of a source dead letter, the same whether the converter rejected the record
- * ({@link ConvertOrDeadLetter}) or the connector could not read a value (the JDBC source).
+ * ({@link ConvertOrDeadLetter}), a value has no representation in its schema (the CDC decimals transform) or the
+ * connector could not read a value (the JDBC source).
  */
 public final class SourceDeadLetter {
 
@@ -48,6 +53,47 @@ public final class SourceDeadLetter {
         LOG.warn("Source record dead-lettered topic={} table={} position={} deadLetterTopic={} reason={}",
                 topic, table, positionText, deadLetterTopic, reason);
         return headers;
+    }
+
+    /**
+     * The record as a dead letter: key and value as JSON, the dead-letter headers, the same source position (Connect
+     * commits it only once the dead letter is in Kafka), and the one log line.
+     *
+     * @param failure why the record cannot go to its topic; its message is the reason
+     */
+    public static <R extends ConnectRecord<R>> R record(R record, Throwable failure, String deadLetterTopic) {
+        Map<String, ?> position = record instanceof SourceRecord source ? source.sourceOffset() : null;
+        Headers headers = headersAndLog(record.headers(), failure, record.topic(), table(record), position,
+                deadLetterTopic);
+        return record.newRecord(deadLetterTopic, null, Schema.OPTIONAL_BYTES_SCHEMA, json(record.key()),
+                Schema.OPTIONAL_BYTES_SCHEMA, json(record.value()), record.timestamp(), headers);
+    }
+
+    /**
+     * The table of a record: the JDBC source's source partition names it, Debezium's unwrapped rows carry it in
+     * {@code __table} and its change events in {@code source.table} (the partition is the server); otherwise the
+     * topic says it.
+     */
+    public static String table(ConnectRecord<?> record) {
+        if (record instanceof SourceRecord source && source.sourcePartition() != null) {
+            Object table = source.sourcePartition().get("table");
+            if (table == null) {
+                table = source.sourcePartition().get("query");
+            }
+            if (table != null) {
+                return table.toString();
+            }
+        }
+        if (record.value() instanceof Struct struct) {
+            if (struct.schema().field("__table") != null && struct.get("__table") != null) {
+                return struct.get("__table").toString();
+            }
+            if (struct.schema().field("source") != null && struct.get("source") instanceof Struct source
+                    && source.schema().field("table") != null && source.get("table") != null) {
+                return source.get("table").toString();
+            }
+        }
+        return record.topic();
     }
 
     /** JSON of a key or value that failed, for the dead letter's key and value; null for null. */

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Blob;
 import java.sql.ResultSet;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Timestamp;
@@ -52,6 +53,14 @@ public final class TypeMapper {
     private static final int ORACLE_UNDEFINED_SCALE = -127;
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+    /**
+     * What the PostgreSQL driver returns from getTimestamp for 'infinity' and '-infinity'
+     * (PGStatement.DATE_POSITIVE_INFINITY and DATE_NEGATIVE_INFINITY; the driver is no compile dependency).
+     */
+    private static final long PG_TIMESTAMP_INFINITY = 9223372036825200000L;
+    private static final long PG_TIMESTAMP_MINUS_INFINITY = -9223372036832400000L;
+    /** SQLState of a value out of range of its target type: a data exception (class 22), dead-lettered. */
+    private static final String DATETIME_FIELD_OVERFLOW = "22008";
 
     private final TimeZone dbTimeZone;
 
@@ -192,7 +201,23 @@ public final class TypeMapper {
             java.sql.Date legacy = rs.getDate(i, Calendar.getInstance(UTC, Locale.ROOT));
             return legacy == null ? null : new java.util.Date(legacy.getTime());
         }
-        return date == null ? null : new java.util.Date(date.toEpochDay() * 86_400_000L);
+        if (date == null) {
+            return null;
+        }
+        // The driver's 'infinity' and '-infinity': epoch milliseconds would overflow into a nonsense year.
+        if (date.equals(LocalDate.MAX) || date.equals(LocalDate.MIN)) {
+            throw noRepresentation(rs, i, "date");
+        }
+        return new java.util.Date(date.toEpochDay() * 86_400_000L);
+    }
+
+    /**
+     * A value the database holds (PostgreSQL's 'infinity' and '-infinity') that no Connect value can: a data
+     * exception, which unreadable.values=dead-letter sends to the dead letters.
+     */
+    private static SQLException noRepresentation(ResultSet rs, int i, String type) throws SQLException {
+        return new SQLDataException("column " + rs.getMetaData().getColumnLabel(i) + ": PostgreSQL '"
+                + rs.getString(i) + "' has no " + type + " representation", DATETIME_FIELD_OVERFLOW);
     }
 
     private static Object readTime(ResultSet rs, int i) throws SQLException {
@@ -217,13 +242,26 @@ public final class TypeMapper {
 
     private Object readTimestamp(ResultSet rs, int i) throws SQLException {
         Timestamp ts = readTimestampValue(rs, i);
-        return ts == null ? null : new java.util.Date(ts.getTime());
+        if (ts == null) {
+            return null;
+        }
+        if (ts.getTime() == PG_TIMESTAMP_INFINITY || ts.getTime() == PG_TIMESTAMP_MINUS_INFINITY) {
+            throw noRepresentation(rs, i, "timestamp");
+        }
+        return new java.util.Date(ts.getTime());
     }
 
     private Object readOffsetDateTime(ResultSet rs, int i) throws SQLException {
         try {
             OffsetDateTime value = rs.getObject(i, OffsetDateTime.class);
-            return value == null ? null : java.util.Date.from(value.toInstant());
+            if (value == null) {
+                return null;
+            }
+            // The driver's 'infinity' and '-infinity', which no java.util.Date can hold.
+            if (value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN)) {
+                throw noRepresentation(rs, i, "timestamp");
+            }
+            return java.util.Date.from(value.toInstant());
         } catch (SQLFeatureNotSupportedException e) {
             return readTimestamp(rs, i);
         }

@@ -13,12 +13,14 @@ import java.util.Set;
 
 import dev.sluice.connect.errors.ConvertOrDeadLetter;
 import dev.sluice.connect.errors.ConvertOrDeadLetterConfig;
+import io.debezium.spi.converter.CustomConverter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.runtime.SinkConnectorConfig;
 import org.apache.kafka.connect.runtime.SourceConnectorConfig;
+import org.apache.kafka.connect.runtime.TopicCreationConfig;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
@@ -58,8 +60,10 @@ class TemplateKeysTest {
         Set<String> known = new HashSet<>(framework.names());
         known.addAll(connector.config().names());
         known.addAll(TOPIC_CREATION_KEYS);
+        known.addAll(topicCreationGroupKeys(template.config()));
         if (template.connectorClass().startsWith("io.debezium.")) {
             known.addAll(DEBEZIUM_TOPIC_NAMING_KEYS);
+            known.addAll(customConverterKeys(template.config()));
         }
         Map<String, Set<String>> transforms = transformKeys(template.config());
 
@@ -100,6 +104,38 @@ class TemplateKeysTest {
         // aborted transactions, e.g. of a streams-app killed mid-commit, into the lake.
         assertEquals("read_committed", new ConnectorTemplates().get(name).config()
                 .get("consumer.override.isolation.level"));
+    }
+
+    /**
+     * The keys of each group in {@code topic.creation.groups}: those Connect defines for a group, and the one topic
+     * setting the templates give a group, {@code retention.ms}.
+     */
+    private static Set<String> topicCreationGroupKeys(Map<String, String> config) {
+        Set<String> keys = new HashSet<>();
+        for (String group : config.getOrDefault(SourceConnectorConfig.TOPIC_CREATION_GROUPS_CONFIG, "").split(",")) {
+            if (!group.isBlank()) {
+                String prefix = SourceConnectorConfig.TOPIC_CREATION_PREFIX + group.trim() + ".";
+                TopicCreationConfig.configDef(group.trim(), (short) -1, 1).names().forEach(n -> keys.add(prefix + n));
+                keys.add(prefix + "retention.ms");
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * For each alias in Debezium's {@code converters}: {@code <alias>.type}, when it names a Debezium custom converter
+     * (the templates' converters take no settings of their own).
+     */
+    private static Set<String> customConverterKeys(Map<String, String> config) throws Exception {
+        Set<String> keys = new HashSet<>();
+        for (String alias : config.getOrDefault("converters", "").split(",")) {
+            String key = alias.trim() + ".type";
+            if (!alias.isBlank() && config.containsKey(key)
+                    && CustomConverter.class.isAssignableFrom(Class.forName(config.get(key)))) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /** A per-connector client setting ({@code consumer.override.*}, {@code producer.override.*}) that the client defines. */
