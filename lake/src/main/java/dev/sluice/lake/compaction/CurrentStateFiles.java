@@ -9,9 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -22,16 +19,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class CurrentStateFiles {
 
-    /** Most keys S3 deletes in one request. */
-    private static final int DELETE_BATCH = 1000;
-
     private final S3Client s3;
     private final String bucket;
+    private final PartitionObjectDeleter deleter;
     private final FaultInjector faults;
 
     CurrentStateFiles(S3Client s3, String bucket, FaultInjector faults) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.deleter = new PartitionObjectDeleter(s3, bucket);
         this.faults = faults;
     }
 
@@ -61,14 +57,8 @@ final class CurrentStateFiles {
                        CompactionSettings settings, Instant now) {
         PartitionManifest manifest = current.manifest();
         Set<String> published = manifest.fileNames();
-        Set<String> listedAsGarbage = new HashSet<>();
-        Set<String> deletedGarbage = new TreeSet<>();
-        for (PartitionManifest.GarbageEntry entry : manifest.garbage()) {
-            listedAsGarbage.add(entry.name());
-            if (!entry.since().plus(settings.gcGrace()).isAfter(now) && !published.contains(entry.name())) {
-                deletedGarbage.add(entry.name());
-            }
-        }
+        Set<String> listedAsGarbage = manifest.garbageNames();
+        Set<String> deletedGarbage = manifest.expiredGarbage(settings.gcGrace(), now);
         List<String> names = new ArrayList<>(deletedGarbage);
         Instant orphanCutoff = now.minus(settings.orphanGrace());
         for (PartitionDirectory.ObjectInfo object : directory.objects().values()) {
@@ -143,17 +133,6 @@ final class CurrentStateFiles {
     }
 
     private void delete(LakePartition snapshot, List<String> names) {
-        for (int from = 0; from < names.size(); from += DELETE_BATCH) {
-            List<ObjectIdentifier> batch = names.subList(from, Math.min(names.size(), from + DELETE_BATCH)).stream()
-                    .map(name -> ObjectIdentifier.builder().key(snapshot.directory() + name).build()).toList();
-            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-                    .delete(d -> d.objects(batch).quiet(true)));
-            List<S3Error> errors = response.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
-            if (!errors.isEmpty()) {
-                throw new IllegalStateException("deleting " + errors.size() + " of " + batch.size() + " files failed, "
-                        + "first " + errors.get(0).key() + ": " + errors.get(0).code() + " " + errors.get(0).message());
-            }
-            faults.at(CompactionStep.GARBAGE_DELETED, snapshot);
-        }
+        deleter.delete(snapshot, names, deleted -> faults.at(CompactionStep.GARBAGE_DELETED, snapshot));
     }
 }

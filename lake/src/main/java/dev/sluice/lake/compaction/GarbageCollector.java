@@ -3,17 +3,12 @@ package dev.sluice.lake.compaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
  * Deletes what a partition's manifest no longer publishes: the garbage it lists once the grace has passed, and
@@ -23,8 +18,6 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 final class GarbageCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
-    /** Most keys S3 deletes in one request. */
-    private static final int DELETE_BATCH = 1000;
 
     /** A failure part-way through, with the number of files deleted before it. */
     static final class PartialCollectionException extends RuntimeException {
@@ -40,7 +33,7 @@ final class GarbageCollector {
         }
     }
 
-    private final S3Client s3;
+    private final PartitionObjectDeleter deleter;
     private final CompactionSettings settings;
     private final ManifestStore manifests;
     private final Clock clock;
@@ -48,7 +41,7 @@ final class GarbageCollector {
 
     GarbageCollector(S3Client s3, CompactionSettings settings, ManifestStore manifests, Clock clock,
                      FaultInjector faults) {
-        this.s3 = s3;
+        this.deleter = new PartitionObjectDeleter(s3, settings.bucket());
         this.settings = settings;
         this.manifests = manifests;
         this.clock = clock;
@@ -74,14 +67,8 @@ final class GarbageCollector {
         PartitionManifest manifest = current.get().manifest();
         Instant now = clock.instant();
         Set<String> published = manifest.fileNames();
-        Set<String> listedAsGarbage = new HashSet<>();
-        Set<String> expired = new TreeSet<>();
-        for (PartitionManifest.GarbageEntry entry : manifest.garbage()) {
-            listedAsGarbage.add(entry.name());
-            if (!entry.since().plus(settings.gcGrace()).isAfter(now) && !published.contains(entry.name())) {
-                expired.add(entry.name());
-            }
-        }
+        Set<String> listedAsGarbage = manifest.garbageNames();
+        Set<String> expired = manifest.expiredGarbage(settings.gcGrace(), now);
         int deleted = delete(partition, new ArrayList<>(expired), 0);
         Instant orphanCutoff = now.minus(settings.orphanGrace());
         List<String> orphans = new ArrayList<>();
@@ -115,27 +102,16 @@ final class GarbageCollector {
      * @return {@code deletedBefore} plus the files deleted now
      */
     private int delete(LakePartition partition, List<String> names, int deletedBefore) {
-        int deleted = deletedBefore;
+        // An array: the batches are counted in a lambda, and a failure reports what the earlier ones deleted.
+        int[] deleted = {deletedBefore};
         try {
-            for (int from = 0; from < names.size(); from += DELETE_BATCH) {
-                List<ObjectIdentifier> batch = names.subList(from, Math.min(names.size(), from + DELETE_BATCH))
-                        .stream().map(name -> ObjectIdentifier.builder().key(partition.directory() + name).build())
-                        .toList();
-                DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(settings.bucket())
-                        .delete(d -> d.objects(batch).quiet(true)));
-                List<S3Error> errors = response.errors().stream().filter(e -> !"NoSuchKey".equals(e.code()))
-                        .toList();
-                if (!errors.isEmpty()) {
-                    throw new IllegalStateException("deleting " + errors.size() + " of " + batch.size()
-                            + " files failed, first " + errors.get(0).key() + ": " + errors.get(0).code() + " "
-                            + errors.get(0).message());
-                }
-                deleted += batch.size();
+            deleter.delete(partition, names, batch -> {
+                deleted[0] += batch;
                 faults.at(CompactionStep.GARBAGE_DELETED, partition);
-            }
+            });
         } catch (RuntimeException e) {
-            throw new PartialCollectionException(deleted, e);
+            throw new PartialCollectionException(deleted[0], e);
         }
-        return deleted;
+        return deleted[0];
     }
 }

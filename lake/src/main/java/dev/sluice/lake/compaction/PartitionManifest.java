@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -64,6 +65,28 @@ public record PartitionManifest(long generation, Instant committedAt, List<Compa
         Set<String> names = new TreeSet<>();
         files.forEach(file -> names.add(file.name()));
         return names;
+    }
+
+    /** The names of the files in the garbage list. */
+    Set<String> garbageNames() {
+        Set<String> names = new TreeSet<>();
+        garbage.forEach(entry -> names.add(entry.name()));
+        return names;
+    }
+
+    /**
+     * The garbage that may be deleted at {@code now}: listed for {@code gcGrace} or longer, and not published again
+     * (a file name this manifest publishes is never deleted, whatever an older list says).
+     */
+    SortedSet<String> expiredGarbage(Duration gcGrace, Instant now) {
+        Set<String> published = fileNames();
+        SortedSet<String> expired = new TreeSet<>();
+        for (GarbageEntry entry : garbage) {
+            if (!entry.since().plus(gcGrace).isAfter(now) && !published.contains(entry.name())) {
+                expired.add(entry.name());
+            }
+        }
+        return expired;
     }
 
     /** This manifest with {@code entries} no longer in the garbage list. */

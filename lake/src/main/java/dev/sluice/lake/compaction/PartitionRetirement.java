@@ -10,9 +10,6 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
  * Deletes a whole partition through its published state, so that a reader following that state sees either every
@@ -31,14 +28,12 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  */
 public final class PartitionRetirement {
 
-    /** Most keys S3 deletes in one request. */
-    private static final int DELETE_BATCH = 1000;
-
     private final S3Client s3;
     private final String bucket;
     private final Clock clock;
     private final LakePartitionReader reader;
     private final ManifestStore manifests;
+    private final PartitionObjectDeleter deleter;
     private final Consumer<Step> afterStep;
 
     public PartitionRetirement(S3Client s3, String bucket, Clock clock) {
@@ -53,6 +48,7 @@ public final class PartitionRetirement {
         this.clock = clock;
         this.reader = new LakePartitionReader(s3, bucket);
         this.manifests = new ManifestStore(s3, bucket);
+        this.deleter = new PartitionObjectDeleter(s3, bucket);
         this.afterStep = afterStep;
     }
 
@@ -149,20 +145,7 @@ public final class PartitionRetirement {
                 directory.published().files().size());
     }
 
-    /** Deletes objects of the partition, many per request; a key that is gone already counts as deleted. */
     private void delete(LakePartition partition, List<String> names) {
-        for (int from = 0; from < names.size(); from += DELETE_BATCH) {
-            List<ObjectIdentifier> batch = names.subList(from, Math.min(names.size(), from + DELETE_BATCH)).stream()
-                    .map(name -> ObjectIdentifier.builder().key(partition.directory() + name).build()).toList();
-            DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
-                    .delete(d -> d.objects(batch).quiet(true)));
-            List<S3Error> errors = response.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
-            if (!errors.isEmpty()) {
-                throw new IllegalStateException("deleting " + errors.size() + " of " + batch.size() + " objects of "
-                        + partition + " failed, first " + errors.get(0).key() + ": " + errors.get(0).code() + " "
-                        + errors.get(0).message());
-            }
-            afterStep.accept(Step.BATCH_DELETED);
-        }
+        deleter.delete(partition, names, deleted -> afterStep.accept(Step.BATCH_DELETED));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,22 @@ class PartitionManifestTest {
         assertEquals(manifest.files(), cleaned.files());
         assertEquals(manifest.consumed(), cleaned.consumed(), "consumed files stay consumed forever");
         assertEquals(manifest.generation(), cleaned.generation());
+    }
+
+    @Test
+    void garbageExpiresAfterItsGraceUnlessPublishedAgain() {
+        String republished = "t+compacted+0123456789abcdef+0000.zstd.parquet";
+        String old = "t+0+00000000000000000005.snappy.parquet";
+        String young = "t+0+00000000000000000009.snappy.parquet";
+        PartitionManifest manifest = new PartitionManifest(3, T,
+                List.of(new CompactedFile(republished, 1000, 10, 0, 5)), new TreeSet<>(),
+                List.of(new PartitionManifest.GarbageEntry(old, T.minus(Duration.ofHours(1))),
+                        new PartitionManifest.GarbageEntry(young, T.minus(Duration.ofMinutes(59))),
+                        new PartitionManifest.GarbageEntry(republished, T.minus(Duration.ofHours(2)))));
+
+        assertEquals(Set.of(old), manifest.expiredGarbage(Duration.ofHours(1), T),
+                "exactly one grace old counts as expired; a published name never does");
+        assertEquals(Set.of(old, young, republished), manifest.garbageNames());
     }
 
     @Test
