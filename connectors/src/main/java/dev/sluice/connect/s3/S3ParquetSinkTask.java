@@ -4,6 +4,7 @@ import dev.sluice.connect.PluginVersion;
 import dev.sluice.lake.ConditionalWriteProbe;
 import dev.sluice.lake.ObjectKeyNamer;
 import dev.sluice.lake.PartitionPathFormatter;
+import dev.sluice.lake.S3ClientFactory;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -65,7 +67,8 @@ public class S3ParquetSinkTask extends SinkTask {
         config = new S3ParquetSinkConfig(props);
         nullValues = config.nullValueBehavior();
         toleratesErrors = config.toleratesErrors();
-        s3 = S3ClientFactory.create(config);
+        s3 = S3ClientFactory.create(config.region(), config.pathStyleAccess(), config.endpoint(),
+                config.accessKeyId().map(Password::value), config.secretAccessKey().map(Password::value));
         ObjectKeyNamer namer = new ObjectKeyNamer(config.topicsDir());
         router = new RecordRouter(config.timestampField(), config.partitionFields(),
                 new PartitionPathFormatter(config.zone(), config.partitionFields()));
