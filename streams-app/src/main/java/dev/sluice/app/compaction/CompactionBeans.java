@@ -6,8 +6,10 @@ import java.time.ZoneId;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.sluice.lake.ParquetCodec;
+import dev.sluice.lake.S3ClientFactory;
 import dev.sluice.lake.compaction.CompactionEngine;
 import dev.sluice.lake.compaction.CompactionSettings;
 import dev.sluice.lake.compaction.SnapshotSpec;
@@ -17,13 +19,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The compaction engine and its S3 client, when {@code sluice.compaction.enabled} is true. Invalid settings stop
@@ -40,29 +36,22 @@ class CompactionBeans {
     @Bean(preDestroy = "close")
     S3Client compactionS3Client(CompactionConfiguration configuration) {
         CompactionConfiguration.S3 s3 = configuration.getS3();
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(s3.getRegion()))
-                .forcePathStyle(s3.isPathStyleAccess())
-                .credentialsProvider(credentials(s3));
-        if (s3.getEndpoint() != null && !s3.getEndpoint().isBlank()) {
-            try {
-                builder.endpointOverride(URI.create(s3.getEndpoint().strip()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(KEY + "s3.endpoint is not a URL: " + e.getMessage());
-            }
-        }
-        return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(CompactionConfiguration.S3 s3) {
         boolean access = s3.getAccessKey() != null && !s3.getAccessKey().isBlank();
         boolean secret = s3.getSecretKey() != null && !s3.getSecretKey().isBlank();
         if (access != secret) {
             throw new ConfigurationException(KEY + "s3.access-key and " + KEY + "s3.secret-key must be set together "
                     + "(or both left empty for the default AWS credentials chain)");
         }
-        return access ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.getAccessKey().strip(),
-                s3.getSecretKey().strip())) : DefaultCredentialsProvider.create();
+        Optional<URI> endpoint;
+        try {
+            endpoint = s3.getEndpoint() == null || s3.getEndpoint().isBlank() ? Optional.empty()
+                    : Optional.of(URI.create(s3.getEndpoint().strip()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(KEY + "s3.endpoint is not a URL: " + e.getMessage());
+        }
+        return S3ClientFactory.create(s3.getRegion(), s3.isPathStyleAccess(), endpoint,
+                access ? Optional.of(s3.getAccessKey().strip()) : Optional.empty(),
+                secret ? Optional.of(s3.getSecretKey().strip()) : Optional.empty());
     }
 
     @Singleton
