@@ -26,30 +26,42 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
         double shopOpsPerSecond, double eventsPerSecond, double badRatio, long lakeIdleFlushMs,
         LakeFormat lakeFormat, String postgresMaxSlotWalKeepSize, Duration statusInterval) {
 
-    /** Option name, default value and meaning, in the order {@code --help} prints them. */
-    static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+    /**
+     * An option of {@code ./sluice up}: {@code --name}, also {@code SLUICE_NAME} in the environment.
+     *
+     * @param name the option without its leading {@code --}
+     * @param defaultValue its value when neither the command line nor the environment sets it
+     * @param doc its meaning, as {@code --help} prints it
+     */
+    record Option(String name, String defaultValue, String doc) {
 
-    static {
-        OPTIONS.put("state-dir", new String[] {".sluice/state", "directory of all state (topics, tables, lake, schemas)"});
-        OPTIONS.put("kafka-port", new String[] {"9092", "Kafka broker (PLAINTEXT)"});
-        OPTIONS.put("kafka-controller-port", new String[] {"9093", "Kafka KRaft controller"});
-        OPTIONS.put("connect-port", new String[] {"8083", "Kafka Connect REST API"});
-        OPTIONS.put("postgres-port", new String[] {"5432", "PostgreSQL"});
-        OPTIONS.put("postgres-max-slot-wal-keep-size", new String[] {PostgresServer.DEFAULT_MAX_SLOT_WAL_KEEP_SIZE,
-                "WAL a replication slot may hold back (e.g. 512MB; -1 unbounded); a slot beyond it is invalidated"});
-        OPTIONS.put("s3-port", new String[] {"9000", "S3 API"});
-        OPTIONS.put("registry-port", new String[] {"8081", "schema registry"});
-        OPTIONS.put("app-port", new String[] {"8080", "streams-app HTTP"});
-        OPTIONS.put("generator", new String[] {"true", "run the data generator"});
-        OPTIONS.put("shop-ops-per-second", new String[] {"5", "generated inserts/updates/deletes in PostgreSQL per second"});
-        OPTIONS.put("events-per-second", new String[] {"20", "generated user_events per second"});
-        OPTIONS.put("bad-ratio", new String[] {"0.02", "share of generated records that are deliberately bad (0..1)"});
-        OPTIONS.put("lake-idle-flush-ms", new String[] {"60000",
-                "upload a lake file once its partition got no record for this long (iceberg: commit this often)"});
-        OPTIONS.put("lake-format", new String[] {"parquet",
-                "parquet (Sluice's Parquet sink) or iceberg (Iceberg tables, Apache Iceberg's sink; docs/lake/iceberg.md)"});
-        OPTIONS.put("status-interval", new String[] {"30", "seconds between two status lines in the terminal"});
+        /** The environment variable that sets this option, e.g. {@code SLUICE_KAFKA_PORT}. */
+        String variable() {
+            return "SLUICE_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        }
     }
+
+    /** Every option, in the order {@code --help} prints them. */
+    static final List<Option> OPTIONS = List.of(
+            new Option("state-dir", ".sluice/state", "directory of all state (topics, tables, lake, schemas)"),
+            new Option("kafka-port", "9092", "Kafka broker (PLAINTEXT)"),
+            new Option("kafka-controller-port", "9093", "Kafka KRaft controller"),
+            new Option("connect-port", "8083", "Kafka Connect REST API"),
+            new Option("postgres-port", "5432", "PostgreSQL"),
+            new Option("postgres-max-slot-wal-keep-size", PostgresServer.DEFAULT_MAX_SLOT_WAL_KEEP_SIZE,
+                    "WAL a replication slot may hold back (e.g. 512MB; -1 unbounded); a slot beyond it is invalidated"),
+            new Option("s3-port", "9000", "S3 API"),
+            new Option("registry-port", "8081", "schema registry"),
+            new Option("app-port", "8080", "streams-app HTTP"),
+            new Option("generator", "true", "run the data generator"),
+            new Option("shop-ops-per-second", "5", "generated inserts/updates/deletes in PostgreSQL per second"),
+            new Option("events-per-second", "20", "generated user_events per second"),
+            new Option("bad-ratio", "0.02", "share of generated records that are deliberately bad (0..1)"),
+            new Option("lake-idle-flush-ms", "60000",
+                    "upload a lake file once its partition got no record for this long (iceberg: commit this often)"),
+            new Option("lake-format", "parquet",
+                    "parquet (Sluice's Parquet sink) or iceberg (Iceberg tables, Apache Iceberg's sink; docs/lake/iceberg.md)"),
+            new Option("status-interval", "30", "seconds between two status lines in the terminal"));
 
     /**
      * The settings of a {@code ./sluice} command line: the home from {@code -Dsluice.home}, the environment's
@@ -73,8 +85,9 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
      */
     public static DevstackSettings parse(Path home, List<String> args, Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
-        OPTIONS.forEach((name, spec) -> values.put(name,
-                env.getOrDefault("SLUICE_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), spec[0])));
+        // Holds every option from here on, so its keys are also the names an argument may use.
+        OPTIONS.forEach(option -> values.put(option.name(), env.getOrDefault(option.variable(),
+                option.defaultValue())));
         boolean fresh = false;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
@@ -92,7 +105,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (name.startsWith("no-") && OPTIONS.containsKey(name.substring(3))) {
+            } else if (name.startsWith("no-") && values.containsKey(name.substring(3))) {
                 name = name.substring(3);
                 value = "false";
             } else if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
@@ -100,7 +113,7 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
             } else {
                 value = "true";
             }
-            if (!OPTIONS.containsKey(name)) {
+            if (!values.containsKey(name)) {
                 throw new IllegalArgumentException("unknown option '--" + name + "'; see ./sluice up --help");
             }
             values.put(name, value);
@@ -122,8 +135,8 @@ public record DevstackSettings(Path home, Path stateDir, boolean fresh, int kafk
     public static String help() {
         StringBuilder out = new StringBuilder("usage: ./sluice up [--fresh] [--option value ...]\n\n"
                 + "  --fresh                     wipe the state directory first\n");
-        OPTIONS.forEach((name, spec) -> out.append(String.format("  --%-25s %s (default %s; env SLUICE_%s)%n",
-                name, spec[1], spec[0], name.toUpperCase(Locale.ROOT).replace('-', '_'))));
+        OPTIONS.forEach(option -> out.append(String.format("  --%-25s %s (default %s; env %s)%n", option.name(),
+                option.doc(), option.defaultValue(), option.variable())));
         return out.toString();
     }
 

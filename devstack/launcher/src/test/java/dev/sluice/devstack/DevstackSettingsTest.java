@@ -98,7 +98,7 @@ class DevstackSettingsTest {
     @Test
     void helpListsEveryOptionWithItsEnvironmentVariable() {
         String help = DevstackSettings.help();
-        DevstackSettings.OPTIONS.keySet().forEach(option -> assertTrue(help.contains("--" + option), option));
+        DevstackSettings.OPTIONS.forEach(option -> assertTrue(help.contains("--" + option.name()), option.name()));
         assertTrue(help.contains("SLUICE_EVENTS_PER_SECOND"));
     }
 }

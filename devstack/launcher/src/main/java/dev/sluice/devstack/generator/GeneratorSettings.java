@@ -2,13 +2,13 @@ package dev.sluice.devstack.generator;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The settings of the stand-alone generator ({@link GeneratorMain}), read from environment variables. Every
  * variable is listed in {@link #VARIABLES} with its default ({@code null}: required) and meaning; docs/deploy.md
- * documents the same list, and the deploy checks compare docker-compose.yml against it.
+ * documents the same list, and the deploy checks (deploy-checks/) compare docker-compose.yml against it.
  *
  * @param jdbcUrl JDBC URL of the shop database
  * @param jdbcUser database role that changes the shop's rows
@@ -38,23 +38,35 @@ public record GeneratorSettings(String jdbcUrl, String jdbcUser, String jdbcPass
     public static final String BAD_RATIO = "SLUICE_GEN_BAD_RATIO";
     public static final String HEARTBEAT_FILE = "SLUICE_GEN_HEARTBEAT_FILE";
 
-    /** Every variable the generator reads: name to {default (null when required), meaning}. */
-    public static final Map<String, String[]> VARIABLES = new LinkedHashMap<>();
+    /**
+     * An environment variable the generator reads.
+     *
+     * @param name the variable, e.g. {@code SLUICE_GEN_TOPIC}
+     * @param defaultValue its value when it is unset or blank; {@code null} when the generator requires it
+     * @param doc its meaning, as the message of a missing variable says it
+     */
+    public record Variable(String name, String defaultValue, String doc) {
 
-    static {
-        VARIABLES.put(JDBC_URL, new String[] {null, "JDBC URL of the shop database (jdbc:postgresql://...)"});
-        VARIABLES.put(JDBC_USER, new String[] {null, "database role that changes the shop's rows"});
-        VARIABLES.put(JDBC_PASSWORD, new String[] {null, "its password (never logged)"});
-        VARIABLES.put(BOOTSTRAP_SERVERS, new String[] {null, "Kafka bootstrap servers"});
-        VARIABLES.put(REGISTRY_URL, new String[] {null, "schema registry, Apicurio v2 API (.../apis/registry/v2)"});
-        VARIABLES.put(TOPIC, new String[] {"bronze.events.user_events", "topic of the user events"});
-        VARIABLES.put(TOPIC_PARTITIONS, new String[] {"3", "partitions of the topic if the generator creates it"});
-        VARIABLES.put(SHOP_OPS_PER_SECOND, new String[] {"5", "inserts/updates/deletes in the shop database per second"});
-        VARIABLES.put(EVENTS_PER_SECOND, new String[] {"20", "user events per second"});
-        VARIABLES.put(BAD_RATIO, new String[] {"0.02", "share of records that are deliberately bad (0..1)"});
-        VARIABLES.put(HEARTBEAT_FILE, new String[] {"", "file renewed every 10 s while both streams make progress, "
-                + "for a health check (empty: none)"});
+        /** Whether the generator refuses to start without it. */
+        public boolean required() {
+            return defaultValue == null;
+        }
     }
+
+    /** Every variable the generator reads. */
+    public static final List<Variable> VARIABLES = List.of(
+            new Variable(JDBC_URL, null, "JDBC URL of the shop database (jdbc:postgresql://...)"),
+            new Variable(JDBC_USER, null, "database role that changes the shop's rows"),
+            new Variable(JDBC_PASSWORD, null, "its password (never logged)"),
+            new Variable(BOOTSTRAP_SERVERS, null, "Kafka bootstrap servers"),
+            new Variable(REGISTRY_URL, null, "schema registry, Apicurio v2 API (.../apis/registry/v2)"),
+            new Variable(TOPIC, "bronze.events.user_events", "topic of the user events"),
+            new Variable(TOPIC_PARTITIONS, "3", "partitions of the topic if the generator creates it"),
+            new Variable(SHOP_OPS_PER_SECOND, "5", "inserts/updates/deletes in the shop database per second"),
+            new Variable(EVENTS_PER_SECOND, "20", "user events per second"),
+            new Variable(BAD_RATIO, "0.02", "share of records that are deliberately bad (0..1)"),
+            new Variable(HEARTBEAT_FILE, "", "file renewed every 10 s while both streams make progress, "
+                    + "for a health check (empty: none)"));
 
     /**
      * Reads the settings from {@code env} (the process environment in {@link GeneratorMain}).
@@ -122,13 +134,17 @@ public record GeneratorSettings(String jdbcUrl, String jdbcUser, String jdbcPass
 
     private static String value(Map<String, String> env, String name) {
         String value = env.get(name);
-        return value == null || value.isBlank() ? VARIABLES.get(name)[0] : value.strip();
+        return value == null || value.isBlank() ? variable(name).defaultValue() : value.strip();
+    }
+
+    private static Variable variable(String name) {
+        return VARIABLES.stream().filter(variable -> variable.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static String text(Map<String, String> env, String name) {
         String value = value(env, name);
         if (value == null) {
-            throw new IllegalArgumentException(name + " is not set: " + VARIABLES.get(name)[1]);
+            throw new IllegalArgumentException(name + " is not set: " + variable(name).doc());
         }
         return value;
     }

@@ -115,7 +115,8 @@ class GeneratorSettingsTest {
         assertEquals(java.util.List.of("SLUICE_GEN_JDBC_URL", "SLUICE_GEN_JDBC_USER", "SLUICE_GEN_JDBC_PASSWORD",
                 "KAFKA_BOOTSTRAP_SERVERS", "SLUICE_REGISTRY_URL", "SLUICE_GEN_TOPIC", "SLUICE_GEN_TOPIC_PARTITIONS",
                 "SLUICE_GEN_SHOP_OPS_PER_SECOND", "SLUICE_GEN_EVENTS_PER_SECOND", "SLUICE_GEN_BAD_RATIO",
-                "SLUICE_GEN_HEARTBEAT_FILE"), java.util.List.copyOf(GeneratorSettings.VARIABLES.keySet()));
-        GeneratorSettings.VARIABLES.forEach((name, spec) -> assertFalse(spec[1].isBlank(), name));
+                "SLUICE_GEN_HEARTBEAT_FILE"), GeneratorSettings.VARIABLES.stream().map(GeneratorSettings.Variable::name)
+                .toList());
+        GeneratorSettings.VARIABLES.forEach(variable -> assertFalse(variable.doc().isBlank(), variable.name()));
     }
 }

@@ -1,6 +1,4 @@
-package dev.sluice.app.deploy;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package dev.sluice.deploy;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -16,11 +14,14 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.sluice.app.Application;
+import dev.sluice.devstack.generator.GeneratorMain;
+
 /**
  * The images the manifests run are the ones the build makes: every image of the project that docker-compose.yml
  * or a kustomization uses is built by docker/build-images.sh (or by compose itself), every Dockerfile copies what
- * its Maven context build produces or files that exist, the entrypoint starts a main class that exists, and every
- * Kafka image runs the build's Kafka version.
+ * its Maven context build produces or files that exist, each entrypoint starts its program's main class (the app's
+ * Application, the launcher's GeneratorMain), and every Kafka image runs the build's Kafka version.
  */
 class ContainerImagesTest {
 
@@ -101,13 +102,12 @@ class ContainerImagesTest {
     }
 
     @Test
-    void entrypointStartsTheApplicationMainClass() throws Exception {
+    void entrypointStartsTheApplicationMainClass() {
         Problems problems = new Problems();
         Matcher main = MAIN_CLASS.matcher(Repository.read(Repository.path("docker/streams-app/entrypoint.sh")));
-        assertTrue(main.find(), "docker/streams-app/entrypoint.sh starts no dev.sluice main class");
-        Class<?> type = Class.forName(main.group(1));
-        Method method = type.getMethod("main", String[].class);
-        problems.check(Modifier.isStatic(method.getModifiers()), main.group(1), "main is not static");
+        problems.check(main.find() && main.group(1).equals(Application.class.getName()),
+                "docker/streams-app/entrypoint.sh", "does not start " + Application.class.getName());
+        checkLaunchable(Application.class, problems);
         problems.check(Repository.read(Repository.path("docker/streams-app/Dockerfile"))
                 .contains("ENTRYPOINT [\"/app/bin/entrypoint.sh\"]"), "docker/streams-app/Dockerfile",
                 "does not start entrypoint.sh");
@@ -119,12 +119,9 @@ class ContainerImagesTest {
         Problems problems = new Problems();
         String entrypoint = Repository.read(Repository.path("docker/generator/entrypoint.sh"));
         Matcher main = MAIN_CLASS.matcher(entrypoint);
-        problems.check(main.find() && main.group(1).equals(Generator.MAIN_CLASS), "docker/generator/entrypoint.sh",
-                "does not start " + Generator.MAIN_CLASS);
-        Path source = Generator.source(Generator.MAIN_CLASS);
-        problems.check(Files.isRegularFile(source) && Repository.read(source)
-                .contains("public static void main(String[] args)"), Repository.relative(source),
-                "has no public static void main(String[] args)");
+        problems.check(main.find() && main.group(1).equals(GeneratorMain.class.getName()),
+                "docker/generator/entrypoint.sh", "does not start " + GeneratorMain.class.getName());
+        checkLaunchable(GeneratorMain.class, problems);
         problems.check(entrypoint.contains("exec java"), "docker/generator/entrypoint.sh",
                 "must exec java, so that SIGTERM reaches the JVM and its shutdown hook stops the generator");
         String dockerfile = Repository.read(Repository.path("docker/generator/Dockerfile"));
@@ -132,7 +129,7 @@ class ContainerImagesTest {
                 "does not start entrypoint.sh");
         String pom = Repository.read(Repository.path("docker/generator/pom.xml"));
         problems.check(pom.contains("<artifactId>sluice-devstack</artifactId>"), "docker/generator/pom.xml",
-                "does not copy the launcher's jar, which holds " + Generator.MAIN_CLASS);
+                "does not copy the launcher's jar, which holds " + GeneratorMain.class.getName());
         problems.assertNone("generator entrypoint");
     }
 
@@ -171,6 +168,17 @@ class ContainerImagesTest {
         }
         problems.check(tags.size() <= 1, "docker/*/Dockerfile", "Java images differ in their JRE: " + tags);
         problems.assertNone("JRE base images");
+    }
+
+    /** {@code java <class>} runs it: the JVM looks for a public static void main(String[]). */
+    private static void checkLaunchable(Class<?> type, Problems problems) {
+        try {
+            Method main = type.getMethod("main", String[].class);
+            problems.check(Modifier.isStatic(main.getModifiers()) && main.getReturnType() == void.class,
+                    type.getName(), "main(String[]) is not static void");
+        } catch (NoSuchMethodException e) {
+            problems.add(type.getName(), "has no public main(String[])");
+        }
     }
 
     /** Compares dotted version numbers (17.0.20.1 > 17.0.20) part by part. */

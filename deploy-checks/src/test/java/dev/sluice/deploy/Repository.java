@@ -1,4 +1,4 @@
-package dev.sluice.app.deploy;
+package dev.sluice.deploy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

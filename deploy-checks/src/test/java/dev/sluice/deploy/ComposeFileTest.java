@@ -1,4 +1,4 @@
-package dev.sluice.app.deploy;
+package dev.sluice.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -253,12 +253,12 @@ class ComposeFileTest {
         problems.check(!service.isEmpty(), "docker-compose.yml", "no service generator");
         problems.check(Images.name(String.valueOf(Tree.text(service, "image"))).equals(Generator.IMAGE), where,
                 "image is not " + Generator.IMAGE);
-        Map<String, String> variables = Generator.variables();
+        List<String> variables = Generator.variableNames();
         Map<String, String> env = environment(service);
-        env.keySet().forEach(key -> problems.check(variables.containsKey(key)
+        env.keySet().forEach(key -> problems.check(variables.contains(key)
                 || Generator.ENTRYPOINT_VARIABLES.contains(key), where, "sets " + key + ", which the generator "
-                + "does not read (GeneratorSettings.VARIABLES: " + variables.keySet() + ")"));
-        variables.forEach((key, fallback) -> problems.check(fallback != null || env.containsKey(key), where,
+                + "does not read (GeneratorSettings.VARIABLES: " + variables + ")"));
+        Generator.requiredVariableNames().forEach(key -> problems.check(env.containsKey(key), where,
                 "does not set " + key + ", which the generator requires"));
         for (String dependency : List.of("postgres", "kafka", "registry")) {
             problems.check("service_healthy".equals(Tree.text(service, "depends_on", dependency, "condition")),
@@ -270,10 +270,10 @@ class ComposeFileTest {
         Matcher heartbeat = Pattern.compile("(?m)^ENV ([A-Z_]+)=").matcher(
                 Repository.read(Repository.path("docker/generator/Dockerfile")));
         problems.check(heartbeat.find() && heartbeat.group(1).equals("SLUICE_GEN_HEARTBEAT_FILE")
-                && variables.containsKey(heartbeat.group(1)), "docker/generator/Dockerfile", "must set "
+                && variables.contains(heartbeat.group(1)), "docker/generator/Dockerfile", "must set "
                 + "SLUICE_GEN_HEARTBEAT_FILE, the file healthcheck.sh checks");
         String docs = Repository.read(Repository.path("docs/deploy.md"));
-        variables.keySet().forEach(key -> problems.check(docs.contains("`" + key + "`"), "docs/deploy.md",
+        variables.forEach(key -> problems.check(docs.contains("`" + key + "`"), "docs/deploy.md",
                 "does not document the generator's variable " + key));
         problems.assertNone("docker-compose.yml generator");
     }

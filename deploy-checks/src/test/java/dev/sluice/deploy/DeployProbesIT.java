@@ -1,4 +1,4 @@
-package dev.sluice.app.deploy;
+package dev.sluice.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -1,4 +1,4 @@
-package dev.sluice.app.deploy;
+package dev.sluice.deploy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.lake.retention.RetentionSettings;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Value;
@@ -61,7 +62,6 @@ final class StreamsApp {
     private static final Pattern SCRIPT_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DOCKERFILE_ENV = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S+)");
     private static final String STREAMS_PREFIX = "kafka.streams.default";
-    private static final String TOPICS_CLASS = "dev.sluice.app.kafka.PipelineTopics";
     private static final Pattern PROPERTY_PLACEHOLDER = Pattern.compile("\\$\\{([a-z0-9][a-z0-9.\\-]*)[:}]");
     /** Which ${env:NAME} references of connector configs the app may resolve itself (incremental snapshots). */
     private static final String ENV_ALLOWLIST = "sluice.connect.env-allowlist-pattern";
@@ -363,24 +363,26 @@ final class StreamsApp {
                 .or(() -> environment.getProperty("endpoints.all." + name, Boolean.class));
     }
 
-    /** Property name (kebab-case) to default of every String or int getter of PipelineTopics. */
+    /**
+     * Property name (kebab-case) to default of every String or int getter of PipelineTopics. The getters are
+     * enumerated by reflection: PipelineTopics offers no list of its properties, and Micronaut binds
+     * {@code sluice.topics.*} onto it only inside a started application context, which would start the app's beans.
+     */
     private static Map<String, String> topicDefaults() {
         Map<String, String> defaults = new TreeMap<>();
-        try {
-            Class<?> type = Class.forName(TOPICS_CLASS);
-            Object instance = type.getDeclaredConstructor().newInstance();
-            for (Method method : type.getMethods()) {
-                boolean getter = method.getName().startsWith("get") && method.getParameterCount() == 0
-                        && !Modifier.isStatic(method.getModifiers())
-                        && (method.getReturnType() == String.class || method.getReturnType() == int.class);
-                if (getter) {
-                    String property = NameUtils.hyphenate(NameUtils.decapitalize(method.getName().substring(3)));
-                    defaults.put(property, String.valueOf(method.invoke(instance)));
+        PipelineTopics topics = new PipelineTopics();
+        for (Method method : PipelineTopics.class.getMethods()) {
+            boolean getter = method.getName().startsWith("get") && method.getParameterCount() == 0
+                    && !Modifier.isStatic(method.getModifiers())
+                    && (method.getReturnType() == String.class || method.getReturnType() == int.class);
+            if (getter) {
+                String property = NameUtils.hyphenate(NameUtils.decapitalize(method.getName().substring(3)));
+                try {
+                    defaults.put(property, String.valueOf(method.invoke(topics)));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read sluice.topics." + property + " of PipelineTopics", e);
                 }
             }
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the topic names of " + TOPICS_CLASS + " (sluice.topics): "
-                    + e, e);
         }
         return defaults;
     }

@@ -1,4 +1,4 @@
-package dev.sluice.app.deploy;
+package dev.sluice.deploy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.sluice.app.deploy.NetworkPolicies.Pod;
+import dev.sluice.deploy.NetworkPolicies.Pod;
 import dev.sluice.app.failure.Stage;
 
 /**
