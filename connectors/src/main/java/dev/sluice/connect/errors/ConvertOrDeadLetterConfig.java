@@ -6,6 +6,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.storage.Converter;
 
@@ -30,8 +31,18 @@ public final class ConvertOrDeadLetterConfig extends AbstractConfig {
         }
     }
 
+    /**
+     * The converter is looked up in this plugin's own class loader, not as Kafka's CLASS type does, in the calling
+     * thread's: Connect parses a transform's config on its herder thread, whose loader knows only the plugins the
+     * worker discovered, so with {@code plugin.discovery=service_load} a converter bundled in this plugin (the
+     * registry's, which declares no service entry) was "not found" and the connector got no tasks
+     * (PluginArchiveIT).
+     */
+    private static final ClassLoader PLUGIN_LOADER = ConvertOrDeadLetterConfig.class.getClassLoader();
+
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(CONVERTER, Type.CLASS, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+            .define(CONVERTER, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConvertOrDeadLetterConfig::validateConverter,
+                    Importance.HIGH,
                     "Converter of keys and values, e.g. io.apicurio.registry.utils.converter.AvroConverter, "
                             + "configured with the settings under 'converter.' (prefix removed), once for keys and "
                             + "once for values. The connector's key.converter and value.converter must then be "
@@ -57,7 +68,27 @@ public final class ConvertOrDeadLetterConfig extends AbstractConfig {
 
     /** A new instance of the converter class, not yet configured. */
     public Converter newConverter() {
-        return Utils.newInstance(getClass(CONVERTER), Converter.class);
+        return Utils.newInstance(converterClass(CONVERTER, getString(CONVERTER)), Converter.class);
+    }
+
+    private static void validateConverter(String name, Object value) {
+        converterClass(name, (String) value);
+    }
+
+    private static Class<?> converterClass(String name, String className) {
+        if (className == null || className.isBlank()) {
+            throw new ConfigException(name, className, "must name a Converter class");
+        }
+        Class<?> type;
+        try {
+            type = Class.forName(className.strip(), false, PLUGIN_LOADER);
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(name, className, "class not found in this plugin or the worker");
+        }
+        if (!Converter.class.isAssignableFrom(type)) {
+            throw new ConfigException(name, className, "is not a " + Converter.class.getName());
+        }
+        return type;
     }
 
     public Map<String, Object> converterSettings() {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sluice.connect.admin.ConnectRestClient;
+import dev.sluice.connect.template.ConnectorTemplates;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
+import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
 
 import java.io.IOException;
@@ -23,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,8 +43,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The plugin archive that {@code ./mvnw verify} builds (sluice-connectors, classifier plugin) runs in a Connect worker
  * that has it only on its {@code plugin.path}: the worker's class path is Kafka Connect alone, so the JDBC source
  * and the S3 Parquet sink, their libraries and the PostgreSQL driver can come from nowhere but the archive, through
- * Connect's PluginClassLoader. Rows of a PostgreSQL table go through the source to a topic and through the sink
- * into a Parquet object on S3, read back with DuckDB. Kafka, PostgreSQL and S3 are the shared embedded platform's.
+ * Connect's PluginClassLoader. Both connectors are configured from their templates, as deployments configure them:
+ * the source converts in its last transform ({@code ConvertOrDeadLetter}, which loads the registry's Avro converter
+ * by name from inside the plugin) and the sink decodes with the registry's converter. Rows of a PostgreSQL table go
+ * through the source to a topic and through the sink into a Parquet object on S3, read back with DuckDB. Kafka,
+ * PostgreSQL, S3 and the registry are the shared embedded platform's.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class PluginArchiveIT {
@@ -55,6 +59,7 @@ class PluginArchiveIT {
     private static final String TOPIC = "it.plugin." + TABLE;
     private static final String LAKE_PREFIX = "plugin-it";
     private static final int ROWS = 25;
+    private static final ConnectorTemplates TEMPLATES = new ConnectorTemplates();
     /** Libraries that only the plugin brings: none may be on the worker's class path. */
     private static final List<String> PLUGIN_ONLY_LIBRARIES = List.of("sluice-", "parquet-", "avro-", "s3-",
             "apicurio-", "postgresql-", "hadoop-");
@@ -64,7 +69,7 @@ class PluginArchiveIT {
 
     @Test
     void jdbcSourceAndS3SinkRunFromThePluginArchiveInIsolation(KafkaBroker kafka, PostgresServer postgres,
-            S3Server s3) throws Exception {
+            S3Server s3, RegistryServer registry) throws Exception {
         Path pluginPath = Path.of(System.getProperty("sluice.plugin.path"));
         Path pluginDir = pluginPath.resolve("sluice-connectors");
         List<String> archive = jarNames(pluginDir);
@@ -90,10 +95,17 @@ class PluginArchiveIT {
             ConnectRestClient rest = new ConnectRestClient(worker.restUrl());
             assertPluginsListed(rest.plugins());
 
-            rest.putConfig("plugin-it-source", sourceConfig(postgres));
-            rest.putConfig("plugin-it-sink", sinkConfig(s3, secrets));
-            Await.until("both connectors and their tasks running", DEADLINE,
-                    () -> rest.isRunning("plugin-it-source") && rest.isRunning("plugin-it-sink"));
+            Path credentials = credentials(secrets, postgres, s3);
+            rest.putConfig("plugin-it-source", sourceConfig(postgres, registry, credentials));
+            rest.putConfig("plugin-it-sink", sinkConfig(kafka, s3, registry, credentials));
+            try {
+                Await.until("both connectors and their tasks running", DEADLINE,
+                        () -> rest.isRunning("plugin-it-source") && rest.isRunning("plugin-it-sink"));
+            } catch (Await.AwaitTimeoutException e) {
+                System.out.println("worker log " + worker.logFile() + ":\n" + Files.readString(worker.logFile()));
+                throw new AssertionError(e.getMessage() + "; source: " + rest.status("plugin-it-source")
+                        + "; sink: " + rest.status("plugin-it-sink"), e);
+            }
 
             Set<Long> expected = new TreeSet<>(LongStream.rangeClosed(1, ROWS).boxed().toList());
             Await.until("every row of " + TABLE + " in a Parquet object of the lake", DEADLINE,
@@ -131,50 +143,55 @@ class PluginArchiveIT {
         }
     }
 
-    private static Map<String, String> sourceConfig(PostgresServer postgres) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", JDBC_SOURCE);
-        config.put("tasks.max", "1");
-        config.put("connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB));
-        config.put("connection.user", postgres.user());
-        config.put("connection.password", postgres.password());
-        config.put("tables", TABLE);
-        config.put("mode", "incrementing");
-        config.put("incrementing.column.name", "id");
-        config.put("topic.prefix", "it.plugin.");
-        config.put("poll.interval.ms", "200");
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "true");
-        return config;
+    /** The passwords and keys the connector configs name by reference, as a file the worker's provider reads. */
+    private static Path credentials(Path secrets, PostgresServer postgres, S3Server s3) throws IOException {
+        Path credentials = secrets.resolve("credentials.properties");
+        Properties values = new Properties();
+        values.setProperty("postgres.password", postgres.password());
+        values.setProperty("aws.access.key.id", s3.accessKey());
+        values.setProperty("aws.secret.access.key", s3.secretKey());
+        try (OutputStream out = Files.newOutputStream(credentials)) {
+            values.store(out, null);
+        }
+        return credentials;
     }
 
-    private static Map<String, String> sinkConfig(S3Server s3, Path secrets) throws IOException {
-        Path credentials = secrets.resolve("s3.properties");
-        Properties keys = new Properties();
-        keys.setProperty("aws.access.key.id", s3.accessKey());
-        keys.setProperty("aws.secret.access.key", s3.secretKey());
-        try (OutputStream out = Files.newOutputStream(credentials)) {
-            keys.store(out, null);
-        }
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", S3_SINK);
-        config.put("tasks.max", "1");
-        config.put("topics", TOPIC);
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "true");
-        config.put("s3.bucket.name", S3Server.LAKE_BUCKET);
-        config.put("s3.endpoint", s3.endpoint().toString());
-        config.put("s3.region", s3.region());
-        config.put("s3.path.style.access", "true");
-        config.put("aws.access.key.id", "${file:" + credentials + ":aws.access.key.id}");
-        config.put("aws.secret.access.key", "${file:" + credentials + ":aws.secret.access.key}");
-        config.put("topics.dir", LAKE_PREFIX);
-        config.put("flush.size", "1000");
-        config.put("rotate.idle.ms", "1000");
-        config.put("parquet.codec", "zstd");
-        return config;
+    private static String secret(Path credentials, String key) {
+        return "${file:" + credentials + ":" + key + "}";
+    }
+
+    private static Map<String, String> sourceConfig(PostgresServer postgres, RegistryServer registry,
+            Path credentials) {
+        return TEMPLATES.get(ConnectorTemplates.JDBC_SOURCE).render(Map.ofEntries(
+                Map.entry("connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB)),
+                Map.entry("connection.user", postgres.user()),
+                Map.entry("connection.password", secret(credentials, "postgres.password")),
+                Map.entry("tables", TABLE),
+                Map.entry("mode", "incrementing"),
+                Map.entry("incrementing.column.name", "id"),
+                Map.entry("timestamp.column.name", ""),
+                Map.entry("topic.prefix", "it.plugin."),
+                Map.entry("poll.interval.ms", "200"),
+                Map.entry("tasks.max", "1"),
+                Map.entry("registry.url", registry.registryV2Url())));
+    }
+
+    private static Map<String, String> sinkConfig(KafkaBroker kafka, S3Server s3, RegistryServer registry,
+            Path credentials) {
+        return TEMPLATES.get(ConnectorTemplates.S3_PARQUET_SINK).render(Map.ofEntries(
+                Map.entry("topics", TOPIC),
+                Map.entry("topics.dir", LAKE_PREFIX),
+                Map.entry("s3.bucket.name", S3Server.LAKE_BUCKET),
+                Map.entry("s3.endpoint", s3.endpoint().toString()),
+                Map.entry("s3.region", s3.region()),
+                Map.entry("s3.path.style.access", "true"),
+                Map.entry("aws.access.key.id", secret(credentials, "aws.access.key.id")),
+                Map.entry("aws.secret.access.key", secret(credentials, "aws.secret.access.key")),
+                Map.entry("flush.size", "1000"),
+                Map.entry("rotate.idle.ms", "1000"),
+                Map.entry("parquet.codec", "zstd"),
+                Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
+                Map.entry("registry.url", registry.registryV2Url())));
     }
 
     private List<String> parquetKeys(S3Server s3) {
