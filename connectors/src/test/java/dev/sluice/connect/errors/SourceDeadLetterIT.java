@@ -76,17 +76,7 @@ class SourceDeadLetterIT {
         root.addAppender(log);
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try {
-            rest.putConfig(connector, new ConnectorTemplates().get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
-                    "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
-                    "connection.user", postgres.user(),
-                    "connection.password", postgres.password(),
-                    "tables", table,
-                    "mode", "incrementing",
-                    "timestamp.column.name", "",
-                    "topic.prefix", "it.srcdlq." + suffix + ".",
-                    "poll.interval.ms", "200",
-                    "tasks.max", "1",
-                    "registry.url", registry.registryV2Url())));
+            rest.putConfig(connector, jdbcSource(postgres, registry, table, suffix));
 
             try (Topic good = new Topic(kafka, bronze); Topic dead = new Topic(kafka, "dlq.source")) {
                 good.awaitCount(3, record -> true);
@@ -138,6 +128,22 @@ class SourceDeadLetterIT {
         }
     }
 
+    /** The JDBC source from its template, incrementing over {@code table} into {@code it.srcdlq.<suffix>.<table>}. */
+    private static Map<String, String> jdbcSource(PostgresServer postgres, RegistryServer registry, String table,
+            String suffix) {
+        return new ConnectorTemplates().get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
+                "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
+                "connection.user", postgres.user(),
+                "connection.password", postgres.password(),
+                "tables", table,
+                "mode", "incrementing",
+                "timestamp.column.name", "",
+                "topic.prefix", "it.srcdlq." + suffix + ".",
+                "poll.interval.ms", "200",
+                "tasks.max", "1",
+                "registry.url", registry.registryV2Url()));
+    }
+
     @Test
     void timestampInfinitiesBecomeSourceDeadLettersNamingTheColumn(PostgresServer postgres, KafkaBroker kafka,
             ConnectWorker connect, RegistryServer registry) throws Exception {
@@ -153,17 +159,7 @@ class SourceDeadLetterIT {
         kafka.createTopics(1, bronze);
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         try (Topic good = new Topic(kafka, bronze); Topic dead = new Topic(kafka, "dlq.source")) {
-            rest.putConfig(connector, new ConnectorTemplates().get(ConnectorTemplates.JDBC_SOURCE).render(Map.of(
-                    "connection.url", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
-                    "connection.user", postgres.user(),
-                    "connection.password", postgres.password(),
-                    "tables", table,
-                    "mode", "incrementing",
-                    "timestamp.column.name", "",
-                    "topic.prefix", "it.srcdlq." + suffix + ".",
-                    "poll.interval.ms", "200",
-                    "tasks.max", "1",
-                    "registry.url", registry.registryV2Url())));
+            rest.putConfig(connector, jdbcSource(postgres, registry, table, suffix));
             List<ConsumerRecord<byte[], byte[]>> letters = dead.awaitCount(3, record -> table(record).endsWith(table));
             assertEquals(List.of(1L, 5L), ids(registry, bronze, good.awaitCount(2, record -> true)));
 

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.iceberg.DataFile;
@@ -86,7 +88,7 @@ public final class IcebergCompactor {
         PartitionSpec spec = table.spec();
         long closedBefore = clock.millis() - settings.closedDelay().toMillis();
         Map<StructLikeWrapper, List<DataFile>> partitions = new LinkedHashMap<>();
-        Map<StructLikeWrapper, Boolean> withDeletes = new LinkedHashMap<>();
+        Set<StructLikeWrapper> withDeletes = new HashSet<>();
         try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(planned.snapshotId())
                 .planFiles()) {
             for (FileScanTask task : tasks) {
@@ -97,14 +99,14 @@ public final class IcebergCompactor {
                 }
                 StructLikeWrapper key = StructLikeWrapper.forType(spec.partitionType()).set(file.partition());
                 if (!task.deletes().isEmpty()) {
-                    withDeletes.put(key, true);
+                    withDeletes.add(key);
                 }
                 partitions.computeIfAbsent(key, k -> new ArrayList<>()).add(file);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot plan the files of " + table.name(), e);
         }
-        withDeletes.keySet().forEach(partitions::remove);
+        partitions.keySet().removeAll(withDeletes);
         return partitions;
     }
 
