@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ public final class IcebergMaintenance {
     /** Maintains every table in {@code namespace} and the namespaces below it. */
     public List<TableReport> run(Namespace namespace) {
         List<TableReport> reports = new ArrayList<>();
-        for (TableIdentifier id : tables(namespace)) {
+        for (TableIdentifier id : CatalogTables.under(catalog, namespace)) {
             reports.add(run(id));
         }
         return reports;
@@ -66,23 +65,5 @@ public final class IcebergMaintenance {
                     deleted);
         }
         return report;
-    }
-
-    private List<TableIdentifier> tables(Namespace root) {
-        List<TableIdentifier> tables = new ArrayList<>();
-        if (!root.isEmpty()) {
-            tables.addAll(catalog.listTables(root));
-        }
-        if (catalog instanceof SupportsNamespaces namespaces) {
-            collect(namespaces, root, tables);
-        }
-        return tables;
-    }
-
-    private void collect(SupportsNamespaces namespaces, Namespace parent, List<TableIdentifier> tables) {
-        for (Namespace namespace : namespaces.listNamespaces(parent)) {
-            tables.addAll(catalog.listTables(namespace));
-            collect(namespaces, namespace, tables);
-        }
     }
 }

@@ -217,6 +217,37 @@ class IcebergMaintenanceIT {
         assertEquals(rows, read(table, table.currentSnapshot().snapshotId()));
     }
 
+    /**
+     * The lake's status reads the sink's commits from the snapshots: each append with its files and its oldest
+     * record time (the lower bound of __kafka_timestamp), not the sink's empty offset commits, not compaction's
+     * rewrite; and only those after the last one seen of the table.
+     */
+    @Test
+    void sinkCommitsAreTheSnapshotsThatAddRowsWithTheirOldestRecordTime() throws IOException {
+        Table table = newTable("commits");
+        String name = table.name().substring(table.name().indexOf('.') + 1);
+        Map<Long, Record> rows = new HashMap<>();
+        append(table, 0, "EU", 0, 10, rows);       // records at 10:00:00 .. 10:00:09
+        append(table, 1, "EU", 10, 10, rows);      // 11:00:10 .. 11:00:19
+        sinkCommit(table, "offsets-only");
+        append(table, 0, "EU", 20, 10, rows);      // 10:00:20 .. 10:00:29
+        new IcebergCompactor(SETTINGS, AT_12_20).compact(table);
+        table.refresh();
+        assertEquals("replace", table.currentSnapshot().operation(), "the compaction committed");
+
+        List<SinkCommits.Commit> commits = new SinkCommits(catalog).after(Map.of(), 0).stream()
+                .filter(c -> c.table().equals(name)).toList();
+
+        assertEquals(List.of(1, 1, 1), commits.stream().map(SinkCommits.Commit::addedDataFiles).toList(),
+                commits.toString());
+        assertEquals(List.of(TEN, TEN.plusSeconds(3610), TEN.plusSeconds(20)), commits.stream()
+                .map(c -> Instant.ofEpochMilli(c.oldestRecordMillis().orElseThrow())).toList());
+        List<SinkCommits.Commit> later = new SinkCommits(catalog).after(
+                Map.of(name, commits.get(1).committedAtMillis()), 0).stream().filter(c -> c.table().equals(name))
+                .toList();
+        assertEquals(List.of(commits.get(2)), later, "only what was committed after the last commit seen");
+    }
+
     private static Table newTable(String prefix) {
         TableIdentifier id = TableIdentifier.of(Namespace.of("maintenance_it"), prefix + "_"
                 + UUID.randomUUID().toString().substring(0, 8));
