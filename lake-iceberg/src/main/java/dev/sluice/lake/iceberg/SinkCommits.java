@@ -11,6 +11,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -95,7 +96,8 @@ public final class SinkCommits {
         PartitionField field = table.spec().fields().get(hour.get().position());
         Type type = table.schema().findType(field.sourceId());
         Long oldest = null;
-        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+        // SnapshotChanges reads the manifests with the table's specs (Snapshot.addedDataFiles logs a deprecation).
+        for (DataFile file : SnapshotChanges.builderFor(table).snapshot(snapshot).build().addedDataFiles()) {
             Long at = lowerBoundMillis(file, field.sourceId(), type);
             if (at == null) {
                 // No column metrics: the start of the file's hour is as early as its records can be.
