@@ -32,7 +32,9 @@ class ComposeFileTest {
     private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?}");
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$).*");
     private static final Pattern REFERENCE_ONLY = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:?[-?][^}]*)?}");
-    private static final Pattern ADDRESS = Pattern.compile("//([A-Za-z0-9.-]+)(?::(\\d+))?");
+    /** A network address in a URL; {@code s3://bucket/...} names a bucket, not a host. */
+    private static final Pattern ADDRESS = Pattern.compile("(?<!s3:)//([A-Za-z0-9.-]+)(?::(\\d+))?");
+    private static final Set<String> LAKE_SINK_TEMPLATES = Set.of("s3-parquet-sink", "iceberg-sink");
 
     @Test
     void fileFormatIsOneDockerCompose129Reads() {
@@ -168,15 +170,12 @@ class ComposeFileTest {
         env.putAll(environment(service));
         Set<String> references = new java.util.TreeSet<>();
         Map<String, Templates.Template> templates = Templates.load();
-        Tree.map(Repository.json(Repository.path("docker/connect-init/connectors.json")), "connectors")
-                .forEach((name, spec) -> {
-                    Map<String, String> values = new LinkedHashMap<>();
-                    Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
-                    Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
-                    if (template != null) {
-                        references.addAll(Templates.envReferences(template.render(values, new Problems(), name)));
-                    }
-                });
+        connectorSpecs().forEach((name, spec) -> {
+            Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
+            if (template != null) {
+                references.addAll(Templates.envReferences(template.render(parameters(spec), new Problems(), name)));
+            }
+        });
         Set<String> unread = APP.unread(environment(service), Set.of(), references);
         problems.check(unread.isEmpty(), where, "sets variables streams-app does not read: " + unread);
         int port = APP.httpPort(env);
@@ -231,15 +230,121 @@ class ComposeFileTest {
     }
 
     @Test
+    void icebergSinksCoverEveryZoneAfterTheirControlTopicAndStreamsAppMaintainsTheirCatalog() {
+        Problems problems = new Problems();
+        Map<String, Templates.Template> templates = Templates.load();
+        Map<String, Set<String>> tables = new java.util.TreeMap<>();
+        Set<String> catalogs = new java.util.TreeSet<>();
+        Set<String> users = new java.util.TreeSet<>();
+        Set<String> passwords = new java.util.TreeSet<>();
+        Set<String> controlTopics = new java.util.TreeSet<>();
+        Map<String, String> connectEnv = environment(Tree.map(SERVICES, "connect"));
+        connectorSpecs().forEach((name, spec) -> {
+            if (!"iceberg-sink".equals(Tree.text(spec, "template"))) {
+                return;
+            }
+            Map<String, String> config = templates.get("iceberg-sink").render(parameters(spec), problems, name);
+            Set<String> topics = Templates.sinkTopics(config);
+            String zone = topics.isEmpty() ? "" : topics.iterator().next().split("\\.")[0];
+            topics.forEach(topic -> problems.check(topic.startsWith(zone + "."), name, "writes " + topic
+                    + " beside zone " + zone + ": one sink per zone"));
+            problems.check(tables.put(zone, new java.util.TreeSet<>(topics)) == null, name, "a second sink of zone "
+                    + zone);
+            // Two tasks of one sink can race to create the same namespace on a fresh catalog (docs/lake/iceberg.md).
+            problems.check("1".equals(config.get("tasks.max")), name, "tasks.max is " + config.get("tasks.max")
+                    + ": more than one task can fail creating a namespace on a fresh catalog");
+            catalogs.add(config.get("iceberg.catalog.uri"));
+            users.add(composeVariable(connectEnv.get(envName(config.get("iceberg.catalog.jdbc.user")))));
+            passwords.add(composeVariable(connectEnv.get(envName(config.get("iceberg.catalog.jdbc.password")))));
+            controlTopics.add(config.get("iceberg.control.topic"));
+        });
+        Map<String, String> env = environment(Tree.map(SERVICES, "streams-app"));
+        problems.check(!tables.isEmpty(), "docker/connect-init", "no iceberg-sink connector: compose has no Iceberg "
+                + "lake");
+        APP.lakeZones(env).forEach((zone, topics) -> problems.check(topics.equals(tables.get(zone)),
+                "docker/connect-init", "zone " + zone + ": its Iceberg sink writes " + tables.get(zone)
+                        + ", the topology's " + zone + " topics are " + topics));
+        problems.check("true".equals(env.get("SLUICE_ICEBERG_MAINTENANCE_ENABLED")), "service streams-app",
+                "Iceberg maintenance is off: the tables' small files and snapshots are never cleaned up");
+        problems.check(catalogs.equals(Set.of(String.valueOf(env.get("SLUICE_ICEBERG_CATALOG_URI")))),
+                "service streams-app", "SLUICE_ICEBERG_CATALOG_URI is " + env.get("SLUICE_ICEBERG_CATALOG_URI")
+                        + ", the sinks' catalog is " + catalogs);
+        problems.check(users.equals(Set.of(String.valueOf(composeVariable(env.get("SLUICE_ICEBERG_CATALOG_USER"))))),
+                "service streams-app", "SLUICE_ICEBERG_CATALOG_USER is not the sinks' catalog role " + users);
+        problems.check(passwords.equals(Set.of(String.valueOf(composeVariable(
+                env.get("SLUICE_ICEBERG_CATALOG_PASSWORD"))))), "service streams-app",
+                "SLUICE_ICEBERG_CATALOG_PASSWORD is not a reference to the sinks' catalog password " + passwords);
+        // Iceberg's sinks do not create their control topic; a one-shot must have created it before they start.
+        connectorFiles().forEach((service, file) -> {
+            boolean iceberg = Tree.map(Repository.json(file), "connectors").values().stream()
+                    .anyMatch(spec -> "iceberg-sink".equals(Tree.text(spec, "template")));
+            if (!iceberg) {
+                return;
+            }
+            Set<String> created = new java.util.TreeSet<>();
+            Tree.map(SERVICES, service, "depends_on").forEach((dependency, spec) -> {
+                if ("service_completed_successfully".equals(Tree.text(spec, "condition"))) {
+                    created.addAll(createdTopics(Tree.list(SERVICES, dependency, "command")));
+                }
+            });
+            problems.check(created.containsAll(controlTopics), "service " + service, "registers Iceberg sinks "
+                    + "before their control topics " + controlTopics + " exist (created first: " + created + ")");
+        });
+        problems.assertNone("Iceberg lake");
+    }
+
+    @Test
+    void theIcebergCatalogRoleOwnsItsDatabaseAloneWithNoAttributeBeyondLogin() {
+        Problems problems = new Problems();
+        Path script = Repository.path("docker/postgres/initdb/10-sluice-databases.sh");
+        String where = Repository.relative(script);
+        String text = Repository.read(script);
+        Map<String, String> postgres = environment(Tree.map(SERVICES, "postgres"));
+        Matcher required = Pattern.compile("\\$\\{([A-Z_]+):\\?").matcher(text);
+        while (required.find()) {
+            problems.check(postgres.containsKey(required.group(1)), "service postgres", "does not set "
+                    + required.group(1) + ", which " + where + " requires");
+        }
+        String uri = String.valueOf(environment(Tree.map(SERVICES, "streams-app")).get("SLUICE_ICEBERG_CATALOG_URI"));
+        String database = uri.substring(uri.lastIndexOf('/') + 1);
+        Matcher owner = Pattern.compile("CREATE DATABASE " + Pattern.quote(database) + " OWNER :\"([a-z_]+)\";")
+                .matcher(text);
+        if (!owner.find()) {
+            problems.add(where, "does not create database " + database + " (SLUICE_ICEBERG_CATALOG_URI " + uri
+                    + ") owned by a role of its own");
+            problems.assertNone(where);
+        }
+        Matcher role = Pattern.compile("CREATE ROLE :\"" + owner.group(1) + "\"([^;]*);").matcher(text);
+        problems.check(role.find(), where, "does not create the catalog role :\"" + owner.group(1) + "\"");
+        Set<String> attributes = Set.of(role.group(1).replaceAll("PASSWORD\\s+:'[a-z_]+'", "").strip()
+                .split("\\s+"));
+        problems.check(attributes.contains("LOGIN"), where, "the catalog role cannot log in: " + attributes);
+        for (String attribute : List.of("SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS")) {
+            problems.check(!attributes.contains(attribute), where, "the catalog role has " + attribute
+                    + ": it needs nothing but its own database");
+        }
+        for (String other : List.of("shop", "warehouse", database)) {
+            problems.check(text.contains("REVOKE ALL ON DATABASE " + other + " FROM PUBLIC;"), where,
+                    "every role may connect to database " + other + ": revoke it from PUBLIC");
+        }
+        Matcher variable = Pattern.compile("-v " + owner.group(1) + "=\"\\$([A-Z_]+)\"").matcher(text);
+        problems.check(variable.find() && composeVariable(postgres.get(variable.group(1))) != null
+                && composeVariable(postgres.get(variable.group(1))).equals(composeVariable(environment(Tree.map(
+                        SERVICES, "streams-app")).get("SLUICE_ICEBERG_CATALOG_USER"))), "service postgres",
+                "creates the catalog role from another variable than streams-app's SLUICE_ICEBERG_CATALOG_USER");
+        problems.assertNone(where);
+    }
+
+    @Test
     void lakeSinksAskTheWorkersBrokersAboutStaleCheckpoints() {
         Problems problems = new Problems();
         String brokers = environment(Tree.map(SERVICES, "connect")).get("CONNECT_BOOTSTRAP_SERVERS");
-        Path file = Repository.path("docker/connect-init/connectors.json");
-        Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
-            if ("s3-parquet-sink".equals(Tree.text(spec, "template"))) {
+        // The Parquet sinks look up stale checkpoints there, the Iceberg sinks exchange their commits there.
+        connectorSpecs().forEach((name, spec) -> {
+            if (LAKE_SINK_TEMPLATES.contains(Tree.text(spec, "template"))) {
                 String servers = Tree.text(spec, "parameters", "kafka.bootstrap.servers");
                 problems.check(brokers.equals(servers), name, "kafka.bootstrap.servers is " + servers + ", the "
-                        + "worker's brokers are " + brokers + ": stale checkpoints go unnoticed");
+                        + "worker's brokers are " + brokers);
             }
         });
         problems.assertNone("lake sinks");
@@ -282,22 +387,19 @@ class ComposeFileTest {
     void demoConnectorsRenderFromTheirTemplatesWithCredentialsTheWorkerResolves() {
         Problems problems = new Problems();
         Map<String, Templates.Template> templates = Templates.load();
-        Path file = Repository.path("docker/connect-init/connectors.json");
         Map<String, Object> connect = Tree.map(SERVICES, "connect");
         Map<String, String> connectEnv = environment(connect);
         Map<String, Object> workerConfig = workerConfig(connectEnv);
         Set<String> inputs = APP.inputTopics(Map.of());
         Set<String> outputs = APP.outputTopics(Map.of());
-        Tree.map(Repository.json(file), "connectors").forEach((name, spec) -> {
-            String where = Repository.relative(file) + " " + name;
+        connectorSpecs().forEach((name, spec) -> {
+            String where = "connector " + name;
             Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
             if (template == null) {
                 problems.add(where, "template " + Tree.text(spec, "template") + " does not exist " + templates.keySet());
                 return;
             }
-            Map<String, String> values = new LinkedHashMap<>();
-            Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
-            Map<String, String> config = template.render(values, problems, where);
+            Map<String, String> config = template.render(parameters(spec), problems, where);
             template.checkRendered(config, problems, where);
             KubernetesManifestsTest.checkEnvReferences(where, config, workerConfig, connectEnv.keySet(),
                     "service connect", problems);
@@ -318,7 +420,7 @@ class ComposeFileTest {
         String command = String.join(" ", Tree.list(Tree.map(SERVICES, "connect-init"), "command").stream()
                 .map(String::valueOf).toList());
         problems.check(command.contains("--connectors=/sluice/connectors.json"), "service connect-init",
-                "does not register " + Repository.relative(file));
+                "does not register docker/connect-init/connectors.json");
         problems.assertNone("demo connectors");
     }
 
@@ -361,18 +463,71 @@ class ComposeFileTest {
         Map<String, Object> workerConfig = workerConfig(connectEnv);
         Map<String, Templates.Template> templates = Templates.load();
         List<Map<String, String>> configs = new java.util.ArrayList<>();
-        Tree.map(Repository.json(Repository.path("docker/connect-init/connectors.json")), "connectors")
-                .forEach((name, spec) -> {
-                    Map<String, String> values = new LinkedHashMap<>();
-                    Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
-                    Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
-                    if (template != null) {
-                        configs.add(template.render(values, problems, name));
-                    }
-                });
+        connectorSpecs().forEach((name, spec) -> {
+            Templates.Template template = templates.get(String.valueOf(Tree.text(spec, "template")));
+            if (template != null) {
+                configs.add(template.render(parameters(spec), problems, name));
+            }
+        });
         KubernetesSecurityTest.checkWorkerHardening("service connect", workerConfig, connectEnv.keySet(), configs,
                 problems);
         problems.assertNone("docker-compose.yml connect");
+    }
+
+    /**
+     * Every connector a one-shot of docker-compose.yml registers (its {@code --connectors=/sluice/<file>}, a file of
+     * docker/connect-init), by name; a name registered twice is a problem of its own.
+     */
+    static Map<String, Object> connectorSpecs() {
+        Map<String, Object> specs = new java.util.TreeMap<>();
+        Problems problems = new Problems();
+        connectorFiles().forEach((service, file) -> Tree.map(Repository.json(file), "connectors").forEach(
+                (name, spec) -> problems.check(specs.put(name, spec) == null, Repository.relative(file),
+                        "connector " + name + " is registered by two files")));
+        problems.assertNone("docker/connect-init");
+        return specs;
+    }
+
+    /** The connectors file each connect-init service registers, by service. */
+    private static Map<String, Path> connectorFiles() {
+        Map<String, Path> files = new java.util.TreeMap<>();
+        SERVICES.forEach((name, service) -> Tree.list(service, "command").stream().map(String::valueOf)
+                .filter(argument -> argument.startsWith("--connectors=/sluice/")).forEach(argument -> files.put(
+                        name, Repository.path("docker/connect-init/" + argument.substring(
+                                "--connectors=/sluice/".length())))));
+        return files;
+    }
+
+    /** {@code NAME} of a connector setting {@code ${env:NAME}}; null when it is not such a reference. */
+    private static String envName(String value) {
+        Matcher matcher = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}").matcher(String.valueOf(value));
+        return matcher.matches() ? matcher.group(1) : null;
+    }
+
+    /** {@code NAME} of a compose value {@code ${NAME...}}; null when it is not one reference. */
+    private static String composeVariable(String value) {
+        Matcher matcher = VARIABLE.matcher(String.valueOf(value));
+        return REFERENCE_ONLY.matcher(String.valueOf(value)).matches() && matcher.find() ? matcher.group(1) : null;
+    }
+
+    /** The topics a {@code kafka-topics.sh --create} command makes. */
+    private static Set<String> createdTopics(List<Object> command) {
+        List<String> arguments = command.stream().map(String::valueOf).toList();
+        Set<String> topics = new java.util.TreeSet<>();
+        if (arguments.stream().anyMatch(a -> a.endsWith("kafka-topics.sh")) && arguments.contains("--create")) {
+            for (int i = 0; i + 1 < arguments.size(); i++) {
+                if (arguments.get(i).equals("--topic")) {
+                    topics.add(arguments.get(i + 1));
+                }
+            }
+        }
+        return topics;
+    }
+
+    private static Map<String, String> parameters(Object spec) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Tree.map(spec, "parameters").forEach((key, value) -> values.put(key, String.valueOf(value)));
+        return values;
     }
 
     /** The worker properties connect-distributed-env.sh makes of the CONNECT_* variables. */

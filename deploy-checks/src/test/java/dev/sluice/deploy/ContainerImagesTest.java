@@ -34,6 +34,10 @@ class ContainerImagesTest {
      * image older than this misses security fixes. Raise it with each quarterly Java update.
      */
     private static final String OLDEST_JRE = "17.0.20.1";
+    /** What Iceberg's sink needs at run time beyond Iceberg's pom, by group (or group:artifact) prefix. */
+    private static final List<String> ICEBERG_RUNTIME = List.of("org.apache.iceberg:", "org.apache.hadoop:",
+            "org.apache.hadoop.thirdparty:", "software.amazon.awssdk:", "com.fasterxml.woodstox:",
+            "org.codehaus.woodstox:", "org.apache.commons:commons-collections4");
     private static final Pattern MAIN_CLASS = Pattern.compile("\\s(dev\\.sluice\\.[A-Za-z0-9_.]+)\\s");
 
     @Test
@@ -131,6 +135,64 @@ class ContainerImagesTest {
         problems.check(pom.contains("<artifactId>sluice-devstack</artifactId>"), "docker/generator/pom.xml",
                 "does not copy the launcher's jar, which holds " + GeneratorMain.class.getName());
         problems.assertNone("generator entrypoint");
+    }
+
+    /**
+     * Iceberg's sink is its own plugin directory of the Connect image, with the run-time libraries the embedded
+     * worker runs it with (Iceberg's pom leaves S3, Hadoop and the catalog's JDBC driver to the deployment), each at
+     * the root pom's version, and the connector class the iceberg-sink template names is in the Iceberg release of
+     * the root pom.
+     */
+    @Test
+    void connectImageShipsIcebergsSinkAsItsOwnPluginWithTheEmbeddedWorkersLibraries() {
+        Problems problems = new Problems();
+        Path pom = Repository.path("docker/connect/pom.xml");
+        String where = Repository.relative(pom);
+        String version = Poms.property(Repository.path("pom.xml"), "iceberg.version");
+        problems.check(version != null, "pom.xml", "declares no <iceberg.version>");
+        String connectorClass = Templates.load().get("iceberg-sink").config().get("connector.class");
+        try {
+            Class<?> connector = Class.forName(connectorClass, false, getClass().getClassLoader());
+            String jar = Path.of(connector.getProtectionDomain().getCodeSource().getLocation().toURI()).getFileName()
+                    .toString();
+            problems.check(jar.equals("iceberg-kafka-connect-" + version + ".jar"), "template iceberg-sink",
+                    connectorClass + " comes from " + jar + ", not Iceberg " + version + "'s iceberg-kafka-connect");
+        } catch (ClassNotFoundException | java.net.URISyntaxException e) {
+            problems.add("template iceberg-sink", connectorClass + " is in no jar of the build: " + e);
+        }
+        Map<String, Poms.Dependency> image = new java.util.TreeMap<>();
+        Poms.dependencies(pom).forEach(d -> image.put(d.key(), d));
+        List<Poms.Dependency> needed = new ArrayList<>(Poms.dependencies(
+                Repository.path("embedded-platform/embedded/pom.xml")).stream()
+                .filter(d -> ICEBERG_RUNTIME.stream().anyMatch(prefix -> d.key().startsWith(prefix))).toList());
+        // The catalog is Iceberg's JDBC catalog on PostgreSQL; the embedded worker has the driver anyway.
+        needed.add(new Poms.Dependency("org.postgresql", "postgresql", null, Set.of()));
+        problems.check(needed.stream().anyMatch(d -> d.key().equals("org.apache.iceberg:iceberg-kafka-connect")),
+                "embedded-platform/embedded/pom.xml", "no longer runs iceberg-kafka-connect: update this check");
+        Poms.DependencySet plugin = Poms.dependencySets(Repository.path("docker/connect/src/assembly/plugins.xml"))
+                .stream().filter(set -> "plugins/iceberg-kafka-connect".equals(set.outputDirectory())).findFirst()
+                .orElse(null);
+        problems.check(plugin != null, "docker/connect/src/assembly/plugins.xml", "has no plugin directory "
+                + "plugins/iceberg-kafka-connect");
+        for (Poms.Dependency dependency : needed) {
+            Poms.Dependency declared = image.get(dependency.key());
+            if (declared == null) {
+                problems.add(where, "lacks " + dependency.key() + ", which the embedded worker runs Iceberg's sink "
+                        + "with");
+                continue;
+            }
+            problems.check(declared.version() == null, where, dependency.key() + " names version "
+                    + declared.version() + ": the root pom's must apply");
+            problems.check(declared.exclusions().equals(dependency.exclusions()), where, dependency.key()
+                    + " excludes " + declared.exclusions() + ", the embedded worker's " + dependency.exclusions());
+            problems.check(plugin == null || plugin.includes(dependency.groupId(), dependency.artifactId()),
+                    "docker/connect/src/assembly/plugins.xml", "plugins/iceberg-kafka-connect does not take "
+                            + dependency.key());
+        }
+        problems.check(plugin == null || plugin.excludes().containsAll(List.of("org.apache.kafka:*",
+                "org.slf4j:*")), "docker/connect/src/assembly/plugins.xml", "plugins/iceberg-kafka-connect must "
+                + "leave out Kafka and SLF4J, which the worker provides");
+        problems.assertNone("Connect image, Iceberg sink");
     }
 
     @Test

@@ -433,6 +433,50 @@ class KubernetesManifestsTest {
     }
 
     /**
+     * The Iceberg lake's pieces that do not depend on running its sinks here: their control topic is a KafkaTopic
+     * (the sinks do not create it) with one partition, deleted by age; streams-app's table maintenance gets the
+     * catalog's role and password from the Secret, never from the ConfigMap, and names the catalog database on the
+     * postgres Service.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void icebergControlTopicExistsAndMaintenanceLogsInFromTheSecret(String dir) {
+        Kustomize.Output out = built(dir);
+        Problems problems = new Problems();
+        String controlTopic = TEMPLATES.get("iceberg-sink").defaultValue("control.topic");
+        Map<String, Object> topic = out.ofKind("KafkaTopic").stream()
+                .filter(t -> controlTopic.equals(Tree.text(t, "spec", "topicName"))).findFirst().orElse(Map.of());
+        problems.check(!topic.isEmpty(), dir, "no KafkaTopic " + controlTopic + ": Iceberg's sinks do not create "
+                + "their control topic");
+        if (!topic.isEmpty()) {
+            problems.check(integer(topic, "spec", "partitions") == 1, Tree.id(topic), "has "
+                    + Tree.text(topic, "spec", "partitions") + " partitions; the control topic has one");
+            problems.check("delete".equals(Tree.text(topic, "spec", "config", "cleanup.policy")), Tree.id(topic),
+                    "cleanup.policy must be delete");
+        }
+        for (Map<String, Object> workload : streamsAppWorkloads(out)) {
+            Map<String, Object> container = streamsAppContainer(workload);
+            Map<String, String> env = environment(out, container);
+            for (String name : List.of("SLUICE_ICEBERG_CATALOG_USER", "SLUICE_ICEBERG_CATALOG_PASSWORD")) {
+                Map<String, Object> variable = Tree.maps(container, "env").stream()
+                        .filter(v -> name.equals(Tree.text(v, "name"))).findFirst().orElse(Map.of());
+                String secret = Tree.text(variable, "valueFrom", "secretKeyRef", "name");
+                String key = Tree.text(variable, "valueFrom", "secretKeyRef", "key");
+                // The base names the Secret each overlay generates; there the key must be one of it.
+                boolean resolves = secret != null && key != null && (dir.equals("k8s/base") || out.find("Secret",
+                        secret).map(s -> Tree.map(s, "data").containsKey(key)).orElse(false));
+                problems.check(resolves, Tree.id(workload), name + " must come from a key of the Secret "
+                        + "(secretKeyRef), found " + variable);
+            }
+            String uri = String.valueOf(env.get("SLUICE_ICEBERG_CATALOG_URI"));
+            problems.check(uri.matches("jdbc:postgresql://postgres:5432/iceberg_catalog")
+                    && out.find("Service", "postgres").isPresent(), Tree.id(workload), "SLUICE_ICEBERG_CATALOG_URI "
+                    + uri + " must name database iceberg_catalog on the postgres Service");
+        }
+        problems.assertNone(dir);
+    }
+
+    /**
      * Failed connector tasks restart themselves: Strimzi's autoRestart on every connector (with its attempts
      * bounded), and streams-app's own restarter off so that the two do not both restart the same task.
      */

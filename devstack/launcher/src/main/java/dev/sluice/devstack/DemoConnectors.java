@@ -155,10 +155,7 @@ public final class DemoConnectors {
      * and one of them fails; seen in {@code IcebergSinkIT} under load. Creating them first leaves nothing to race on.
      */
     private void createIcebergNamespaces() {
-        try (JdbcCatalog catalog = new IcebergCatalogSettings(ICEBERG_CATALOG,
-                postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB), postgres.icebergLogin().user(),
-                postgres.icebergLogin().password(), "s3://" + S3Server.LAKE_BUCKET + "/iceberg", s3.endpoint(),
-                s3.region(), s3.accessKey(), s3.secretKey()).open()) {
+        try (JdbcCatalog catalog = icebergCatalog(postgres, s3).open()) {
             for (List<String> topics : LAKE_TOPICS.values()) {
                 for (String topic : topics) {
                     String[] levels = topic.split("\\.");
@@ -171,6 +168,14 @@ public final class DemoConnectors {
                 }
             }
         }
+    }
+
+    /** The lake's Iceberg catalog on the embedded PostgreSQL and S3, as the sinks and maintenance use it. */
+    public static IcebergCatalogSettings icebergCatalog(PostgresServer postgres, S3Server s3) {
+        return new IcebergCatalogSettings(ICEBERG_CATALOG, postgres.jdbcUrl(PostgresServer.ICEBERG_CATALOG_DB),
+                postgres.icebergLogin().user(), postgres.icebergLogin().password(),
+                "s3://" + S3Server.LAKE_BUCKET + "/iceberg", s3.endpoint(), s3.region(), s3.accessKey(),
+                s3.secretKey());
     }
 
     /** Name of the Parquet lake sink of {@code layer}, e.g. {@code lake-bronze}. */

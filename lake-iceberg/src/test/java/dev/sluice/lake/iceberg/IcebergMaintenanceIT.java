@@ -217,6 +217,95 @@ class IcebergMaintenanceIT {
         assertEquals(rows, read(table, table.currentSnapshot().snapshotId()));
     }
 
+    /**
+     * Retention by zone: the hours that ended before the zone's retention go as one delete commit (whole files, the
+     * rows of later hours stay, time travel still reads them), a second pass commits nothing, a zone without a
+     * retention is not touched, and snapshot expiry deletes the retired hours' files from S3 once the delete commit
+     * itself has expired.
+     */
+    @Test
+    void hoursPastTheirZonesRetentionGoInOneDeleteCommitAndExpiryThenDeletesTheirFiles() throws IOException {
+        Table table = newTable("retention");
+        Map<Long, Record> rows = new HashMap<>();
+        long id = append(table, 0, "EU", 0, 5, new HashMap<>());   // hour 10: retired
+        id = append(table, 0, "EU", id, 5, new HashMap<>());
+        id = append(table, 0, "US", id, 5, new HashMap<>());
+        id = append(table, 1, "EU", id, 5, rows);                  // hour 11 ended 12:00, after the cutoff 11:20
+        append(table, 2, "EU", id, 5, rows);                       // hour 12: open
+        table.refresh();
+        Snapshot before = table.currentSnapshot();
+        List<String> hourTen = files(table, before.snapshotId()).stream()
+                .filter(file -> file.partition().get(0, Integer.class) == hourOf(TEN)).map(DataFile::location)
+                .toList();
+        assertEquals(3, hourTen.size());
+        // Zone maintenance_it keeps one hour: at 12:20 the cutoff is 11:20, so hour 10 (ended 11:00) goes.
+        PartitionRetention retention = new PartitionRetention(Map.of("maintenance_it", Duration.ofHours(1)),
+                Duration.ofMinutes(15), AT_12_20);
+        String name = table.name().substring(table.name().indexOf('.') + 1);
+
+        assertEquals(3, retention.expire(table, name));
+
+        table.refresh();
+        Snapshot retired = table.currentSnapshot();
+        assertEquals("delete", retired.operation());
+        assertEquals("retention", retired.summary().get(IcebergCompactor.OPERATION_PROPERTY));
+        assertEquals(before.snapshotId(), retired.parentId(), "one commit");
+        assertEquals(rows, read(table, retired.snapshotId()), "the later hours keep every row");
+        assertEquals(25, read(table, before.snapshotId()).size(), "time travel still reads the retired hour");
+        assertEquals(0, retention.expire(table, name), "nothing left to retire");
+        table.refresh();
+        assertEquals(retired.snapshotId(), table.currentSnapshot().snapshotId(), "and no empty commit");
+        assertEquals(0, new PartitionRetention(Map.of("silver", Duration.ofHours(1)), Duration.ofMinutes(15),
+                AT_12_20).expire(table, name), "a zone without a retention is not touched");
+
+        hourTen.forEach(file -> assertTrue(exists(file), "kept while a snapshot references it: " + file));
+        SnapshotRetention expiry = new SnapshotRetention(SETTINGS,
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
+        expiry.expire(table);
+        hourTen.forEach(file -> assertTrue(exists(file), "the retention's own commit is the one kept: " + file));
+        // Iceberg deletes a removed file when the snapshot that removed it expires: after the sink's next commit.
+        append(table, 2, "EU", 1000, 5, rows);
+        expiry.expire(table);
+        hourTen.forEach(file -> assertFalse(exists(file), "deleted with the snapshots that used it: " + file));
+        table.refresh();
+        assertEquals(rows, read(table, table.currentSnapshot().snapshotId()));
+    }
+
+    private static int hourOf(Instant instant) {
+        return (int) (instant.toEpochMilli() / 3_600_000L);
+    }
+
+    /**
+     * The lake's status reads the sink's commits from the snapshots: each append with its files and its oldest
+     * record time (the lower bound of __kafka_timestamp), not the sink's empty offset commits, not compaction's
+     * rewrite; and only those after the last one seen of the table.
+     */
+    @Test
+    void sinkCommitsAreTheSnapshotsThatAddRowsWithTheirOldestRecordTime() throws IOException {
+        Table table = newTable("commits");
+        String name = table.name().substring(table.name().indexOf('.') + 1);
+        Map<Long, Record> rows = new HashMap<>();
+        append(table, 0, "EU", 0, 10, rows);       // records at 10:00:00 .. 10:00:09
+        append(table, 1, "EU", 10, 10, rows);      // 11:00:10 .. 11:00:19
+        sinkCommit(table, "offsets-only");
+        append(table, 0, "EU", 20, 10, rows);      // 10:00:20 .. 10:00:29
+        new IcebergCompactor(SETTINGS, AT_12_20).compact(table);
+        table.refresh();
+        assertEquals("replace", table.currentSnapshot().operation(), "the compaction committed");
+
+        List<SinkCommits.Commit> commits = new SinkCommits(catalog).after(Map.of(), 0).stream()
+                .filter(c -> c.table().equals(name)).toList();
+
+        assertEquals(List.of(1, 1, 1), commits.stream().map(SinkCommits.Commit::addedDataFiles).toList(),
+                commits.toString());
+        assertEquals(List.of(TEN, TEN.plusSeconds(3610), TEN.plusSeconds(20)), commits.stream()
+                .map(c -> Instant.ofEpochMilli(c.oldestRecordMillis().orElseThrow())).toList());
+        List<SinkCommits.Commit> later = new SinkCommits(catalog).after(
+                Map.of(name, commits.get(1).committedAtMillis()), 0).stream().filter(c -> c.table().equals(name))
+                .toList();
+        assertEquals(List.of(commits.get(2)), later, "only what was committed after the last commit seen");
+    }
+
     private static Table newTable(String prefix) {
         TableIdentifier id = TableIdentifier.of(Namespace.of("maintenance_it"), prefix + "_"
                 + UUID.randomUUID().toString().substring(0, 8));

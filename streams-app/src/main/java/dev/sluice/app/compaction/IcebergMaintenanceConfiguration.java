@@ -3,6 +3,7 @@ package dev.sluice.app.compaction;
 import java.time.Duration;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.convert.format.ReadableBytes;
 
 /**
  * Settings {@code sluice.iceberg-maintenance.*} of the maintenance of the lake's Iceberg tables (lake format
@@ -68,7 +69,7 @@ public class IcebergMaintenanceConfiguration {
         return targetFileSize;
     }
 
-    public void setTargetFileSize(long targetFileSize) {
+    public void setTargetFileSize(@ReadableBytes long targetFileSize) {
         this.targetFileSize = targetFileSize;
     }
 

@@ -6,12 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.lake.iceberg.IcebergCatalogSettings;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.net.URI;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The maintenance job's settings: bad values stop the service with the key named; secrets never printed. */
 class IcebergMaintenanceJobTest {
+
+    /**
+     * The shipped application.yml binds: its target-file-size "128MB" is a size (it once failed to bind to a long and
+     * stopped the service whenever maintenance was on), and its warehouse default keeps its scheme (an unquoted
+     * "s3://" default was cut at the colon to "//lake/iceberg").
+     */
+    @Test
+    void theShippedDefaultsBind() {
+        try (ApplicationContext context = ApplicationContext.run(Map.of("kafka.enabled", false))) {
+            IcebergMaintenanceConfiguration configuration = context.getBean(IcebergMaintenanceConfiguration.class);
+            assertEquals(128L * 1024 * 1024, configuration.getTargetFileSize());
+            assertEquals("s3://lake/iceberg", configuration.getWarehouse());
+        }
+    }
 
     @Test
     void aBadValueNamesItsKey() {
@@ -37,7 +53,7 @@ class IcebergMaintenanceJobTest {
 
     @Test
     void theCatalogSettingsCarryTheValuesButNeverPrintTheSecrets() {
-        IcebergCatalogSettings settings = IcebergMaintenanceJob.catalogSettings(complete(), s3());
+        IcebergCatalogSettings settings = IcebergCatalogAccess.settings(complete(), s3());
         assertEquals("jdbc:postgresql://127.0.0.1:5432/iceberg_catalog", settings.jdbcUrl());
         assertEquals(URI.create("http://127.0.0.1:9000"), settings.s3Endpoint());
         assertEquals("catalog-secret", settings.password());
@@ -48,7 +64,7 @@ class IcebergMaintenanceJobTest {
 
     private static String message(IcebergMaintenanceConfiguration configuration, CompactionConfiguration.S3 s3) {
         return assertThrows(ConfigurationException.class,
-                () -> IcebergMaintenanceJob.catalogSettings(configuration, s3)).getMessage();
+                () -> IcebergCatalogAccess.settings(configuration, s3)).getMessage();
     }
 
     private static IcebergMaintenanceConfiguration complete() {

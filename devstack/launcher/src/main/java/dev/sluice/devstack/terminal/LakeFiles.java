@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * counts the names that were not there at the previous call; a file written and compacted away between two calls
  * is missed (compaction's grace period is far longer than a status interval).
  */
-public final class LakeFiles {
+public final class LakeFiles implements LakeWrites {
 
     private static final Pattern SINK_FILE = Pattern.compile("[^+/]+\\+\\d+\\+\\d+\\.[^/]*parquet");
 
@@ -34,6 +34,7 @@ public final class LakeFiles {
     }
 
     /** The sink files written since the previous call, per layer (first directory under the bucket). */
+    @Override
     public synchronized Map<String, Integer> writtenSinceLastCall() {
         Set<Path> now = scan();
         Map<String, Integer> byLayer = new TreeMap<>();

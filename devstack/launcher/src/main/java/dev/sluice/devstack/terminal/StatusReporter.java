@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks streams-app for {@code GET /api/status} a few times per status interval (at least every 5 s), writes a
  * line to the terminal for every state change between two answers ({@link StateChanges}) and, once per interval,
- * the status line ({@link StatusLine}) over that interval with the lake files written in it ({@link LakeFiles}).
+ * the status line ({@link StatusLine}) over that interval with the lake files written in it ({@link LakeWrites}).
  */
 public final class StatusReporter implements AutoCloseable {
 
@@ -29,7 +29,7 @@ public final class StatusReporter implements AutoCloseable {
 
     private final Supplier<String> appUrl;
     private final String apiToken;
-    private final LakeFiles lake;
+    private final LakeWrites lake;
     private final int pollsPerLine;
     private final Duration poll;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
@@ -47,7 +47,7 @@ public final class StatusReporter implements AutoCloseable {
      * @param apiToken sent as bearer token (a deployment may require it for reads)
      * @param interval time between two status lines
      */
-    public StatusReporter(Supplier<String> appUrl, String apiToken, LakeFiles lake, Duration interval) {
+    public StatusReporter(Supplier<String> appUrl, String apiToken, LakeWrites lake, Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("status interval must be positive, not " + interval);
         }
