@@ -96,8 +96,8 @@ import dev.sluice.schemas.silver.Product;
  * {@link TopologyFactory}, the TopologyTestDriver tests and the benchmark call the same method.
  *
  * <pre>
- * bronze.* (bytes) ─ deserialize ─ validate ─ dedupe ─┬─ enrich: map + PII + lineage ─ silver.customers/products/... ─┐
- *                                                     │                                   (global reference tables) &lt;─┘
+ * bronze.* (bytes) ─ deserialize ─ validate ─ dedupe ─┬─ datasets: schema check, PII, lineage ─ silver.customers/... ─┐
+ *                                                     │   (one per specification)        (global reference tables) &lt;─┘
  *                                                     ├─ orders + order_items ─ enrich (join) ─┬─ silver.orders / silver.order_lines
  *                                                     │   (on the order's partition, else     │
  *                                                     │    rerouted there)  (the same records, in memory) ─┘

@@ -18,6 +18,7 @@ import dev.sluice.app.dataset.DatasetSpecParser;
 import dev.sluice.app.dlq.DeadLetterHeaders;
 import dev.sluice.app.failure.ErrorCode;
 import dev.sluice.app.failure.Stage;
+import dev.sluice.app.freshness.SourceTimeHeader;
 import dev.sluice.app.metrics.PipelineMetrics;
 import dev.sluice.app.silver.Lineage;
 import dev.sluice.app.silver.PiiPolicy;
@@ -74,6 +75,7 @@ class DatasetTopologyTest {
             pii.setHashKey(PipelineDriver.HASH_KEY);
             assertEquals(new PiiPolicy(pii).email("sales@acme.example"), acme.get("email").toString());
             assertEquals(TOPIC + "/0/0", silver.get(0).header(Lineage.SOURCE));
+            assertEquals("1000", silver.get(0).header(SourceTimeHeader.NAME), "Debezium's commit time, for freshness");
             assertEquals(List.of(acme.getSchema()), pipeline.schemas().versions(SILVER + "-value"));
 
             List<Out<byte[], byte[]>> invalid = pipeline.deadLetters(Stage.VALIDATE);
