@@ -23,6 +23,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The directory of dataset specifications, one {@code <name>.yaml} per dataset. A directory that is absent or holds
  * no specification is seeded with the built-in ones (the shop's, classpath {@code datasets/*.yaml}), so that a fresh
@@ -30,6 +33,7 @@ import java.util.stream.Stream;
  */
 public final class DatasetDirectory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetDirectory.class);
     /** Where the built-in specifications are on the class path. */
     public static final String BUILT_INS = "datasets";
     private static final String SUFFIX = ".yaml";
@@ -47,12 +51,20 @@ public final class DatasetDirectory {
     }
 
     /**
-     * Every specification of the directory by name, seeding it first when it holds none.
+     * Every specification of the directory by name, seeding it first when it holds none. A directory that cannot
+     * be seeded (a read-only file system, as in the Kubernetes manifests without a datasets volume) gives the
+     * built-in specifications, with one WARN line.
      *
      * @throws InvalidDatasetException for the first wrong file, naming it and its field
      */
     public SortedMap<String, DatasetSpec> load() {
-        seedIfEmpty();
+        try {
+            seedIfEmpty();
+        } catch (UncheckedIOException e) {
+            LOG.warn("dataset directory {} cannot be seeded ({}): running with the built-in specifications", dir,
+                    e.getCause().toString());
+            return builtIn(parser);
+        }
         SortedMap<String, DatasetSpec> specs = new TreeMap<>();
         texts().forEach((file, text) -> {
             DatasetSpec spec = parser.parse(dir.resolve(file).toString(), text);

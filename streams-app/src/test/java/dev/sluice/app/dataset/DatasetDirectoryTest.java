@@ -34,6 +34,15 @@ class DatasetDirectoryTest {
     }
 
     @Test
+    void aDirectoryThatCannotBeSeededGivesTheBuiltIns() throws IOException {
+        Path file = tmp.resolve("not-a-directory");
+        Files.writeString(file, "x");
+        SortedMap<String, DatasetSpec> specs = new DatasetDirectory(file.resolve("datasets"),
+                new DatasetSpecParser("shop-cdc")).load();
+        assertEquals(SHOP, List.copyOf(specs.keySet()));
+    }
+
+    @Test
     void aDirectoryWithSpecificationsIsReadAsItIs() throws IOException {
         Files.writeString(tmp.resolve("suppliers.yaml"), "name: suppliers\nsource: {kind: topic, topic: t}\n");
         Files.writeString(tmp.resolve("notes.txt"), "not a spec");
