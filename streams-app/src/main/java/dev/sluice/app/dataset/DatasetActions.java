@@ -11,7 +11,10 @@ public interface DatasetActions {
      */
     List<String> problems(DatasetSpec spec);
 
-    /** Makes the platform carry the dataset (idempotent: applying the same spec twice changes nothing the second time). */
+    /**
+     * Makes the platform carry the dataset (idempotent: applying the same spec twice changes nothing the second
+     * time).
+     */
     void apply(DatasetSpec spec);
 
     /** Undoes apply for a dataset that is being deleted (idempotent); data already in topics/lake stays. */

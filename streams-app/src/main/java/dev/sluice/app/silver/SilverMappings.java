@@ -14,8 +14,8 @@ import dev.sluice.schemas.internal.OrderItem;
 /**
  * The mapping of the bronze entities that are not datasets (orders and order items, on their way to the
  * enrichment) to their internal form; every other entity is a dataset specification (docs/datasets.md). Bronze CDC
- * values are the row's columns plus Debezium's {@code __op}, {@code __lsn}, {@code __source_ts_ms} and {@code __deleted} ("true" for a delete, which carries the
- * row's last values). Validation has checked types and presence before, so a failure here is a bug and goes to
+ * values are the row's columns plus Debezium's {@code __op}, {@code __lsn}, {@code __source_ts_ms} and
+ * {@code __deleted} ("true" for a delete, which carries the row's last values). Validation has checked types and presence before, so a failure here is a bug and goes to
  * {@code dlq.enrich} through the processing exception handler.
  */
 public final class SilverMappings {

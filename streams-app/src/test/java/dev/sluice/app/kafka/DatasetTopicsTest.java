@@ -23,8 +23,9 @@ class DatasetTopicsTest {
                 "name: suppliers\nsource: {kind: cdc, table: public.suppliers}\nkey: [id]\n");
         DatasetSpec clicks = PARSER.parse("clicks.yaml",
                 "name: clicks\nsource: {kind: topic, topic: bronze.events.clicks}\n");
-        DatasetSpec rates = PARSER.parse("rates.yaml", "name: rates\nsource: {kind: topic, topic: bronze.events.rates}\n"
-                + "silver: {topic: silver.fx, compacted: true}\n");
+        DatasetSpec rates = PARSER.parse("rates.yaml",
+                "name: rates\nsource: {kind: topic, topic: bronze.events.rates}\n"
+                        + "silver: {topic: silver.fx, compacted: true}\n");
         PipelineTopics topics = new PipelineTopics();
         Map<String, Map<String, String>> wanted = TopicInitializer.wanted(topics, List.of(suppliers, clicks, rates));
 

@@ -155,7 +155,8 @@ class SilverSchemaDerivationTest {
         UnderivableSchemaException e = assertThrows(UnderivableSchemaException.class,
                 () -> SilverSchemaDerivation.derive(bronze, piiOnNumber, piiOnNumber.rules()));
         assertTrue(e.getMessage().startsWith("pii.id: "), e.getMessage());
-        DatasetSpec piiMissing = PARSER.parse("t.yaml", "name: t\nsource: {kind: topic, topic: t}\npii: {mail: hash}\n");
+        DatasetSpec piiMissing = PARSER.parse("t.yaml",
+                "name: t\nsource: {kind: topic, topic: t}\npii: {mail: hash}\n");
         e = assertThrows(UnderivableSchemaException.class,
                 () -> SilverSchemaDerivation.derive(bronze, piiMissing, piiMissing.rules()));
         assertTrue(e.getMessage().startsWith("pii.mail: "), e.getMessage());
