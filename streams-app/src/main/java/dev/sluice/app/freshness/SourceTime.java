@@ -32,9 +32,12 @@ public final class SourceTime {
         this.field = field;
     }
 
-    /** The source time of {@code entity}'s bronze records; an unknown entity has none. */
+    /**
+     * The source time of {@code entity}'s bronze records; any other entity (a dataset of a specification) has
+     * Debezium's commit time, where its records carry it (CDC datasets), and none otherwise.
+     */
     public static SourceTime of(String entity) {
-        return new SourceTime(FIELD_BY_ENTITY.get(entity));
+        return new SourceTime(FIELD_BY_ENTITY.getOrDefault(entity, DEBEZIUM_COMMIT));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -83,11 +84,22 @@ public final class ValidationRules {
         return rules;
     }
 
+    /** The rules of {@code entity}, if configured. */
+    public Optional<EntityRules> find(String entity) {
+        return Optional.ofNullable(entities.get(entity));
+    }
+
     public Collection<EntityRules> all() {
         return entities.values();
     }
 
-    private static EntityRules entity(String entity, Map<String, Object> settings) {
+    /**
+     * Parses the rules of one entity from its settings, keyed relative to {@code sluice.validation.<entity>}
+     * ({@code fields.email.pattern -> ...}); dataset specifications use this for their validation section.
+     *
+     * @throws InvalidRulesException whose {@link InvalidRulesException#key() key} is {@code <entity>.<setting>}
+     */
+    public static EntityRules entity(String entity, Map<String, Object> settings) {
         Map<String, Map<String, Object>> fields = new LinkedHashMap<>();
         int maxBytes = 0;
         boolean tombstones = false;

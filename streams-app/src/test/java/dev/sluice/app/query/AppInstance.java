@@ -1,6 +1,7 @@
 package dev.sluice.app.query;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yaml.snakeyaml.Yaml;
 
+import dev.sluice.app.dataset.DatasetDirectory;
 import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.KafkaBroker;
@@ -127,7 +131,40 @@ public final class AppInstance implements AutoCloseable {
         settings.put("sluice.topics.gold-region-revenue-daily", t.getGoldRegionRevenueDaily());
         settings.put("sluice.topics.gold-customer-totals", t.getGoldCustomerTotals());
         settings.put("sluice.topics.gold-user-sessions", t.getGoldUserSessions());
+        settings.put("sluice.datasets.dir", datasets(t).toString());
         return settings;
+    }
+
+    /**
+     * A directory of the built-in dataset specifications with the bronze and silver topic names of {@code t}: the
+     * shop's datasets take their topics from their specifications, not from {@code sluice.topics}.
+     */
+    public static Path datasets(PipelineTopics t) {
+        Map<String, List<String>> topics = Map.of(
+                "customers", List.of(t.getCustomers(), t.getSilverCustomers()),
+                "products", List.of(t.getProducts(), t.getSilverProducts()),
+                "exchange_rates", List.of(t.getExchangeRates(), t.getSilverExchangeRates()),
+                "product_catalog", List.of(t.getProductCatalog(), t.getSilverProductCatalog()),
+                "user_events", List.of(t.getUserEvents(), t.getSilverUserEvents()));
+        try {
+            Path dir = Files.createTempDirectory("sluice-datasets-");
+            Yaml yaml = new Yaml();
+            for (Map.Entry<String, String> builtIn : DatasetDirectory.builtIns().entrySet()) {
+                Map<String, Object> spec = yaml.load(builtIn.getValue());
+                List<String> names = topics.get(String.valueOf(spec.get("name")));
+                castMap(spec.get("source")).put("topic", names.get(0));
+                castMap(spec.get("silver")).put("topic", names.get(1));
+                Files.writeString(dir.resolve(builtIn.getKey()), yaml.dump(spec));
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     /** {@code host:port}, as this instance names itself to the others. */
