@@ -57,9 +57,4 @@ public class StreamsRestart {
         }
         exit.exit(EXIT_CODE);
     }
-
-    /** Whether a restart was requested. */
-    public synchronized boolean requested() {
-        return requested;
-    }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.dataset.DatasetDirectory;
+import dev.sluice.app.dataset.InvalidDatasetException;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
@@ -37,13 +38,27 @@ public class TopologyChanges {
 
     public TopologyChanges(DatasetDirectory datasets, DatasetApplySettings settings, StreamsRestart restart,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
-        this.running = datasets.fingerprint();
+        this.running = startFingerprint(datasets);
         this.directory = datasets::fingerprint;
         this.settings = settings;
         this.restart = restart;
         this.last = new RestartState(RestartState.RUNNING, mode(), null, running, running, null);
         Duration interval = settings.getPollInterval();
         this.polling = scheduler.scheduleWithFixedDelay(interval, interval, this::check);
+    }
+
+    /**
+     * The fingerprint of the directory the topology is built from at start. Loading first seeds an empty directory
+     * with the built-in specifications, as the topology's own load does, whichever of the two runs first; otherwise
+     * a fresh installation would look changed the moment it started.
+     */
+    private static String startFingerprint(DatasetDirectory datasets) {
+        try {
+            datasets.load();
+        } catch (InvalidDatasetException | UncheckedIOException e) {
+            // The topology reports a wrong or unreadable file when it loads the directory; not this bean's to fail.
+        }
+        return datasets.fingerprint();
     }
 
     /** Reads the directory now and returns the state; restarts when it changed and the instance applies itself. */
