@@ -40,7 +40,7 @@ final class DatasetFiles {
         }
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(f -> f.endsWith(SUFFIX) && !f.startsWith("."))
+                    .filter(f -> f.endsWith(SUFFIX))
                     .map(f -> f.substring(0, f.length() - SUFFIX.length())).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("dataset directory " + directory + ": " + e.getMessage(), e);

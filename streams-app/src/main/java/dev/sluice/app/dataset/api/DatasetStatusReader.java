@@ -1,5 +1,7 @@
 package dev.sluice.app.dataset.api;
 
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,8 +38,9 @@ class DatasetStatusReader {
 
     DatasetStatus of(DatasetSpec spec) {
         String entity = spec.name();
-        Set<String> tags = Set.of(FreshnessMetrics.datasetOf(spec.source().topic()),
-                FreshnessMetrics.datasetOf(spec.silver().topic()));
+        // Usually one tag: bronze.pg.customers and silver.customers are both dataset customers.
+        Set<String> tags = new HashSet<>(List.of(FreshnessMetrics.datasetOf(spec.source().topic()),
+                FreshnessMetrics.datasetOf(spec.silver().topic())));
         List<FreshnessMetrics.Reading> readings = metrics.freshness().readings().stream()
                 .filter(r -> tags.contains(r.dataset())).toList();
         List<FreshnessView.Entry> entries = FreshnessView.of(readings, freshness).datasets();
@@ -57,6 +60,6 @@ class DatasetStatusReader {
                 deadLetters == null ? null : deadLetters.countsFrom(List.of(spec.source().topic(),
                         spec.silver().topic())),
                 entries, new DatasetStatus.Lake(zones, commits,
-                        lastAt == 0 ? null : java.time.Instant.ofEpochMilli(lastAt).toString()));
+                        lastAt == 0 ? null : Instant.ofEpochMilli(lastAt).toString()));
     }
 }
