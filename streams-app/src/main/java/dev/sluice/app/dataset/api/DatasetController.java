@@ -2,8 +2,13 @@ package dev.sluice.app.dataset.api;
 
 import java.io.UncheckedIOException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sluice.app.connect.ApiException;
 import dev.sluice.app.connect.ConnectErrorHandlers;
 import dev.sluice.app.connect.Problem;
+import dev.sluice.connect.admin.ConnectRestException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -37,6 +42,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "datasets", description = "Datasets by configuration: specifications, their status, pending restarts")
 public class DatasetController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetController.class);
 
     private final DatasetService datasets;
     private final ConnectErrorHandlers errors;
@@ -110,9 +117,18 @@ public class DatasetController {
         return errors.handle(request, DatasetService.ioProblem(e));
     }
 
-    /** Anything else: a problem answer, never a stack trace. */
+    /**
+     * Anything else: a problem answer, never a stack trace. The API's own errors and Kafka Connect's (an action's
+     * problems() asking an unreachable Connect: 503 with Retry-After) as the connector API answers them; an
+     * unexpected failure is logged here, with its stack trace, under this API's name.
+     */
     @Error(exception = RuntimeException.class)
     HttpResponse<Problem> failed(HttpRequest<?> request, RuntimeException e) {
-        return errors.handle(request, e);
+        if (e instanceof ApiException || e instanceof ConnectRestException) {
+            return errors.handle(request, e);
+        }
+        LOG.error("dataset api request failed method={} path={}", request.getMethodName(), request.getPath(), e);
+        return ConnectErrorHandlers.problem(new Problem(500, "Internal error",
+                "the request failed unexpectedly; see the streams-app log", null));
     }
 }
