@@ -106,6 +106,7 @@ public class DatasetService {
                     List.of(new Problem.FieldError(e.field(), List.of(e.getMessage()))));
         }
         checkUnique(spec);
+        checkEnrichmentInput(spec);
         List<String> problems = new ArrayList<>();
         for (DatasetActions action : actions) {
             action.problems(spec).forEach(p -> problems.add(file + ": " + p));
@@ -205,6 +206,19 @@ public class DatasetService {
             return files.read(name).map(text -> parse(name, text));
         } catch (InvalidDatasetException e) {
             return Optional.empty();
+        }
+    }
+
+    /** A dataset the enrichment reads must keep writing the silver topic the enrichment reads. */
+    private void checkEnrichmentInput(DatasetSpec spec) {
+        Optional<DatasetSpec> previous = current(spec.name());
+        if (previous.isPresent() && enrichmentInputs.contains(previous.get().silver().topic())
+                && !previous.get().silver().topic().equals(spec.silver().topic())) {
+            String message = DatasetFiles.fileName(spec.name()) + ": silver.topic: must stay "
+                    + previous.get().silver().topic() + ", an input of the order enrichment (reference tables "
+                    + "customers, products, exchange_rates), which would otherwise read a topic nothing writes";
+            throw new ApiException(HttpStatus.CONFLICT, "Dataset in use", message,
+                    List.of(new Problem.FieldError("silver.topic", List.of(message))));
         }
     }
 

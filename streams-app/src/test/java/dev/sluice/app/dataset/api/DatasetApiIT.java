@@ -46,12 +46,12 @@ class DatasetApiIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** An enrichment input; a topic source, so that only the test's own actions have something to check. */
     private static final String CUSTOMERS = """
             name: customers
             source:
-              kind: cdc
-              table: public.customers
-            key: [id]
+              kind: topic
+              topic: bronze.pg.customers
             silver:
               topic: silver.customers
             """;
@@ -232,14 +232,25 @@ class DatasetApiIT {
     }
 
     @Test
-    void theEnrichmentsInputsCannotBeDeletedOthersCan() throws IOException {
+    void theEnrichmentsInputsCannotBeDeletedNorMovedToAnotherSilverTopic() throws IOException {
         start(Map.of());
         HttpResponse<String> refused = send("DELETE", "/api/datasets/customers", null, TOKEN);
         assertEquals(409, refused.statusCode(), refused.body());
         assertTrue(json(refused).path("detail").asText().contains("silver.customers is an input of the order "
                 + "enrichment"), refused.body());
         assertTrue(Files.exists(dir.resolve("customers.yaml")));
+        HttpResponse<String> moved = send("PUT", "/api/datasets/customers?validateOnly=true",
+                CUSTOMERS.replace("topic: silver.customers", "topic: silver.customers_v2"), TOKEN);
+        assertEquals(409, moved.statusCode(), moved.body());
+        assertEquals("silver.topic", json(moved).path("errors").get(0).path("field").asText(), moved.body());
         assertEquals(List.of(), actions().calls);
+        assertEquals(CUSTOMERS, Files.readString(dir.resolve("customers.yaml")));
+        HttpResponse<String> stricter = send("PUT", "/api/datasets/customers", CUSTOMERS + """
+                validation:
+                  fields:
+                    id: {required: true, type: long, min: 1}
+                """, TOKEN);
+        assertEquals(200, stricter.statusCode(), "its rules may change: " + stricter.body());
         assertEquals(404, send("DELETE", "/api/datasets/suppliers", null, TOKEN).statusCode());
     }
 
