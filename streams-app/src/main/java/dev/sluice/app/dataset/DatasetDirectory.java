@@ -77,6 +77,16 @@ public final class DatasetDirectory {
         }
     }
 
+    /** The built-in specifications, parsed, by name. */
+    public static SortedMap<String, DatasetSpec> builtIn(DatasetSpecParser parser) {
+        SortedMap<String, DatasetSpec> specs = new TreeMap<>();
+        builtIns().forEach((file, text) -> {
+            DatasetSpec spec = parser.parse(BUILT_INS + "/" + file, text);
+            specs.put(spec.name(), spec);
+        });
+        return Collections.unmodifiableSortedMap(specs);
+    }
+
     /** The built-in specifications, file name to text, from the class path. */
     public static SortedMap<String, String> builtIns() {
         URL url = DatasetDirectory.class.getClassLoader().getResource(BUILT_INS);

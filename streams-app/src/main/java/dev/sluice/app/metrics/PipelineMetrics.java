@@ -46,6 +46,7 @@ public final class PipelineMetrics {
     public static final String EXPIRED = "sluice.store.expired";
     public static final String STATUS_CALLS = "sluice.status.calls";
     public static final String CONNECTOR_RESTARTS = "sluice.connector.task.restarts";
+    public static final String SCHEMA_REJECTED = "sluice.silver.schema.rejected";
 
     private final MeterRegistry registry;
     private final FreshnessMetrics freshness;
@@ -111,6 +112,14 @@ public final class PipelineMetrics {
         increment(new Key(CONNECTOR_RESTARTS, connector, Integer.toString(task), null));
     }
 
+    /**
+     * A bronze schema of {@code dataset} whose silver schema cannot be derived or registered (incompatible with an
+     * earlier version); counted once per bronze schema, its records go to {@code dlq.enrich}.
+     */
+    public void silverSchemaRejected(String dataset) {
+        increment(new Key(SCHEMA_REJECTED, dataset, null, null));
+    }
+
     /** Publishes the schema cache's counters under {@value #REGISTRY}. */
     public void bindRegistry(SchemaCache cache) {
         FunctionCounter.builder(REGISTRY, cache, c -> c.source().requests()).tag("event", "request")
@@ -151,6 +160,7 @@ public final class PipelineMetrics {
             case EXPIRED -> new String[] {"store", (String) key.first()};
             case STATUS_CALLS -> new String[] {"call", (String) key.first()};
             case CONNECTOR_RESTARTS -> new String[] {"connector", (String) key.first(), "task", key.second()};
+            case SCHEMA_REJECTED -> new String[] {"dataset", (String) key.first()};
             default -> new String[] {"stage", ((Stage) key.first()).id(), "code", key.second()};
         };
         return Counter.builder(key.name()).tags(tags).register(registry);

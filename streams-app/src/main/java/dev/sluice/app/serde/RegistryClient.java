@@ -37,6 +37,8 @@ public final class RegistryClient implements SchemaSource {
     static final String GROUP = "default";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REFERENCE_DEPTH = 20;
+    /** Versions listed per subject; a silver subject gains one per compatible source change. */
+    private static final int MAX_VERSIONS = 1000;
 
     private final String v2;
     private final HttpClient http;
@@ -119,6 +121,39 @@ public final class RegistryClient implements SchemaSource {
                     + " has no contentId: " + abbreviate(response.body()), null);
         }
         return (int) contentId.asLong();
+    }
+
+    /** The content of every version of artifact {@code artifactId}, oldest first; empty if there is none. */
+    @Override
+    public List<Schema> versions(String artifactId) {
+        String artifact = "/groups/" + GROUP + "/artifacts/" + encode(artifactId) + "/versions";
+        HttpResponse<String> listing = get(artifact + "?limit=" + MAX_VERSIONS + "&offset=0");
+        if (listing.statusCode() == 404) {
+            return List.of();
+        }
+        requireOk(listing, "versions of " + artifactId);
+        JsonNode found = json(listing, "versions of " + artifactId).get("versions");
+        List<String> numbers = new ArrayList<>();
+        if (found != null) {
+            for (JsonNode version : found) {
+                numbers.add(text(version, "version", null));
+            }
+        }
+        List<Schema> schemas = new ArrayList<>();
+        for (String number : numbers) {
+            if (number == null) {
+                continue;
+            }
+            HttpResponse<String> content = get(artifact + "/" + encode(number));
+            requireOk(content, "version " + number + " of " + artifactId);
+            try {
+                schemas.add(new Schema.Parser().parse(content.body()));
+            } catch (SchemaParseException e) {
+                throw new RegistryUnavailableException("version " + number + " of " + artifactId
+                        + " is not a usable Avro schema: " + e.getMessage(), e);
+            }
+        }
+        return schemas;
     }
 
     private void addReferences(Schema.Parser parser, String referencesPath, Set<String> seen, int depth) {

@@ -3,9 +3,11 @@ package dev.sluice.app.serde;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Avro serdes backed by the schema registry, in the Confluent wire format (magic byte 0, 4-byte content id) that
@@ -42,6 +44,15 @@ public final class RegistrySerdes {
     /** A deserializer of any Avro record to {@link org.apache.avro.generic.GenericRecord}, schema from the id. */
     public Deserializer<Object> genericDeserializer(boolean isKey) {
         return generic.deserializer();
+    }
+
+    /**
+     * The value serde of records with schemas of their own (the derived silver schemas): written under
+     * {@code <topic>-value} with the id of each record's schema, read as {@link GenericRecord} with the writer's.
+     */
+    public Serde<GenericRecord> genericRecords() {
+        return Serdes.serdeFrom(new GenericRecordSerializer(cache),
+                (topic, bytes) -> (GenericRecord) generic.decode(bytes));
     }
 
     /**

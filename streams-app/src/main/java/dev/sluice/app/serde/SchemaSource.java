@@ -1,5 +1,7 @@
 package dev.sluice.app.serde;
 
+import java.util.List;
+
 import org.apache.avro.Schema;
 
 /**
@@ -26,6 +28,14 @@ public interface SchemaSource {
      * @throws RegistryUnavailableException the source could not answer
      */
     int register(String subject, Schema schema);
+
+    /**
+     * Every version of {@code subject}, oldest first; empty when the subject does not exist. Used to check that a
+     * new writer schema can read every earlier one before it is registered (the registry enforces no rule).
+     *
+     * @throws RegistryUnavailableException the source could not answer
+     */
+    List<Schema> versions(String subject);
 
     /** Calls made to the source so far (what the cache did not answer itself). */
     long requests();

@@ -46,6 +46,20 @@ public final class PiiPolicy {
         };
     }
 
+    /**
+     * {@code value} of any personal field as {@code action} leaves it (dataset specifications name the action per
+     * field): trimmed; a value that looks like an e-mail address (an {@code @} after its first character) is
+     * lower-cased and masked as an address, as {@link #email} does, any other value as {@link #fullName} does.
+     */
+    public String protect(PiiAction action, String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        boolean isEmail = trimmed.lastIndexOf('@') > 0;
+        return apply(action, isEmail ? trimmed.toLowerCase(Locale.ROOT) : trimmed, isEmail);
+    }
+
     public String email(String email) {
         return apply(settings.getEmail(), email == null ? null : email.trim().toLowerCase(Locale.ROOT), true);
     }

@@ -1,8 +1,6 @@
 package dev.sluice.app.silver;
 
 import java.time.Instant;
-import java.util.Objects;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.apache.avro.generic.GenericRecord;
@@ -12,88 +10,17 @@ import dev.sluice.app.validate.FieldValues;
 import dev.sluice.schemas.internal.Order;
 import dev.sluice.schemas.internal.OrderEvent;
 import dev.sluice.schemas.internal.OrderItem;
-import dev.sluice.schemas.silver.CleanUserEvent;
-import dev.sluice.schemas.silver.Customer;
-import dev.sluice.schemas.silver.ExchangeRate;
-import dev.sluice.schemas.silver.Product;
-import dev.sluice.schemas.silver.ProductCatalogEntry;
 
 /**
- * The mapping of every bronze entity to its silver form. Bronze CDC values are the row's columns plus Debezium's
- * {@code __op}, {@code __lsn}, {@code __source_ts_ms} and {@code __deleted} ("true" for a delete, which carries the
+ * The mapping of the bronze entities that are not datasets (orders and order items, on their way to the
+ * enrichment) to their internal form; every other entity is a dataset specification (docs/datasets.md). Bronze CDC
+ * values are the row's columns plus Debezium's {@code __op}, {@code __lsn}, {@code __source_ts_ms} and {@code __deleted} ("true" for a delete, which carries the
  * row's last values). Validation has checked types and presence before, so a failure here is a bug and goes to
  * {@code dlq.enrich} through the processing exception handler.
  */
 public final class SilverMappings {
 
     private SilverMappings() {
-    }
-
-    public static SilverMapping<Customer> customers(PiiPolicy pii) {
-        return keyedBy("id", v -> Customer.newBuilder()
-                .setCustomerId(FieldValues.longValue(v, "id"))
-                .setEmail(pii.email(FieldValues.string(v, PiiPolicy.EMAIL)))
-                .setFullName(pii.fullName(FieldValues.string(v, PiiPolicy.FULL_NAME)))
-                .setRegion(FieldValues.string(v, "region"))
-                .setCountry(FieldValues.string(v, "country"))
-                .setCreatedAt(millis(FieldValues.timestamp(v, "created_at")))
-                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                .setDeleted(deleted(v))
-                .setOp(op(v))
-                .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                .setSourceTs(sourceTs(v))
-                .build());
-    }
-
-    public static SilverMapping<Product> products() {
-        return keyedBy("id", v -> Product.newBuilder()
-                .setProductId(FieldValues.longValue(v, "id"))
-                .setSku(FieldValues.string(v, "sku"))
-                .setName(FieldValues.string(v, "name"))
-                .setCategory(FieldValues.string(v, "category"))
-                .setPrice(Money.price(FieldValues.decimal(v, "price")))
-                .setCurrency(FieldValues.string(v, "currency"))
-                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                .setDeleted(deleted(v))
-                .setOp(op(v))
-                .setSourceLsn(FieldValues.longValue(v, "__lsn"))
-                .setSourceTs(sourceTs(v))
-                .build());
-    }
-
-    public static SilverMapping<ExchangeRate> exchangeRates() {
-        return keyedBy("id", v -> ExchangeRate.newBuilder()
-                .setRateId(FieldValues.longValue(v, "id"))
-                .setCurrency(FieldValues.string(v, "currency"))
-                .setRateToEur(Money.rate(FieldValues.decimal(v, "rate_to_eur")))
-                .setValidFrom(millis(FieldValues.timestamp(v, "valid_from")))
-                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                .build());
-    }
-
-    public static SilverMapping<ProductCatalogEntry> productCatalog() {
-        return keyedBy("id", v -> ProductCatalogEntry.newBuilder()
-                .setCatalogId(FieldValues.longValue(v, "id"))
-                .setSku(FieldValues.string(v, "sku"))
-                .setSupplier(FieldValues.string(v, "supplier"))
-                .setWeightGrams(FieldValues.intValue(v, "weight_grams"))
-                .setDescription(FieldValues.string(v, "description"))
-                .setUpdatedAt(millis(FieldValues.timestamp(v, "updated_at")))
-                .build());
-    }
-
-    public static SilverMapping<CleanUserEvent> userEvents() {
-        return mapping(record -> Objects.toString(record.key()), (v, timestamp) -> CleanUserEvent.newBuilder()
-                .setEventId(FieldValues.string(v, "event_id"))
-                .setEventType(FieldValues.string(v, "event_type"))
-                .setUserId(FieldValues.string(v, "user_id"))
-                .setSessionId(FieldValues.string(v, "session_id"))
-                .setProductId(FieldValues.longValue(v, "product_id"))
-                .setQuantity(FieldValues.intValue(v, "quantity"))
-                .setPage(FieldValues.string(v, "page"))
-                .setOccurredAt(millis(FieldValues.timestamp(v, "occurred_at")))
-                .setReceivedAt(Instant.ofEpochMilli(timestamp))
-                .build());
     }
 
     /** Orders keyed by order id, on their way to the enrichment. */
@@ -150,21 +77,15 @@ public final class SilverMappings {
 
     /** A mapping keyed by the numeric field {@code field} of the bronze key (or of the value, if the key lacks it). */
     private static <V> SilverMapping<V> keyedBy(String field, Function<GenericRecord, V> value) {
-        return mapping(record -> keyField(record, field), (v, timestamp) -> value.apply(v));
-    }
-
-    /** A mapping from its key and its value function; the value function gets the bronze value and timestamp. */
-    private static <V> SilverMapping<V> mapping(Function<Decoded, String> key,
-            BiFunction<GenericRecord, Long, V> value) {
         return new SilverMapping<>() {
             @Override
             public String key(Decoded record) {
-                return key.apply(record);
+                return keyField(record, field);
             }
 
             @Override
             public V value(Decoded record, long timestamp) {
-                return value.apply(record.value(), timestamp);
+                return value.apply(record.value());
             }
         };
     }

@@ -42,6 +42,10 @@ import dev.sluice.app.aggregate.GoldLineageProcessor;
 import dev.sluice.app.aggregate.LateEventGate;
 import dev.sluice.app.aggregate.Lateness;
 import dev.sluice.app.aggregate.SessionRetractions;
+import dev.sluice.app.dataset.DatasetSpec;
+import dev.sluice.app.dataset.pipeline.DatasetSilverMapping;
+import dev.sluice.app.dataset.pipeline.SilverSchemaGate;
+import dev.sluice.app.dataset.pipeline.SilverSchemas;
 import dev.sluice.app.enrich.EnrichedOutput;
 import dev.sluice.app.enrich.OrderEnricher;
 import dev.sluice.app.enrich.ReferenceChanges;
@@ -63,6 +67,7 @@ import dev.sluice.app.placement.KeyPlacement;
 import dev.sluice.app.placement.KeyPlacementCheck;
 import dev.sluice.app.serde.InternalSerde;
 import dev.sluice.app.serde.RegistrySerdes;
+import dev.sluice.app.serde.SpecificCopy;
 import dev.sluice.app.silver.PiiPolicy;
 import dev.sluice.app.silver.SilverMapping;
 import dev.sluice.app.silver.SilverMappings;
@@ -85,7 +90,6 @@ import dev.sluice.schemas.silver.EnrichedOrder;
 import dev.sluice.schemas.silver.EnrichedOrderLine;
 import dev.sluice.schemas.silver.ExchangeRate;
 import dev.sluice.schemas.silver.Product;
-import dev.sluice.schemas.silver.ProductCatalogEntry;
 
 /**
  * Builds the Sluice topology onto a {@link StreamsBuilder}. Pure construction, no runtime wiring: the app's
@@ -113,12 +117,8 @@ import dev.sluice.schemas.silver.ProductCatalogEntry;
  */
 public final class SluiceTopology {
 
-    private static final String CUSTOMERS = "customers";
-    private static final String PRODUCTS = "products";
     private static final String ORDERS = "orders";
     private static final String ORDER_ITEMS = "order_items";
-    private static final String EXCHANGE_RATES = "exchange_rates";
-    private static final String PRODUCT_CATALOG = "product_catalog";
     private static final String USER_EVENTS = "user_events";
 
     private final TopologySettings settings;
@@ -155,41 +155,62 @@ public final class SluiceTopology {
         registry.registerWriters(outputSchemas());
         addReferenceTables(builder);
         PiiPolicy pii = new PiiPolicy(settings.pii());
-        toSilver(ingest(builder, CUSTOMERS, topics.getCustomers(), KeyFormat.AVRO), CUSTOMERS,
-                SilverMappings.customers(pii), topics.getSilverCustomers(), registry.specific(Customer.class));
-        toSilver(ingest(builder, PRODUCTS, topics.getProducts(), KeyFormat.AVRO), PRODUCTS,
-                SilverMappings.products(), topics.getSilverProducts(), registry.specific(Product.class));
-        toSilver(ingest(builder, EXCHANGE_RATES, topics.getExchangeRates(), KeyFormat.AVRO), EXCHANGE_RATES,
-                SilverMappings.exchangeRates(), topics.getSilverExchangeRates(), registry.specific(ExchangeRate.class));
-        toSilver(ingest(builder, PRODUCT_CATALOG, topics.getProductCatalog(), KeyFormat.AVRO), PRODUCT_CATALOG,
-                SilverMappings.productCatalog(), topics.getSilverProductCatalog(),
-                registry.specific(ProductCatalogEntry.class));
-        KStream<byte[], byte[]> userEvents = builder.stream(topics.getUserEvents(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("deserialize.source-" + USER_EVENTS));
-        // Keyed by the user id's bytes as they came, which are the silver key's bytes: the sessions behind need no
-        // repartition (a key-changing step would make Kafka Streams insert one).
-        KStream<byte[], CleanUserEvent> cleanEvents = stages(builder, userEvents, USER_EVENTS, KeyFormat.STRING)
-                .processValues(() -> new ToSilverValueProcessor<>(USER_EVENTS, SilverMappings.userEvents(), metrics,
-                        tracing),
-                        Named.as("enrich.silver-" + USER_EVENTS));
-        cleanEvents.processValues(() -> new FreshnessProbe<byte[], CleanUserEvent>(Layer.SILVER,
-                        datasetOf(topics.getSilverUserEvents()), metrics.freshness()),
-                        Named.as("enrich.freshness-" + USER_EVENTS))
-                .to(topics.getSilverUserEvents(), Produced.with(Serdes.ByteArray(),
-                registry.specific(CleanUserEvent.class)).withName("enrich.sink-" + topics.getSilverUserEvents()));
+        KStream<byte[], byte[]> userEvents = null;
+        KStream<byte[], GenericRecord> cleanEvents = null;
+        for (DatasetSpec dataset : settings.datasets()) {
+            KStream<byte[], byte[]> raw = builder.stream(dataset.source().topic(), Consumed.with(Serdes.ByteArray(),
+                    Serdes.ByteArray()).withName("deserialize.source-" + dataset.name()));
+            KStream<byte[], GenericRecord> keptKeys = datasetToSilver(builder, raw, dataset, pii);
+            if (dataset.name().equals(USER_EVENTS)) {
+                userEvents = raw;
+                cleanEvents = keptKeys;
+            }
+        }
+        if (cleanEvents == null) {
+            throw new IllegalStateException("the user sessions (" + topics.getGoldUserSessions() + ") take the clean "
+                    + "events of dataset " + USER_EVENTS + ", which must be specified with source.key-format string "
+                    + "and no key (docs/datasets.md)");
+        }
         enrichOrders(builder);
-        aggregateSessions(builder, cleanEvents);
+        SpecificCopy<CleanUserEvent> asEvent = new SpecificCopy<>(CleanUserEvent.class);
+        aggregateSessions(builder, cleanEvents.mapValues(asEvent::apply, Named.as("aggregate.read-" + USER_EVENTS)));
         return userEvents;
     }
 
-    /** The class written to each silver and gold topic. */
+    /**
+     * The generic silver pipeline of one dataset: deserialize, validate, dedupe, the silver schema's check, then the
+     * mapping (PII, lineage) to its silver topic, every failure to its stage's dead-letter topic. Returns the silver
+     * stream when the dataset keeps its bronze key bytes (no key fields), else null.
+     */
+    private KStream<byte[], GenericRecord> datasetToSilver(StreamsBuilder builder, KStream<byte[], byte[]> raw,
+            DatasetSpec dataset, PiiPolicy pii) {
+        String name = dataset.name();
+        SilverSchemas schemas = new SilverSchemas(dataset, dataset.rules(), registry.cache(), metrics);
+        KStream<byte[], Staged<Decoded>> valid = divertFailures(
+                stages(builder, raw, name, dataset.source().keyFormat(), settings.rulesOf(dataset))
+                        .processValues(() -> new SilverSchemaGate(name, schemas, metrics),
+                                Named.as("enrich.schema-" + name)),
+                "enrich.route-" + name + "-");
+        DatasetSilverMapping mapping = new DatasetSilverMapping(dataset.key(), schemas, pii);
+        String topic = dataset.silver().topic();
+        if (!dataset.key().isEmpty()) {
+            toSilver(valid, name, mapping, topic, registry.genericRecords());
+            return null;
+        }
+        // Keyed by the bronze key bytes as they came, which are the silver key's bytes: a keyed stage behind (the
+        // sessions) needs no repartition (a key-changing step would make Kafka Streams insert one).
+        KStream<byte[], GenericRecord> silver = valid.processValues(() -> new ToSilverValueProcessor<>(name, mapping,
+                metrics, tracing), Named.as("enrich.silver-" + name));
+        silver.processValues(() -> new FreshnessProbe<byte[], GenericRecord>(Layer.SILVER, datasetOf(topic),
+                        metrics.freshness()), Named.as("enrich.freshness-" + name))
+                .to(topic, Produced.with(Serdes.ByteArray(), registry.genericRecords())
+                        .withName("enrich.sink-" + topic));
+        return silver;
+    }
+
+    /** The class written to each silver and gold topic the datasets do not write (theirs derive their schemas). */
     private Map<String, Class<? extends SpecificRecord>> outputSchemas() {
         Map<String, Class<? extends SpecificRecord>> outputs = new LinkedHashMap<>();
-        outputs.put(topics.getSilverCustomers(), Customer.class);
-        outputs.put(topics.getSilverProducts(), Product.class);
-        outputs.put(topics.getSilverExchangeRates(), ExchangeRate.class);
-        outputs.put(topics.getSilverProductCatalog(), ProductCatalogEntry.class);
-        outputs.put(topics.getSilverUserEvents(), CleanUserEvent.class);
         outputs.put(topics.getSilverOrders(), EnrichedOrder.class);
         outputs.put(topics.getSilverOrderLines(), EnrichedOrderLine.class);
         outputs.put(topics.getGoldProductRevenueHourly(), ProductRevenueHourly.class);
@@ -205,13 +226,12 @@ public final class SluiceTopology {
             KeyFormat keyFormat) {
         KStream<byte[], byte[]> raw = builder.stream(topic,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("deserialize.source-" + entity));
-        return stages(builder, raw, entity, keyFormat);
+        return stages(builder, raw, entity, keyFormat, settings.rules().of(entity));
     }
 
     /** Stages deserialize, validate and dedupe of one bronze entity; failures go to their dead-letter topics. */
     private KStream<byte[], Staged<Decoded>> stages(StreamsBuilder builder, KStream<byte[], byte[]> raw,
-            String entity, KeyFormat keyFormat) {
-        EntityRules rules = settings.rules().of(entity);
+            String entity, KeyFormat keyFormat, EntityRules rules) {
         Deserializer<Object> keys = keyFormat == KeyFormat.AVRO ? registry.genericDeserializer(true) : null;
         Deserializer<Object> values = registry.genericDeserializer(false);
         KStream<byte[], Staged<Decoded>> staged = raw

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.dataset.LoadedDatasets;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.kafka.PipelineTopics;
@@ -61,9 +62,9 @@ public class TopologyFactory {
      */
     @Singleton
     BuiltTopology builtTopology(@Named("default") ConfiguredStreamBuilder builder, PipelineTopics topics,
-            ValidationRules rules, PiiSettings pii, EnrichSettings enrich, AggregateSettings aggregate,
-            RegistrySettings registry, PipelineMetrics metrics, Tracing tracing, TopicInitializer topicsReady,
-            Clock clock, @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
+            ValidationRules rules, LoadedDatasets datasets, PiiSettings pii, EnrichSettings enrich,
+            AggregateSettings aggregate, RegistrySettings registry, PipelineMetrics metrics, Tracing tracing,
+            TopicInitializer topicsReady, Clock clock, @Value("${sluice.state.in-memory:false}") boolean inMemoryStores) {
         if (!new PiiPolicy(pii).keyed()) {
             LOG.warn("sluice.pii.hash-key is not set: PII hashes are unkeyed SHA-256, reversible by guessing inputs");
         }
@@ -73,7 +74,8 @@ public class TopologyFactory {
                 + " pii={} inMemoryStores={} tracing={}", registry.apiV2Url(), registry.getUnknownIdTtl(),
                 registry.getOutageRetry(), enrich.getReportingCurrency(), enrich.getReferenceWait(), pii,
                 inMemoryStores, tracing.enabled());
-        TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores);
+        TopologySettings settings = new TopologySettings(topics, rules, pii, enrich, aggregate, inMemoryStores,
+                datasets.specs());
         RegistrySerdes serdes = new RegistrySerdes(registry);
         metrics.bindRegistry(serdes.cache());
         KStream<?, ?> stream = new SluiceTopology(settings, serdes, metrics, tracing).build(builder);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -81,6 +82,11 @@ public final class ValidationRules {
                     + "' (sluice.validation." + entity + ")");
         }
         return rules;
+    }
+
+    /** The rules of {@code entity}, if configured. */
+    public Optional<EntityRules> find(String entity) {
+        return Optional.ofNullable(entities.get(entity));
     }
 
     public Collection<EntityRules> all() {

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.sluice.app.dataset.LoadedDatasets;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.EmbeddedPlatformExtension;
 import dev.sluice.embedded.KafkaBroker;
@@ -32,6 +33,9 @@ import io.micronaut.configuration.kafka.streams.ConfiguredStreamBuilder;
 @ExtendWith(EmbeddedPlatformExtension.class)
 class TopicInitializerClientSettingsIT {
 
+    /** The client settings are what this test is about; the dataset topics are DatasetTopicsTest's. */
+    private static final LoadedDatasets NO_DATASETS = new LoadedDatasets(List.of(), "");
+
     @Test
     void usesTheStreamsSecuritySettings(KafkaBroker kafka) throws Exception {
         PipelineTopics topics = topics();
@@ -42,7 +46,7 @@ class TopicInitializerClientSettingsIT {
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> new TopicInitializer(new ConfiguredStreamBuilder(streams), topics, false, false));
+                () -> new TopicInitializer(new ConfiguredStreamBuilder(streams), topics, NO_DATASETS, false, false));
 
         assertTrue(refused.getMessage().contains("cannot check or raise the partitions"), refused.getMessage());
         try (Admin admin = kafka.admin()) {
@@ -55,7 +59,7 @@ class TopicInitializerClientSettingsIT {
     void createsTheTopicsWithPlainSettings(KafkaBroker kafka) throws Exception {
         PipelineTopics topics = topics();
 
-        new TopicInitializer(new ConfiguredStreamBuilder(settings(kafka)), topics, false, false);
+        new TopicInitializer(new ConfiguredStreamBuilder(settings(kafka)), topics, NO_DATASETS, false, false);
 
         try (Admin admin = kafka.admin()) {
             // Created by the controller; the broker's metadata, which listTopics reads, follows shortly after.

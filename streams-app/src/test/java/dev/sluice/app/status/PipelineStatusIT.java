@@ -159,15 +159,22 @@ class PipelineStatusIT {
     }
 
     /**
-     * A dataset directory holding the built-in specifications with this test's topic names, as the instance's
-     * topology has them.
+     * A dataset directory holding the built-in specifications with this test's topic names (the prefix of
+     * {@code topics}), bronze and silver: the cdc and jdbc ones name their bronze topic explicitly.
      */
     private static java.nio.file.Path datasets(PipelineTopics topics) throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("status-it-datasets");
         String prefix = topics.getUserEvents().substring(0, topics.getUserEvents().indexOf("bronze."));
-        for (Map.Entry<String, String> spec : dev.sluice.app.dataset.DatasetDirectory.builtIns().entrySet()) {
-            java.nio.file.Files.writeString(dir.resolve(spec.getKey()), spec.getValue()
-                    .replaceAll("(?m)^(\\s+topic: )(bronze|silver)\\.", "$1" + prefix + "$2."));
+        dev.sluice.app.dataset.DatasetSpecParser parser = new dev.sluice.app.dataset.DatasetSpecParser(
+                dev.sluice.app.dataset.DatasetSettings.DEFAULT_CDC_CONNECTOR);
+        for (Map.Entry<String, String> file : dev.sluice.app.dataset.DatasetDirectory.builtIns().entrySet()) {
+            dev.sluice.app.dataset.DatasetSpec spec = parser.parse(file.getKey(), file.getValue());
+            String text = file.getValue().replaceAll("(?m)^(\\s+topic: )(bronze|silver)\\.", "$1" + prefix + "$2.");
+            if (spec.source().kind() != dev.sluice.app.dataset.SourceKind.TOPIC) {
+                text = text.replaceFirst("(?m)^source:\\n", "source:\n  topic: " + prefix + spec.source().topic()
+                        + "\n");
+            }
+            java.nio.file.Files.writeString(dir.resolve(file.getKey()), text);
         }
         return dir;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -34,6 +35,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.sluice.app.aggregate.AggregateSettings;
+import dev.sluice.app.dataset.DatasetDirectory;
+import dev.sluice.app.dataset.DatasetSettings;
+import dev.sluice.app.dataset.DatasetSpec;
+import dev.sluice.app.dataset.DatasetSpecParser;
 import dev.sluice.app.dlq.StreamsErrorHandling;
 import dev.sluice.app.enrich.EnrichSettings;
 import dev.sluice.app.failure.Stage;
@@ -105,6 +110,9 @@ public final class PipelineDriver implements AutoCloseable {
         public boolean inMemoryStores = true;
         /** Off, as in the service by default; tracing tests give an SDK with an in-memory exporter. */
         public Tracing tracing = Tracing.disabled();
+        /** The dataset specifications: the built-in ones (the shop's); a test may add its own. */
+        public final List<DatasetSpec> datasets = new ArrayList<>(DatasetDirectory.builtIn(
+                new DatasetSpecParser(DatasetSettings.DEFAULT_CDC_CONNECTOR)).values());
 
         Options() {
             pii.setHashKey(HASH_KEY);
@@ -133,7 +141,7 @@ public final class PipelineDriver implements AutoCloseable {
         this.bronze = new BronzeRecords(schemas);
         StreamsBuilder builder = new StreamsBuilder();
         TopologySettings settings = new TopologySettings(topics, options.rules, options.pii, options.enrich,
-                options.aggregate, options.inMemoryStores);
+                options.aggregate, options.inMemoryStores, options.datasets);
         new SluiceTopology(settings, serdes, metrics, options.tracing).build(builder);
         this.topology = builder.build();
         try {
@@ -284,6 +292,20 @@ public final class PipelineDriver implements AutoCloseable {
         List<Out<String, V>> out = new ArrayList<>();
         for (TestRecord<String, byte[]> record : output.readRecordsToList()) {
             V value = record.value() == null ? null : values.deserialize(topic, record.headers(), record.value());
+            out.add(new Out<>(record.key(), value, record.headers(), record.timestamp()));
+        }
+        return out;
+    }
+
+    /** Drains the records of {@code topic} written with schemas of their own (a dataset's silver topic). */
+    public List<Out<String, GenericRecord>> readGeneric(String topic) {
+        Deserializer<GenericRecord> values = serdes.genericRecords().deserializer();
+        TestOutputTopic<String, byte[]> output = driver.createOutputTopic(topic, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        List<Out<String, GenericRecord>> out = new ArrayList<>();
+        for (TestRecord<String, byte[]> record : output.readRecordsToList()) {
+            GenericRecord value = record.value() == null ? null
+                    : values.deserialize(topic, record.headers(), record.value());
             out.add(new Out<>(record.key(), value, record.headers(), record.timestamp()));
         }
         return out;

@@ -29,10 +29,11 @@ import jakarta.inject.Singleton;
 
 /**
  * Reads and changes the dataset directory. A change is checked completely first (the parser, which also holds the
- * name against the file name the path gives, then every {@link DatasetActions#problems}); then every action applies it, and only when all succeeded is the
- * file written, atomically. When an action fails, the actions that already applied are put back (the previous
- * specification applied again, or a new dataset removed) and the file is left as it was: the directory, which the
- * topology is built from, never names a dataset the platform carries only in part. Changes are made one at a time.
+ * name against the file name the path gives; the silver topic; then every {@link DatasetActions#problems}); then
+ * every action applies it, and only when all succeeded is the file written, atomically. When an action fails, the
+ * actions that already applied are put back (the previous specification applied again, or a new dataset removed)
+ * and the file is left as it was: the directory, which the topology is built from, never names a dataset the
+ * platform carries only in part. Changes are made one at a time.
  */
 @Singleton
 public class DatasetService {

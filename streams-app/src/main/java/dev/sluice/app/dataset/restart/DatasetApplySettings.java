@@ -45,7 +45,8 @@ public class DatasetApplySettings {
 
     public void setPollInterval(Duration pollInterval) {
         if (pollInterval == null || pollInterval.isZero() || pollInterval.isNegative()) {
-            throw new IllegalArgumentException("sluice.datasets.poll-interval: must be a positive duration such as 10s");
+            throw new IllegalArgumentException(
+                    "sluice.datasets.poll-interval: must be a positive duration such as 10s");
         }
         this.pollInterval = pollInterval;
     }

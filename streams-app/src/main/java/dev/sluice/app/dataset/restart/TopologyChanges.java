@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.sluice.app.dataset.DatasetDirectory;
-import dev.sluice.app.dataset.InvalidDatasetException;
+import dev.sluice.app.dataset.LoadedDatasets;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
@@ -18,11 +18,12 @@ import jakarta.inject.Named;
 
 /**
  * Tells whether the running topology still matches the dataset directory. The topology is built once, at start, from
- * the specifications then in the directory; a change through the API, through another instance sharing the
- * directory, or by hand makes the directory's fingerprint differ from the running one. This instance then reports
- * {@code pending-restart} with {@code sluice.datasets.restart-command}, or with {@code sluice.datasets.apply=restart}
- * restarts itself ({@link StreamsRestart}). The directory is compared after every change made through this instance
- * and every {@code sluice.datasets.poll-interval}; one log line per change of state.
+ * the specifications then in the directory ({@link LoadedDatasets}, which keeps the directory's fingerprint then); a
+ * change through the API, through another instance sharing the directory, or by hand makes the directory's
+ * fingerprint differ from the running one. This instance then reports {@code pending-restart} with
+ * {@code sluice.datasets.restart-command}, or with {@code sluice.datasets.apply=restart} restarts itself
+ * ({@link StreamsRestart}). The directory is compared after every change made through this instance and every
+ * {@code sluice.datasets.poll-interval}; one log line per change of state.
  */
 @Context
 public class TopologyChanges {
@@ -36,29 +37,15 @@ public class TopologyChanges {
     private final ScheduledFuture<?> polling;
     private RestartState last;
 
-    public TopologyChanges(DatasetDirectory datasets, DatasetApplySettings settings, StreamsRestart restart,
-            @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
-        this.running = startFingerprint(datasets);
+    public TopologyChanges(LoadedDatasets loaded, DatasetDirectory datasets, DatasetApplySettings settings,
+            StreamsRestart restart, @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler) {
+        this.running = loaded.fingerprint();
         this.directory = datasets::fingerprint;
         this.settings = settings;
         this.restart = restart;
         this.last = new RestartState(RestartState.RUNNING, mode(), null, running, running, null);
         Duration interval = settings.getPollInterval();
         this.polling = scheduler.scheduleWithFixedDelay(interval, interval, this::check);
-    }
-
-    /**
-     * The fingerprint of the directory the topology is built from at start. Loading first seeds an empty directory
-     * with the built-in specifications, as the topology's own load does, whichever of the two runs first; otherwise
-     * a fresh installation would look changed the moment it started.
-     */
-    private static String startFingerprint(DatasetDirectory datasets) {
-        try {
-            datasets.load();
-        } catch (InvalidDatasetException | UncheckedIOException e) {
-            // The topology reports a wrong or unreadable file when it loads the directory; not this bean's to fail.
-        }
-        return datasets.fingerprint();
     }
 
     /** Reads the directory now and returns the state; restarts when it changed and the instance applies itself. */

@@ -8,7 +8,9 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Order;
 import jakarta.inject.Singleton;
 
-/** Dataset actions that fail to apply a dataset whose description says {@code fail}; ordered after the recording ones. */
+/**
+ * Dataset actions that fail to apply a dataset whose description says {@code fail}; ordered after the recording ones.
+ */
 @Singleton
 @Order(10)
 @Requires(property = DatasetApiIT.ACTIONS, value = "true")
