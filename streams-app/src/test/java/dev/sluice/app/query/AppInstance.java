@@ -1,6 +1,7 @@
 package dev.sluice.app.query;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sluice.app.dataset.DatasetDirectory;
+import dev.sluice.app.dataset.DatasetSettings;
+import dev.sluice.app.dataset.DatasetSpec;
+import dev.sluice.app.dataset.DatasetSpecParser;
+import dev.sluice.app.dataset.SourceKind;
 import dev.sluice.app.kafka.PipelineTopics;
 import dev.sluice.embedded.Await;
 import dev.sluice.embedded.KafkaBroker;
@@ -127,7 +133,34 @@ public final class AppInstance implements AutoCloseable {
         settings.put("sluice.topics.gold-region-revenue-daily", t.getGoldRegionRevenueDaily());
         settings.put("sluice.topics.gold-customer-totals", t.getGoldCustomerTotals());
         settings.put("sluice.topics.gold-user-sessions", t.getGoldUserSessions());
+        settings.put("sluice.datasets.dir", datasets(t).toString());
         return settings;
+    }
+
+    /**
+     * A dataset directory (a new temporary one) holding the built-in specifications with the topic names of
+     * {@code t}, bronze and silver, as the instance's topology reads them: the cdc and jdbc ones, whose bronze topic
+     * is derived, name it explicitly.
+     */
+    public static Path datasets(PipelineTopics t) {
+        String prefix = t.getUserEvents().substring(0, t.getUserEvents().indexOf("bronze."));
+        DatasetSpecParser parser = new DatasetSpecParser(DatasetSettings.DEFAULT_CDC_CONNECTOR);
+        try {
+            Path dir = Files.createTempDirectory("sluice-it-datasets");
+            for (Map.Entry<String, String> file : DatasetDirectory.builtIns().entrySet()) {
+                DatasetSpec spec = parser.parse(file.getKey(), file.getValue());
+                String text = file.getValue().replaceAll("(?m)^(\\s+topic: )(bronze|silver)\\.",
+                        "$1" + prefix + "$2.");
+                if (spec.source().kind() != SourceKind.TOPIC) {
+                    text = text.replaceFirst("(?m)^source:\\n", "source:\n  topic: " + prefix
+                            + spec.source().topic() + "\n");
+                }
+                Files.writeString(dir.resolve(file.getKey()), text);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code host:port}, as this instance names itself to the others. */

@@ -78,7 +78,6 @@ class PipelineStatusIT {
         settings.put("sluice.connect.request-timeout", "2s");
         // The user events happen 48-60 s before they are produced: beyond this SLA, within the default one (5m).
         settings.put("sluice.freshness.sla.user_events", "10s");
-        settings.put("sluice.datasets.dir", datasets(TOPICS).toString());
         app = AppInstance.start(kafka, registry, "status-it", settings);
         Await.until("dead letters of earlier tests counted", TIMEOUT,
                 () -> app.json("/api/status/dead-letters").get("caughtUp").asBoolean());
@@ -156,27 +155,6 @@ class PipelineStatusIT {
         assertEquals("running", app.json("/api/status").get("datasets").get("state").asText());
         JsonNode customers = app.json("/api/datasets/customers").get("status");
         assertEquals(0, customers.get("deadLetters").get("total").asLong(), "no customer was dead-lettered here");
-    }
-
-    /**
-     * A dataset directory holding the built-in specifications with this test's topic names (the prefix of
-     * {@code topics}), bronze and silver: the cdc and jdbc ones name their bronze topic explicitly.
-     */
-    private static java.nio.file.Path datasets(PipelineTopics topics) throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("status-it-datasets");
-        String prefix = topics.getUserEvents().substring(0, topics.getUserEvents().indexOf("bronze."));
-        dev.sluice.app.dataset.DatasetSpecParser parser = new dev.sluice.app.dataset.DatasetSpecParser(
-                dev.sluice.app.dataset.DatasetSettings.DEFAULT_CDC_CONNECTOR);
-        for (Map.Entry<String, String> file : dev.sluice.app.dataset.DatasetDirectory.builtIns().entrySet()) {
-            dev.sluice.app.dataset.DatasetSpec spec = parser.parse(file.getKey(), file.getValue());
-            String text = file.getValue().replaceAll("(?m)^(\\s+topic: )(bronze|silver)\\.", "$1" + prefix + "$2.");
-            if (spec.source().kind() != dev.sluice.app.dataset.SourceKind.TOPIC) {
-                text = text.replaceFirst("(?m)^source:\\n", "source:\n  topic: " + prefix + spec.source().topic()
-                        + "\n");
-            }
-            java.nio.file.Files.writeString(dir.resolve(file.getKey()), text);
-        }
-        return dir;
     }
 
     @Test
