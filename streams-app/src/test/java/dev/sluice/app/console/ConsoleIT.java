@@ -121,6 +121,23 @@ class ConsoleIT {
                 Await.until("dry run answered", TIMEOUT, () -> browser.findElement(By.id("dl-message")).getText()
                         .startsWith("dry run: would redrive 1 of 1 selected"));
 
+                // The datasets view lists the directory's specifications and loads one into the editor; a broken
+                // edit is refused by the API and the page shows why, naming the file and the field.
+                Await.until("datasets listed", TIMEOUT, () -> !browser.findElements(By.cssSelector(
+                        "#datasets tr[data-dataset='customers']")).isEmpty());
+                assertTrue(browser.findElement(By.id("datasets-restart")).getText().startsWith(
+                        "the topology runs every dataset"), browser.findElement(By.id("datasets-restart")).getText());
+                browser.findElement(By.cssSelector("#datasets tr[data-dataset='customers'] a")).click();
+                WebElement yaml = browser.findElement(By.id("ds-yaml"));
+                Await.until("specification loaded", TIMEOUT, () -> yaml.getAttribute("value")
+                        .contains("name: customers"));
+                String broken = yaml.getAttribute("value").replace("kind: cdc", "kind: cdcx");
+                yaml.clear();
+                yaml.sendKeys(broken);
+                browser.findElement(By.id("ds-validate")).click();
+                Await.until("refusal shown", TIMEOUT, () -> browser.findElement(By.id("ds-message")).getText()
+                        .contains("customers.yaml: source.kind: must be one of cdc, jdbc, topic (was 'cdcx')"));
+
                 assertFalse(browser.getPageSource().contains(PII), "no dead letter content on the page");
                 Path screenshot = Path.of("target", "console.png");
                 Files.write(screenshot, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));

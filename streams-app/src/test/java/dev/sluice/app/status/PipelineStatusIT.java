@@ -135,6 +135,29 @@ class PipelineStatusIT {
     }
 
     @Test
+    void eachDatasetsStatusCountsItsRecordsDeadLettersAndSilver() {
+        Await.until("user events counted in their dataset", TIMEOUT, () -> {
+            JsonNode status = app.json("/api/datasets/user_events").get("status");
+            return status.get("recordsIn").asLong() == GOOD + INVALID + UNDECODABLE
+                    && status.get("deadLetters").get("total").asLong() == INVALID + UNDECODABLE;
+        });
+        JsonNode dataset = app.json("/api/datasets/user_events");
+        JsonNode status = dataset.get("status");
+        assertEquals(GOOD, status.get("silverOut").asLong(), "the good events reached silver");
+        Map<String, Long> byReason = new HashMap<>();
+        status.get("deadLetters").get("reasons").forEach(r -> byReason.put(r.get("stage").asText() + "/"
+                + r.get("code").asText() + "/" + r.get("rule").asText(), r.get("count").asLong()));
+        assertEquals(Map.of("validate/VALIDATION_FAILED/user_events.event_type.allowed", (long) INVALID,
+                "deserialize/DESERIALIZATION_FAILED/null", (long) UNDECODABLE), byReason,
+                "only this dataset's dead letters, by rule; not the source connector's of another topic");
+        assertEquals(TOPICS.getUserEvents(), dataset.get("spec").get("source").get("topic").asText());
+        assertEquals("running", dataset.get("restart").get("state").asText());
+        assertEquals("running", app.json("/api/status").get("datasets").get("state").asText());
+        JsonNode customers = app.json("/api/datasets/customers").get("status");
+        assertEquals(0, customers.get("deadLetters").get("total").asLong(), "no customer was dead-lettered here");
+    }
+
+    @Test
     void lagDrainsAndCountsEveryBronzeRecordProcessed() {
         Await.until("bronze drained", TIMEOUT, () -> {
             JsonNode lag = app.json("/api/status/lag");
