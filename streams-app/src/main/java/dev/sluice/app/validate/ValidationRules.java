@@ -87,7 +87,13 @@ public final class ValidationRules {
         return entities.values();
     }
 
-    private static EntityRules entity(String entity, Map<String, Object> settings) {
+    /**
+     * Parses the rules of one entity from its settings, keyed relative to {@code sluice.validation.<entity>}
+     * ({@code fields.email.pattern -> ...}); dataset specifications use this for their validation section.
+     *
+     * @throws InvalidRulesException whose {@link InvalidRulesException#key() key} is {@code <entity>.<setting>}
+     */
+    public static EntityRules entity(String entity, Map<String, Object> settings) {
         Map<String, Map<String, Object>> fields = new LinkedHashMap<>();
         int maxBytes = 0;
         boolean tombstones = false;
