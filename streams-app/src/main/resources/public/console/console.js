@@ -1,5 +1,5 @@
 // Sluice web console: plain JavaScript over the REST API (/api/status, /api/stores, /api/connectors, /api/alerts,
-// /api/dead-letters).
+// /api/dead-letters, /api/datasets).
 // Every value from the API is written as text (textContent, SVG text nodes), never as HTML.
 'use strict';
 
@@ -230,6 +230,81 @@ async function act(name, action) {
     message.className = 'error';
     message.textContent = e.status === 401
       ? 'the API token is missing or wrong: enter it above (./sluice up prints where it is kept)' : e.message;
+  }
+}
+
+// ---- datasets --------------------------------------------------------------------------------------------------
+
+// The running topology carries the dataset directory as it was at start: say when a change waits for a restart.
+function restartText(restart) {
+  if (restart.state === 'pending-restart') return 'pending restart: the topology runs an older dataset directory; '
+    + 'apply with: ' + restart.restartCommand;
+  if (restart.state === 'restarting') return 'restarting to apply the changed datasets';
+  return restart.error ? 'dataset directory unreadable: ' + restart.error : 'the topology runs every dataset below';
+}
+
+async function refreshDatasets() {
+  try {
+    const { body } = await api('/api/datasets');
+    const notice = $('datasets-restart');
+    notice.textContent = restartText(body.restart);
+    notice.className = body.restart.state === 'running' ? 'muted' : 'error';
+    fill($('datasets').tBodies[0], body.datasets.map((d) => {
+      const s = d.status;
+      const freshness = s ? s.freshness.map((f) => f.layer + ' ' + f.sla).join(', ') : '';
+      return el('tr', { 'data-dataset': d.name },
+        el('td', {}, el('a', { href: '#', onclick: (event) => { event.preventDefault(); loadDataset(d.name); } },
+          d.name)),
+        el('td', {}, d.kind || ''), el('td', {}, d.bronzeTopic || ''),
+        el('td', { title: d.error || '' }, d.error ? 'invalid: ' + d.error : d.silverTopic),
+        el('td', { class: 'num' }, s ? num(s.recordsIn) : '–'), el('td', { class: 'num' }, s ? num(s.silverOut) : '–'),
+        el('td', { class: 'num', title: s && s.deadLetters ? reasonsOf(s.deadLetters) : '' },
+          s && s.deadLetters ? num(s.deadLetters.total) : '–'),
+        el('td', {}, freshness || '–'), el('td', { class: 'num' }, s ? num(s.lake.commits) : '–'));
+    }), 'no dataset specification in ' + body.directory, 9);
+  } catch (e) {
+    fill($('datasets').tBodies[0], [], 'datasets unavailable: ' + e.message, 9);
+  }
+}
+
+function reasonsOf(deadLetters) {
+  return deadLetters.reasons.map((r) => r.stage + ' ' + r.code + (r.rule ? ' ' + r.rule : '') + ': ' + r.count)
+    .join('\n');
+}
+
+async function loadDataset(name) {
+  try {
+    const { body } = await api('/api/datasets/' + encodeURIComponent(name));
+    $('ds-name').value = body.name;
+    $('ds-yaml').value = body.yaml;
+    $('ds-message').className = body.error ? 'error' : 'muted';
+    $('ds-message').textContent = body.error || restartText(body.restart);
+  } catch (e) {
+    $('ds-message').className = 'error';
+    $('ds-message').textContent = e.message;
+  }
+}
+
+// Validate (nothing changes), save (applied, then written) or delete; each answer says whether a restart is pending.
+async function changeDataset(method, validateOnly) {
+  const name = $('ds-name').value.trim();
+  const message = $('ds-message');
+  try {
+    const options = { method };
+    if (method === 'PUT') {
+      options.body = $('ds-yaml').value;
+      options.headers = { 'Content-Type': 'application/yaml' };
+    }
+    const { body } = await api('/api/datasets/' + encodeURIComponent(name)
+      + (validateOnly ? '?validateOnly=true' : ''), options);
+    message.className = 'muted';
+    message.textContent = name + ': ' + body.outcome + ' (' + body.actions.join(', ') + '); '
+      + restartText(body.restart);
+    refreshDatasets();
+  } catch (e) {
+    message.className = 'error';
+    message.textContent = e.status === 401
+      ? 'changes need the API token: enter it under Connectors (./sluice up prints where it is kept)' : e.message;
   }
 }
 
@@ -535,6 +610,9 @@ $('dl-form').addEventListener('submit', (event) => { event.preventDefault(); fin
 $('dl-next').addEventListener('click', () => findDeadLetters(deadLetterCursor));
 $('dl-dry').addEventListener('click', () => replayDeadLetters(true));
 $('dl-replay').addEventListener('click', () => replayDeadLetters(false));
+$('ds-form').addEventListener('submit', (event) => { event.preventDefault(); changeDataset('PUT', false); });
+$('ds-validate').addEventListener('click', () => changeDataset('PUT', true));
+$('ds-delete').addEventListener('click', () => changeDataset('DELETE', false));
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem('sluice.token', $('token').value);
@@ -546,7 +624,9 @@ loadTopology();
 refreshStatus();
 refreshRecent();
 refreshAlerts();
+refreshDatasets();
 queryFromHash();
 setInterval(refreshStatus, STATUS_EVERY_MS);
 setInterval(refreshRecent, RECENT_EVERY_MS);
 setInterval(refreshAlerts, RECENT_EVERY_MS);
+setInterval(refreshDatasets, RECENT_EVERY_MS);

@@ -1,6 +1,7 @@
 package dev.sluice.app.status;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -39,6 +40,11 @@ public class DeadLetterMonitor {
 
     public DeadLetterCounts counts() {
         return tally.counts(reader.caughtUp());
+    }
+
+    /** The counts of the dead letters that failing stages read from {@code sourceTopics}. */
+    public DeadLetterCounts countsFrom(Collection<String> sourceTopics) {
+        return tally.countsFrom(sourceTopics, reader.caughtUp());
     }
 
     /** The most recent dead letters read, newest first. */

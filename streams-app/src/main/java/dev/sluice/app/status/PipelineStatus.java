@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.sluice.app.connect.ConnectorView;
+import dev.sluice.app.dataset.restart.RestartState;
 import dev.sluice.app.freshness.FreshnessView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -22,13 +23,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param connectors    the Kafka Connect connectors
  * @param compaction    the lake compaction
  * @param freshness     latency from the source per dataset and layer, and the SLAs, as this instance measured it
+ * @param datasets      whether this instance runs the dataset directory as it is now, or a restart is pending
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "PipelineStatus")
 public record PipelineStatus(String applicationId, String time, List<InstanceView> instances,
         ConsumerLag.LagView lag, @Nullable DeadLetterCounts deadLetters, Connectors connectors,
-        Compaction compaction, FreshnessView freshness) {
+        Compaction compaction, FreshnessView freshness, RestartState datasets) {
 
     /**
      * The connectors.

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.HostInfo;
 
 import dev.sluice.app.compaction.CompactionRuns;
 import dev.sluice.app.compaction.RunView;
+import dev.sluice.app.dataset.restart.TopologyChanges;
 import dev.sluice.app.freshness.FreshnessSettings;
 import dev.sluice.app.freshness.FreshnessView;
 import dev.sluice.app.metrics.PipelineMetrics;
@@ -61,6 +62,7 @@ public class PipelineStatusService {
     private final CompactionRuns compaction;
     private final PipelineMetrics metrics;
     private final FreshnessSettings freshness;
+    private final TopologyChanges datasets;
     private final Duration cacheTtl;
     private final Clock clock;
     private final SharedComputation<List<InstanceView>> sharedInstances;
@@ -70,7 +72,7 @@ public class PipelineStatusService {
             InstanceClient client, JsonMapper json, ConsumerLag lag,
             @Nullable DeadLetterMonitor deadLetters, ConnectorsCall connectorsCall,
             @Nullable AutoRestarts restarter, CompactionRuns compaction, PipelineMetrics metrics,
-            StatusSettings settings, FreshnessSettings freshness, Clock clock) {
+            StatusSettings settings, FreshnessSettings freshness, TopologyChanges datasets, Clock clock) {
         this.instance = instance;
         this.metadata = metadata;
         this.layout = layout;
@@ -82,6 +84,7 @@ public class PipelineStatusService {
         this.compaction = compaction;
         this.metrics = metrics;
         this.freshness = freshness;
+        this.datasets = datasets;
         this.cacheTtl = settings.getCacheTtl();
         this.clock = clock;
         this.sharedInstances = new SharedComputation<>(() -> {
@@ -100,7 +103,7 @@ public class PipelineStatusService {
         ConsumerLag.LagView lags = lag();
         return new PipelineStatus(instance.applicationId(), clock.instant().toString(), instances, lags,
                 deadLetters == null ? null : deadLetters.counts(), connectors(connect), compaction(),
-                FreshnessView.of(metrics.freshness().readings(), freshness));
+                FreshnessView.of(metrics.freshness().readings(), freshness), datasets.state());
     }
 
     /** Consumer lag from the Kafka admin API, shared and reused for the cache TTL. */

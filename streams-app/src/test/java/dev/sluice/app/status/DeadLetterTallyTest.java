@@ -69,6 +69,32 @@ class DeadLetterTallyTest {
         assertEquals("1970-01-01T00:00:01Z", letter.timestamp());
     }
 
+    @Test
+    void countsPerSourceTopicOnlyWhatFailedReadingThoseTopics() {
+        Map<String, String> invalid = Map.of(DeadLetterHeaders.STAGE, "validate", DeadLetterHeaders.ERROR_CODE,
+                "VALIDATION_FAILED", DeadLetterHeaders.ERROR_RULE, "suppliers.id.min");
+        tally.count(letter("dlq.validate", 0, 1_000, with(invalid, "bronze.pg.suppliers")));
+        tally.count(letter("dlq.validate", 1, 1_000, with(invalid, "bronze.pg.suppliers")));
+        tally.count(letter("dlq.deserialize", 0, 1_000, Map.of(DeadLetterHeaders.STAGE, "deserialize",
+                DeadLetterHeaders.ERROR_CODE, "UNDECODABLE", DeadLetterHeaders.SOURCE_TOPIC, "bronze.pg.suppliers")));
+        tally.count(letter("dlq.validate", 2, 1_000, with(invalid, "bronze.pg.orders")));
+        tally.count(letter("dlq.validate", 3, 1_000, invalid));
+
+        DeadLetterCounts suppliers = tally.countsFrom(List.of("bronze.pg.suppliers", "silver.suppliers"), true);
+        assertEquals(3, suppliers.total());
+        assertEquals(List.of(new DeadLetterCounts.ReasonCount("validate", "VALIDATION_FAILED", "suppliers.id.min", 2),
+                new DeadLetterCounts.ReasonCount("deserialize", "UNDECODABLE", null, 1)), suppliers.reasons());
+        assertEquals(1, tally.countsFrom(List.of("bronze.pg.orders"), true).total());
+        assertEquals(0, tally.countsFrom(List.of("bronze.pg.nothing"), false).total());
+        assertEquals(5, tally.counts(true).total(), "the totals count every dead letter, with or without a source");
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String sourceTopic) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put(DeadLetterHeaders.SOURCE_TOPIC, sourceTopic);
+        return all;
+    }
+
     private static ConsumerRecord<byte[], byte[]> letter(String topic, long offset, long timestamp,
             Map<String, String> headers) {
         RecordHeaders recordHeaders = new RecordHeaders();

@@ -78,6 +78,7 @@ class PipelineStatusIT {
         settings.put("sluice.connect.request-timeout", "2s");
         // The user events happen 48-60 s before they are produced: beyond this SLA, within the default one (5m).
         settings.put("sluice.freshness.sla.user_events", "10s");
+        settings.put("sluice.datasets.dir", datasets(TOPICS).toString());
         app = AppInstance.start(kafka, registry, "status-it", settings);
         Await.until("dead letters of earlier tests counted", TIMEOUT,
                 () -> app.json("/api/status/dead-letters").get("caughtUp").asBoolean());
@@ -132,6 +133,43 @@ class PipelineStatusIT {
         }
         assertEquals(deadLetterSources, sources, "each dead letter once, pointing at its bronze record");
         assertEquals(2, app.json("/api/status/dead-letters/recent?limit=2").size());
+    }
+
+    @Test
+    void eachDatasetsStatusCountsItsRecordsDeadLettersAndSilver() {
+        Await.until("user events counted in their dataset", TIMEOUT, () -> {
+            JsonNode status = app.json("/api/datasets/user_events").get("status");
+            return status.get("recordsIn").asLong() == GOOD + INVALID + UNDECODABLE
+                    && status.get("deadLetters").get("total").asLong() == INVALID + UNDECODABLE;
+        });
+        JsonNode dataset = app.json("/api/datasets/user_events");
+        JsonNode status = dataset.get("status");
+        assertEquals(GOOD, status.get("silverOut").asLong(), "the good events reached silver");
+        Map<String, Long> byReason = new HashMap<>();
+        status.get("deadLetters").get("reasons").forEach(r -> byReason.put(r.get("stage").asText() + "/"
+                + r.get("code").asText() + "/" + r.get("rule").asText(), r.get("count").asLong()));
+        assertEquals(Map.of("validate/VALIDATION_FAILED/user_events.event_type.allowed", (long) INVALID,
+                "deserialize/DESERIALIZATION_FAILED/null", (long) UNDECODABLE), byReason,
+                "only this dataset's dead letters, by rule; not the source connector's of another topic");
+        assertEquals(TOPICS.getUserEvents(), dataset.get("spec").get("source").get("topic").asText());
+        assertEquals("running", dataset.get("restart").get("state").asText());
+        assertEquals("running", app.json("/api/status").get("datasets").get("state").asText());
+        JsonNode customers = app.json("/api/datasets/customers").get("status");
+        assertEquals(0, customers.get("deadLetters").get("total").asLong(), "no customer was dead-lettered here");
+    }
+
+    /**
+     * A dataset directory holding the built-in specifications with this test's topic names, as the instance's
+     * topology has them.
+     */
+    private static java.nio.file.Path datasets(PipelineTopics topics) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("status-it-datasets");
+        String prefix = topics.getUserEvents().substring(0, topics.getUserEvents().indexOf("bronze."));
+        for (Map.Entry<String, String> spec : dev.sluice.app.dataset.DatasetDirectory.builtIns().entrySet()) {
+            java.nio.file.Files.writeString(dir.resolve(spec.getKey()), spec.getValue()
+                    .replaceAll("(?m)^(\\s+topic: )(bronze|silver)\\.", "$1" + prefix + "$2."));
+        }
+        return dir;
     }
 
     @Test

@@ -19,9 +19,16 @@ import dev.sluice.embedded.ServerProcess;
 /**
  * Keeps the platform's child processes alive: when one dies it is reported in one line and started again after a
  * backoff ({@link RestartPolicy}); a child that keeps dying is given up on with the reason and its log file named,
- * while the rest of the platform runs on. Every line goes to the terminal and {@code platform.log}.
+ * while the rest of the platform runs on. A child that exits with {@link #RESTART_EXIT_CODE} asked for a restart and is
+ * started again at once, without counting against the budget. Every line goes to the terminal and {@code platform.log}.
  */
 public final class Supervisor implements AutoCloseable {
+
+    /**
+     * The exit code of a child that ended on purpose to be started again (EX_TEMPFAIL): streams-app exits with it to
+     * apply changed datasets to its topology ({@code dev.sluice.app.dataset.restart.StreamsRestart}).
+     */
+    public static final int RESTART_EXIT_CODE = 75;
 
     /** Deaths, restarts and give-ups are state changes: the terminal shows them (and platform.log keeps them). */
     private static final Logger LOG = Terminal.LOG;
@@ -66,8 +73,19 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         String exit = dead.exitCode().isPresent() ? " with exit code " + dead.exitCode().getAsInt() : "";
+        boolean asked = dead.exitCode().isPresent() && dead.exitCode().getAsInt() == RESTART_EXIT_CODE;
         // Release what the dead process still holds in this JVM (a lock on PostgreSQL's data directory, a client).
         dead.close();
+        if (asked) {
+            LOG.info("{} (pid {}) exited to be restarted (exit code {}); starting it again", child.component(),
+                    dead.processHandle().pid(), RESTART_EXIT_CODE);
+            try {
+                scheduler.execute(() -> restart(child, dead.logFile().toString()));
+            } catch (RejectedExecutionException e) {
+                // Closed meanwhile: the platform is stopping.
+            }
+            return;
+        }
         scheduleRestart(child, child.component() + " (pid " + dead.processHandle().pid() + ") died" + exit,
                 dead.logFile().toString());
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -88,6 +89,49 @@ class SupervisorTest {
         assertEquals(0, attempts.get());
     }
 
+    @Test
+    void aChildThatExitsToBeRestartedIsStartedAgainWithoutSpendingTheBudget() {
+        AtomicInteger asked = new AtomicInteger();
+        // Each start but the last asks for a restart at once; more of them than the budget of three crashes.
+        Supervised<Child> child = supervisor.supervise("restarter", exiting(Supervisor.RESTART_EXIT_CODE),
+                () -> asked.incrementAndGet() < 5 ? exiting(Supervisor.RESTART_EXIT_CODE) : start());
+
+        Await.until("five restarts", TIMEOUT, () -> child.restarts() == 5
+                && child.state() == Supervised.State.RUNNING);
+        assertTrue(child.current().process.isAlive());
+
+        // The budget is untouched: a real crash now is restarted, and so are the two after it.
+        for (int crash = 1; crash <= 3; crash++) {
+            Child before = child.current();
+            before.process.destroyForcibly();
+            Await.until("restart after crash " + crash, TIMEOUT, () -> child.current() != before
+                    && child.state() == Supervised.State.RUNNING);
+        }
+        assertEquals(8, child.restarts());
+    }
+
+    @Test
+    void anotherExitCodeIsACrash() {
+        AtomicInteger attempts = new AtomicInteger();
+        Supervised<Child> child = supervisor.supervise("failing", exiting(70), () -> {
+            attempts.incrementAndGet();
+            return exiting(70);
+        });
+
+        Await.until("given up", TIMEOUT, () -> child.state() == Supervised.State.GAVE_UP);
+        assertEquals(3, attempts.get(), "exit code 70 counts against the budget of three");
+    }
+
+    private Child exiting(int code) {
+        try {
+            Child child = new Child(new ProcessBuilder("sh", "-c", "exit " + code).start());
+            started.add(child);
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Child start() {
         try {
             Child child = new Child(new ProcessBuilder("sleep", "600").start());
@@ -109,6 +153,11 @@ class SupervisorTest {
         @Override
         public ProcessHandle processHandle() {
             return process.toHandle();
+        }
+
+        @Override
+        public OptionalInt exitCode() {
+            return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
         }
 
         @Override
