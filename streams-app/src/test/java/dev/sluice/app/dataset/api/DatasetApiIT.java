@@ -204,8 +204,10 @@ class DatasetApiIT {
         HttpResponse<String> failed = send("PUT", "/api/datasets/suppliers", suppliers("will fail"), TOKEN);
         assertEquals(502, failed.statusCode(), failed.body());
         String detail = json(failed).path("detail").asText();
+        // The service's real actions (dev.sluice.app.dataset.source) run too and are named beside the test's.
         assertTrue(detail.contains("suppliers.yaml: action FailingActions failed: lake sink lake-silver rejected "
-                + "the topic list; the file was not written; removed again by RecordingActions"), detail);
+                + "the topic list; the file was not written; removed again by "), detail);
+        assertTrue(detail.substring(detail.indexOf("removed again by ")).contains("RecordingActions"), detail);
         assertFalse(Files.exists(dir.resolve("suppliers.yaml")));
         try (var files = Files.list(dir)) {
             assertEquals(List.of("customers.yaml"), files.map(p -> p.getFileName().toString()).toList(),
@@ -220,8 +222,9 @@ class DatasetApiIT {
         actions().calls.clear();
         HttpResponse<String> update = send("PUT", "/api/datasets/suppliers", suppliers("then fail"), TOKEN);
         assertEquals(502, update.statusCode(), update.body());
-        assertTrue(json(update).path("detail").asText().contains("the previous specification applied again by "
-                + "RecordingActions"), update.body());
+        String again = json(update).path("detail").asText();
+        assertTrue(again.contains("the previous specification applied again by ") && again.substring(again.indexOf(
+                "the previous specification applied again by ")).contains("RecordingActions"), update.body());
         assertEquals(suppliers("first"), Files.readString(dir.resolve("suppliers.yaml")));
         assertEquals(List.of("problems suppliers", "apply suppliers", "apply suppliers"), actions().calls);
     }
