@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,7 +22,7 @@ import dev.sluice.app.connect.ApiException;
 import dev.sluice.app.connect.ConnectorDatabase;
 import dev.sluice.app.connect.ConnectorRequest;
 import dev.sluice.app.connect.ConnectorService;
-import dev.sluice.app.connect.IncrementalSnapshots;
+import dev.sluice.app.connect.ConnectorView;
 import dev.sluice.app.connect.ReplicationSlots;
 import dev.sluice.app.connect.SecretMasker;
 import dev.sluice.app.dataset.DatasetActions;
@@ -31,9 +34,10 @@ import jakarta.inject.Singleton;
  * Datasets of kind {@code cdc}: their table joins the CDC connector's {@code table.include.list} (a PUT of its
  * configuration through the {@link ConnectorService}; the signalling table stays) and its PostgreSQL publication
  * ({@code ALTER PUBLICATION .. ADD TABLE}, {@code GRANT SELECT} to the connector's role), as the
- * {@link PublicationSettings} login: the CDC role may replicate and read but owns nothing. Rows already in a newly
- * added table arrive through an incremental snapshot. Deleting the dataset takes the table out of both again,
- * except the {@link PublicationSettings#getKeptTables() kept tables}.
+ * {@link PublicationSettings} login: the CDC role may replicate and read but owns nothing; the connector is paused
+ * meanwhile. Rows already in the table before are not copied (signal an incremental snapshot for them). Deleting
+ * the dataset takes the table out of both again, except the {@link PublicationSettings#getKeptTables() kept
+ * tables}.
  */
 @Singleton
 public class CdcDatasetActions implements DatasetActions {
@@ -41,18 +45,20 @@ public class CdcDatasetActions implements DatasetActions {
     private static final Logger LOG = LoggerFactory.getLogger(CdcDatasetActions.class);
     private static final String APPLICATION_NAME = "sluice-datasets";
     private static final String INCLUDE_LIST = "table.include.list";
+    private static final Duration PAUSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PAUSE_POLL = Duration.ofMillis(200);
 
     private final ConnectorService connectors;
     private final ConnectorDatabase databases;
-    private final IncrementalSnapshots snapshots;
     private final SecretMasker masker;
     private final PublicationSettings settings;
+    private final Clock clock;
 
-    public CdcDatasetActions(ConnectorService connectors, ConnectorDatabase databases, IncrementalSnapshots snapshots,
-            SecretMasker masker, PublicationSettings settings) {
+    public CdcDatasetActions(ConnectorService connectors, ConnectorDatabase databases, SecretMasker masker,
+            PublicationSettings settings, Clock clock) {
         this.connectors = connectors;
+        this.clock = clock;
         this.databases = databases;
-        this.snapshots = snapshots;
         this.masker = masker;
         this.settings = settings;
     }
@@ -145,6 +151,29 @@ public class CdcDatasetActions implements DatasetActions {
         String publication = ReplicationSlots.publicationName(config);
         ConnectorDatabase.Target database = publisherDatabase(config);
         String cdcRole = databases.target(config, APPLICATION_NAME).properties().getProperty("user");
+        List<String> included = includeList(config);
+        boolean added = !included.contains(table.qualified());
+        // While the table joins, the connector is paused, so that a task with the old include list is not streaming
+        // the table's first changes meanwhile (it would skip them and commit past them).
+        boolean paused = added && pause(name);
+        try {
+            boolean published = publish(spec, table, publication, database, cdcRole);
+            if (added) {
+                included.add(table.qualified());
+                putIncludeList(name, config, included);
+            }
+            LOG.info("dataset source applied dataset={} kind=cdc connector={} table={} publicationAdded={} "
+                    + "includeListAdded={}", spec.name(), name, table.qualified(), !published, added);
+        } finally {
+            if (paused) {
+                connectors.resume(name);
+            }
+        }
+    }
+
+    /** @return whether the table was in the publication already */
+    private boolean publish(DatasetSpec spec, TableName table, String publication, ConnectorDatabase.Target database,
+            String cdcRole) {
         boolean published;
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
             published = inPublication(connection, publication, table);
@@ -158,16 +187,40 @@ public class CdcDatasetActions implements DatasetActions {
             throw new IllegalStateException("dataset " + spec.name() + ": cannot add " + table.qualified()
                     + " to publication '" + publication + "': " + masker.scrub(e.getMessage(), database.secrets()), e);
         }
-        List<String> included = includeList(config);
-        boolean added = !included.contains(table.qualified());
-        if (added) {
-            included.add(table.qualified());
-            putIncludeList(name, config, included);
-            // A table created before its dataset may hold rows already; streaming alone would never show them.
-            trySnapshot(spec, name, table);
+        return published;
+    }
+
+    /**
+     * Pauses a running connector and waits until its tasks stopped.
+     *
+     * @return whether this call paused it (one paused by an operator stays paused and takes the change on resume)
+     */
+    private boolean pause(String name) {
+        if ("PAUSED".equals(connectors.get(name).state())) {
+            return false;
         }
-        LOG.info("dataset source applied dataset={} kind=cdc connector={} table={} publicationAdded={} "
-                + "includeListAdded={}", spec.name(), name, table.qualified(), !published, added);
+        connectors.pause(name);
+        Instant deadline = clock.instant().plus(PAUSE_TIMEOUT);
+        while (!paused(connectors.get(name))) {
+            if (clock.instant().isAfter(deadline)) {
+                connectors.resume(name);
+                throw new IllegalStateException("connector '" + name + "' did not pause within " + PAUSE_TIMEOUT
+                        + ", so table changes were not made");
+            }
+            try {
+                Thread.sleep(PAUSE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                connectors.resume(name);
+                throw new IllegalStateException("interrupted while pausing connector '" + name + "'", e);
+            }
+        }
+        return true;
+    }
+
+    private static boolean paused(ConnectorView view) {
+        return "PAUSED".equals(view.state()) && !view.tasks().isEmpty()
+                && view.tasks().stream().allMatch(task -> "PAUSED".equals(task.state()));
     }
 
     @Override
@@ -230,15 +283,6 @@ public class CdcDatasetActions implements DatasetActions {
         changed.remove("name");
         changed.put(INCLUDE_LIST, String.join(",", tables));
         connectors.update(name, new ConnectorRequest(null, null, null, changed));
-    }
-
-    private void trySnapshot(DatasetSpec spec, String name, TableName table) {
-        try {
-            snapshots.trigger(name, List.of(table.qualified()));
-        } catch (ApiException e) {
-            LOG.warn("dataset source without snapshot dataset={} connector={} table={} reason={}", spec.name(), name,
-                    table.qualified(), e.getMessage());
-        }
     }
 
     private static List<String> includeList(Map<String, String> config) {

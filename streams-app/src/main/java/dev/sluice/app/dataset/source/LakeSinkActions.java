@@ -1,11 +1,15 @@
 package dev.sluice.app.dataset.source;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -16,6 +20,7 @@ import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.dataset.DatasetActions;
 import dev.sluice.app.dataset.DatasetSpec;
 import dev.sluice.app.dataset.LakeSpec;
+import dev.sluice.connect.admin.ConnectRestException;
 import jakarta.inject.Singleton;
 
 /**
@@ -34,10 +39,15 @@ public class LakeSinkActions implements DatasetActions {
     private static final int MAX_PARTITION_FIELDS = 3;
     private static final String ICEBERG_HOUR = "hours(__kafka_timestamp)";
 
-    private final ConnectorService connectors;
+    private static final Duration REBALANCE_WAIT = Duration.ofSeconds(30);
+    private static final Duration REBALANCE_POLL = Duration.ofMillis(500);
 
-    public LakeSinkActions(ConnectorService connectors) {
+    private final ConnectorService connectors;
+    private final Clock clock;
+
+    public LakeSinkActions(ConnectorService connectors, Clock clock) {
         this.connectors = connectors;
+        this.clock = clock;
     }
 
     /** The sink connector names of {@code zone}, in both lake formats. */
@@ -83,7 +93,7 @@ public class LakeSinkActions implements DatasetActions {
         for (LakeSpec.Zone zone : lake.zones()) {
             String topic = topicOf(spec, zone);
             for (String sink : sinks(zone)) {
-                Map<String, String> config = connectors.storedConfig(sink);
+                Map<String, String> config = rebalanceTolerant(() -> connectors.storedConfig(sink));
                 Map<String, String> changed = withTopic(config, topic, lake.partitionBy());
                 put(sink, config, changed);
                 LOG.info("dataset lake applied dataset={} sink={} topic={} partitionBy={} changed={}", spec.name(),
@@ -100,7 +110,7 @@ public class LakeSinkActions implements DatasetActions {
         for (LakeSpec.Zone zone : spec.lake().get().zones()) {
             String topic = topicOf(spec, zone);
             for (String sink : sinks(zone)) {
-                Map<String, String> config = connectors.storedConfig(sink);
+                Map<String, String> config = rebalanceTolerant(() -> connectors.storedConfig(sink));
                 Map<String, String> changed = withoutTopic(config, topic);
                 put(sink, config, changed);
                 LOG.info("dataset lake removed dataset={} sink={} topic={} changed={}", spec.name(), sink, topic,
@@ -153,7 +163,7 @@ public class LakeSinkActions implements DatasetActions {
     }
 
     private List<String> sinks(LakeSpec.Zone zone) {
-        return sinkNames(zone).stream().filter(connectors::exists).toList();
+        return sinkNames(zone).stream().filter(name -> rebalanceTolerant(() -> connectors.exists(name))).toList();
     }
 
     private void put(String sink, Map<String, String> before, Map<String, String> after) {
@@ -162,7 +172,30 @@ public class LakeSinkActions implements DatasetActions {
         }
         Map<String, Object> config = new LinkedHashMap<>(after);
         config.remove("name");
-        connectors.update(sink, new ConnectorRequest(null, null, null, config));
+        rebalanceTolerant(() -> connectors.update(sink, new ConnectorRequest(null, null, null, config)));
+    }
+
+    /**
+     * {@code call}, repeated while Connect answers 409 because its group rebalances: a change of another connector
+     * just before (the CDC connector's include list, applied first) triggers one, and it passes within seconds.
+     */
+    private <T> T rebalanceTolerant(Supplier<T> call) {
+        Instant deadline = clock.instant().plus(REBALANCE_WAIT);
+        while (true) {
+            try {
+                return call.get();
+            } catch (ConnectRestException e) {
+                if (e.status() != 409 || clock.instant().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(REBALANCE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while Kafka Connect rebalances", e);
+            }
+        }
     }
 
     private static String topicOf(DatasetSpec spec, LakeSpec.Zone zone) {

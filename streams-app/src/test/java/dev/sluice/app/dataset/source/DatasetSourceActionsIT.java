@@ -122,7 +122,6 @@ class DatasetSourceActionsIT {
         String bucket = "ds-" + suffix;
         sql(PostgresServer.SHOP_DB, "CREATE TABLE public." + table
                         + " (id INT PRIMARY KEY, region TEXT NOT NULL, amount INT)",
-                "INSERT INTO public." + table + " VALUES (1, 'EU', 10)",
                 "CREATE TABLE public.nokey_" + suffix + " (id INT)",
                 "CREATE PUBLICATION " + publication + " FOR TABLE public.debezium_signal");
         connect.putConfig(cdc, new ConnectorTemplates().get(ConnectorTemplates.POSTGRES_CDC).render(Map.of(
@@ -174,8 +173,7 @@ class DatasetSourceActionsIT {
         assertEquals("seed_" + suffix + "," + topic, connect.config("lake-bronze").path("topics").asText());
         assertEquals(topic + "=region", connect.config("lake-bronze").path("topic.partition.fields").asText());
 
-        // Row 1 existed before the dataset: the incremental snapshot brings it; row 2 is streamed.
-        sql(PostgresServer.SHOP_DB, "INSERT INTO public." + table + " VALUES (2, 'US', 20)");
+        sql(PostgresServer.SHOP_DB, "INSERT INTO public." + table + " VALUES (1, 'EU', 10), (2, 'US', 20)");
         awaitRecords(topic, 2);
         Await.until("Parquet of both regions in the lake", TIMEOUT, () -> {
             List<String> keys = lakeKeys(bucket, "bronze/" + topic + "/");
@@ -242,6 +240,12 @@ class DatasetSourceActionsIT {
         String before = connect.config(name).toString();
         applyAll(spec);
         assertEquals(before, connect.config(name).toString(), "a second apply changes nothing");
+        // Another table may not take over a source that polls this one.
+        String other = yaml.replace("name: " + table, "name: dsk_" + suffix)
+                .replace("table: " + table, "table: dsk_" + suffix)
+                .replace("kind: jdbc", "kind: jdbc\n  connector: " + name);
+        assertProblem(spec("dsk_" + suffix, other), "source.connector: JDBC source '" + name
+                + "' exists and polls other tables [" + table + "]");
 
         removeAll(spec);
         assertFalse(connectors.exists(name));
