@@ -9,9 +9,11 @@ import dev.sluice.lake.S3MultipartOutputStream;
 import java.net.URI;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -46,6 +48,7 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
     public static final String PARTITION_TIMESTAMP_FIELD = "partition.timestamp.field";
     public static final String PARTITION_TIMEZONE = "partition.timezone";
     public static final String PARTITION_FIELDS = "partition.fields";
+    public static final String TOPIC_PARTITION_FIELDS = "topic.partition.fields";
     public static final String KAFKA_METADATA_COLUMNS = "kafka.metadata.columns";
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
     public static final String VALUE_REGISTRY_URL = "value.registry.url";
@@ -113,6 +116,13 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                             + "after the hour, e.g. 'region' gives .../hour=13/region=EU/. Values are "
                             + "percent-encoded Hive style; null and empty become __HIVE_DEFAULT_PARTITION__.",
                     GROUP_LAYOUT, 4, Width.LONG, "Partition fields")
+            .define(TOPIC_PARTITION_FIELDS, Type.LIST, "", S3ParquetSinkConfig::validateTopicPartitionFields,
+                    Importance.MEDIUM, "Partition fields of single topics, instead of " + PARTITION_FIELDS + " for "
+                            + "the topics named: entries <topic>=<field>[;<field>...] (up to " + MAX_PARTITION_FIELDS
+                            + " dotted field paths each), e.g. 'silver.shipments=region;carrier,bronze.pg.shipments="
+                            + "region'. An entry with no fields ('silver.x=') gives that topic none. One sink can so "
+                            + "carry datasets partitioned differently.",
+                    GROUP_LAYOUT, 5, Width.LONG, "Partition fields per topic")
             .define(KAFKA_METADATA_COLUMNS, Type.BOOLEAN, true, Importance.LOW,
                     "Add the columns __kafka_partition, __kafka_offset and __kafka_timestamp to every row, for "
                             + "lineage and de-duplication downstream, and __lineage_source, __lineage_ingested_at and "
@@ -212,6 +222,11 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(PARTITION_FIELDS, getList(PARTITION_FIELDS), e.getMessage());
         }
+        try {
+            topicPartitionFields().values().forEach(fields -> new PartitionPathFormatter(zone(), fields));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(TOPIC_PARTITION_FIELDS, getList(TOPIC_PARTITION_FIELDS), e.getMessage());
+        }
     }
 
     public String bucket() {
@@ -290,6 +305,11 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
 
     public List<String> partitionFields() {
         return getList(PARTITION_FIELDS).stream().map(String::trim).toList();
+    }
+
+    /** The entries of {@value #TOPIC_PARTITION_FIELDS}, by topic. */
+    public Map<String, List<String>> topicPartitionFields() {
+        return parseTopicPartitionFields(getList(TOPIC_PARTITION_FIELDS));
     }
 
     public boolean kafkaMetadataColumns() {
@@ -400,6 +420,34 @@ public final class S3ParquetSinkConfig extends AbstractConfig {
                 throw new ConfigException(name, value, "'" + field + "' is not a dotted field path");
             }
         }
+    }
+
+    private static void validateTopicPartitionFields(String name, Object value) {
+        @SuppressWarnings("unchecked")
+        List<String> entries = (List<String>) value;
+        try {
+            Map<String, List<String>> byTopic = parseTopicPartitionFields(entries);
+            byTopic.forEach((topic, fields) -> validatePartitionFields(name + " (" + topic + ")", fields));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static Map<String, List<String>> parseTopicPartitionFields(List<String> entries) {
+        Map<String, List<String>> byTopic = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int equals = entry.indexOf('=');
+            String topic = equals < 0 ? "" : entry.substring(0, equals).trim();
+            if (topic.isEmpty()) {
+                throw new IllegalArgumentException("'" + entry.trim() + "' is not <topic>=<field>[;<field>...]");
+            }
+            List<String> fields = Arrays.stream(entry.substring(equals + 1).split(";"))
+                    .map(String::trim).filter(field -> !field.isEmpty()).toList();
+            if (byTopic.put(topic, fields) != null) {
+                throw new IllegalArgumentException("topic '" + topic + "' is named twice");
+            }
+        }
+        return byTopic;
     }
 
     private static void validateDisabledOrPositive(String name, Object value) {

@@ -3,7 +3,6 @@ package dev.sluice.connect.s3;
 import dev.sluice.connect.PluginVersion;
 import dev.sluice.lake.ConditionalWriteProbe;
 import dev.sluice.lake.ObjectKeyNamer;
-import dev.sluice.lake.PartitionPathFormatter;
 import dev.sluice.lake.S3ClientFactory;
 import java.time.Clock;
 import java.util.Collection;
@@ -39,7 +38,7 @@ public class S3ParquetSinkTask extends SinkTask {
     private S3ParquetSinkConfig config;
     private S3Client s3;
     private TopicAndGroupLookup cluster;
-    private RecordRouter router;
+    private RecordRouters routers;
     private PartitionWriters writers;
     private ErrantRecordReporter reporter;
     private RegistryValueDecoder decoder;
@@ -70,8 +69,7 @@ public class S3ParquetSinkTask extends SinkTask {
         s3 = S3ClientFactory.create(config.region(), config.pathStyleAccess(), config.endpoint(),
                 config.accessKeyId().map(Password::value), config.secretAccessKey().map(Password::value));
         ObjectKeyNamer namer = new ObjectKeyNamer(config.topicsDir());
-        router = new RecordRouter(config.timestampField(), config.partitionFields(),
-                new PartitionPathFormatter(config.zone(), config.partitionFields()));
+        routers = new RecordRouters(config);
         ConnectToAvroConverter converter = new ConnectToAvroConverter(config.kafkaMetadataColumns(),
                 nullValues == S3ParquetSinkConfig.NullValueBehavior.DELETE);
         RotationPolicy policy = RotationPolicy.from(config);
@@ -185,7 +183,7 @@ public class S3ParquetSinkTask extends SinkTask {
                             + "=delete to write these as delete markers, or =ignore to skip them");
                 }
                 // No value to route by: the Kafka timestamp chooses the hour.
-                writer.writeTombstone(record, router.route(record));
+                writer.writeTombstone(record, routers.route(record));
                 return;
             }
             SinkRecord decoded = decoder == null ? record : decoder.decode(record);
@@ -193,7 +191,7 @@ public class S3ParquetSinkTask extends SinkTask {
                 throw new DataException("Schemaless value; use a converter that provides schemas (Avro, or JSON "
                         + "with schemas.enable=true)");
             }
-            writer.write(decoded, router.route(decoded));
+            writer.write(decoded, routers.route(decoded));
         } catch (DataException e) {
             handleErrant(writer, record, e);
         }

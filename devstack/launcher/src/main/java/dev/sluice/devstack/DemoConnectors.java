@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +14,8 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sluice.connect.admin.ConnectRestClient;
 import dev.sluice.connect.template.ConnectorTemplates;
@@ -29,7 +32,8 @@ import dev.sluice.lake.iceberg.IcebergCatalogSettings;
  * {@code bronze.pg.*}, the JDBC source polling the {@code warehouse} database into {@code bronze.warehouse.*}, and
  * lake sinks writing the bronze, silver and gold topics into the lake: S3 Parquet sinks, or with lake format
  * {@link LakeFormat#ICEBERG} Apache Iceberg's sinks writing Iceberg tables. Registration is idempotent (PUT of the
- * config), so a restarted platform keeps its connectors and their offsets. Credentials reach Connect only as
+ * config), so a restarted platform keeps its connectors and their offsets, and the tables and topics that datasets
+ * added to them ({@link DatasetAdditions}). Credentials reach Connect only as
  * {@code ${file:...}} references to the platform's secrets file. The database connectors run as their own roles:
  * CDC as {@value PostgresServer#CDC_USER} (REPLICATION, SELECT; the publication exists already), the JDBC source as
  * {@value PostgresServer#READER_USER} (SELECT only) - neither owns a table nor is a superuser.
@@ -284,12 +288,23 @@ public final class DemoConnectors {
         }
     }
 
+    /** The configuration Connect holds for {@code name}; empty when there is no such connector yet. */
+    private Map<String, String> registeredConfig(String name) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (JsonNode registered : connect.connectors()) {
+            if (registered.asText().equals(name)) {
+                connect.config(name).fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            }
+        }
+        return config;
+    }
+
     private String secret(String key) {
         return "${file:" + secretsFile.toAbsolutePath() + ":" + key + "}";
     }
 
     private void register(String name, Map<String, String> config) {
-        connect.putConfig(name, config);
+        connect.putConfig(name, DatasetAdditions.keep(registeredConfig(name), config));
         try {
             Await.until(name + " running", RUNNING_TIMEOUT, () -> connect.isRunning(name));
         } catch (Await.AwaitTimeoutException e) {

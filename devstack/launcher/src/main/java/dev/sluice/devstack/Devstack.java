@@ -187,6 +187,7 @@ public final class Devstack implements AutoCloseable {
                             // Kafka Streams does not leave its group on close, so a restarted app waits out the
                             // previous member's session (45 s by default) before it gets its partitions back.
                             Map.entry("KAFKA_STREAMS_DEFAULT_SESSION_TIMEOUT_MS", "10000")));
+            appEnvironment.putAll(datasetEnvironment(postgres(), state.resolve("datasets"), secrets));
             if (settings.lakeFormat() == LakeFormat.ICEBERG) {
                 // Compaction, snapshot expiry and orphan removal of the Iceberg tables (docs/lake/iceberg.md).
                 appEnvironment.putAll(Map.of("SLUICE_ICEBERG_MAINTENANCE_ENABLED", "true",
@@ -213,6 +214,25 @@ public final class Devstack implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * streams-app's settings for datasets (docs/datasets.md): the specifications in {@code datasets}
+     * ({@code <state>/datasets}, seeded with the shop's on first start), applied by restarting streams-app, the publisher login that adds cdc datasets' tables to the shop
+     * publication (its password from the environment, like every secret of the app), and the warehouse as the
+     * database of jdbc datasets, whose JDBC sources get the reader's password as a reference to the secrets file.
+     */
+    static Map<String, String> datasetEnvironment(PostgresServer postgres, Path datasets, Path secrets) {
+        return Map.of("SLUICE_DATASETS_DIR", datasets.toString(),
+                // A changed specification is applied by a restart: streams-app exits with 75, the supervisor starts
+                // it again at once with the new topology.
+                "SLUICE_DATASETS_APPLY", "restart",
+                "SLUICE_DATASETS_PUBLICATION_USER", postgres.publisherLogin().user(),
+                "SLUICE_DATASETS_PUBLICATION_PASSWORD", postgres.publisherLogin().password(),
+                "SLUICE_DATASETS_JDBC_URL", postgres.jdbcUrl(PostgresServer.WAREHOUSE_DB),
+                "SLUICE_DATASETS_JDBC_USER", postgres.readerLogin().user(),
+                "SLUICE_DATASETS_JDBC_PASSWORD_REFERENCE", "file:" + secrets.toAbsolutePath() + ":"
+                        + DemoConnectors.READER_PASSWORD_KEY);
     }
 
     /** What runs where, for the ready block and for tests. */

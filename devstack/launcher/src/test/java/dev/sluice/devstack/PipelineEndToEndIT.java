@@ -3,17 +3,12 @@ package dev.sluice.devstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,7 +43,6 @@ import dev.sluice.embedded.Secrets;
 @ExtendWith(EmbeddedPlatformExtension.class)
 class PipelineEndToEndIT {
 
-    private static final Path HOME = Path.of("").toAbsolutePath().getParent().getParent();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     @Test
@@ -66,8 +60,8 @@ class PipelineEndToEndIT {
 
         int port = Ports.orFree(0);
         String token = Secrets.random();
-        try (ChildJvm app = startStreamsApp(platform.stateDir().resolve("e2e-streams-app"), port, kafka, registry,
-                connect, token)) {
+        try (ChildJvm app = StreamsAppUnderTest.start(platform.stateDir().resolve("e2e-streams-app"), port, kafka,
+                registry, connect, token, Map.of())) {
             try (DataGenerator generator = DataGenerator.start(() -> postgres.connect(PostgresServer.SHOP_DB),
                     kafka.bootstrapServers(), registry.registryV2Url(), DemoConnectors.USER_EVENTS_TOPIC, 25, 25,
                     0.1)) {
@@ -122,33 +116,5 @@ class PipelineEndToEndIT {
             double p99 = lake.get().get("p99Seconds").asDouble();
             assertTrue(p99 > 0 && p99 < 3600, "from the source commit to the lake object: " + lake.get());
         }
-    }
-
-    /** streams-app from its build, with a short early-arrival wait so that waiting orders settle quickly. */
-    private static ChildJvm startStreamsApp(Path dir, int port, KafkaBroker kafka, RegistryServer registry,
-            ConnectWorker connect, String token) throws IOException {
-        Path target = HOME.resolve("streams-app/target");
-        List<Path> classpath = new ArrayList<>();
-        classpath.add(target.resolve("classes"));
-        Arrays.stream(Files.readString(target.resolve("runtime-classpath.txt")).trim().split(java.io.File.pathSeparator))
-                .filter(entry -> !entry.isBlank()).map(Path::of).forEach(classpath::add);
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("SLUICE_HTTP_HOST", Ports.HOST);
-        env.put("SLUICE_HTTP_PORT", Integer.toString(port));
-        env.put("SLUICE_STATE_DIR", dir.resolve("state").toString());
-        env.put("SLUICE_REGISTRY_URL", registry.registryV2Url());
-        env.put("SLUICE_ENRICH_REFERENCE_WAIT", "3s");
-        env.put("SLUICE_ENRICH_RETRY_INTERVAL", "500ms");
-        env.put("SLUICE_API_TOKEN", token);
-        env.put("SLUICE_CONNECT_URL", connect.restUrl());
-        env.put("SLUICE_FRESHNESS_LAKE_INTERVAL", "1s");
-        ChildJvm jvm = ChildJvm.start("streams-app", classpath, "dev.sluice.app.Application",
-                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, dir.resolve("streams-app.log"));
-        HttpClient http = HttpClient.newHttpClient();
-        jvm.awaitReady(TIMEOUT, () -> http.send(HttpRequest.newBuilder(URI.create("http://" + Ports.HOST + ":" + port
-                + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode() == 200);
-        return jvm;
     }
 }

@@ -12,12 +12,16 @@ import java.nio.file.Path;
  * trusted there either). The bootstrap form additionally trusts the superuser on loopback: it is used only for the
  * start that sets the superuser's password (a freshly initialised directory - zonky's initdb trusts everyone - or a
  * state directory of an earlier version, which trusted the superuser), and is replaced by the final form as soon as
- * the password is set and kept.
+ * the password is set and kept. A state directory whose file differs from the final form (an earlier version's)
+ * goes through the bootstrap form once more, which rewrites it.
  */
 final class PgHba {
 
     static final String FINAL = """
             # Written by sluice-embedded. Only loopback TCP; every role, the superuser included, gives its password.
+            # sluice_publisher has the owner's rights for the shop's publication: it is kept out of the rest.
+            host    warehouse        sluice_publisher  127.0.0.1/32  reject
+            host    iceberg_catalog  sluice_publisher  127.0.0.1/32  reject
             host    all          all       127.0.0.1/32  scram-sha-256
             host    replication  all       127.0.0.1/32  scram-sha-256
             """;
@@ -26,6 +30,8 @@ final class PgHba {
             # Written by sluice-embedded for one start: the superuser's password is being set, then this file is
             # replaced by one without trust.
             host    all          postgres  127.0.0.1/32  trust
+            host    warehouse        sluice_publisher  127.0.0.1/32  reject
+            host    iceberg_catalog  sluice_publisher  127.0.0.1/32  reject
             host    all          all       127.0.0.1/32  scram-sha-256
             host    replication  all       127.0.0.1/32  scram-sha-256
             """;

@@ -7,7 +7,7 @@ import java.util.Properties;
 
 /**
  * The generated passwords of the embedded PostgreSQL, in owner-only files of its state directory:
- * {@value #APP_FILE} holds the application roles (table owner, CDC, read-only, Iceberg catalog),
+ * {@value #APP_FILE} holds the application roles (table owner, CDC, read-only, Iceberg catalog, publisher),
  * {@value #SUPERUSER_FILE} the
  * superuser, which only the server's own setup uses. The superuser's password is kept only once it is set in the
  * database ({@link #keepSuperuser}), so a crash in between cannot leave a file that does not match.
@@ -21,15 +21,17 @@ final class PostgresCredentials {
     final PostgresLogin cdc;
     final PostgresLogin reader;
     final PostgresLogin iceberg;
+    final PostgresLogin publisher;
     final PostgresLogin superuser;
     final boolean superuserKept;
 
     private PostgresCredentials(PostgresLogin owner, PostgresLogin cdc, PostgresLogin reader, PostgresLogin iceberg,
-            PostgresLogin superuser, boolean superuserKept) {
+            PostgresLogin publisher, PostgresLogin superuser, boolean superuserKept) {
         this.owner = owner;
         this.cdc = cdc;
         this.reader = reader;
         this.iceberg = iceberg;
+        this.publisher = publisher;
         this.superuser = superuser;
         this.superuserKept = superuserKept;
     }
@@ -43,12 +45,14 @@ final class PostgresCredentials {
         changed |= ensure(app, "cdc.user", "cdc.password", PostgresServer.CDC_USER);
         changed |= ensure(app, "reader.user", "reader.password", PostgresServer.READER_USER);
         changed |= ensure(app, "iceberg.user", "iceberg.password", PostgresServer.ICEBERG_USER);
+        changed |= ensure(app, "publisher.user", "publisher.password", PostgresServer.PUBLISHER_USER);
         if (changed) {
             Secrets.writePrivate(appFile, app, "PostgreSQL application roles of the Sluice embedded platform");
         }
         Optional<String> kept = Optional.ofNullable(Secrets.read(dir.resolve(SUPERUSER_FILE)).getProperty("password"));
         return new PostgresCredentials(login(app, "user", "password"), login(app, "cdc.user", "cdc.password"),
                 login(app, "reader.user", "reader.password"), login(app, "iceberg.user", "iceberg.password"),
+                login(app, "publisher.user", "publisher.password"),
                 new PostgresLogin(PostgresServer.SUPERUSER, kept.orElseGet(Secrets::random)), kept.isPresent());
     }
 

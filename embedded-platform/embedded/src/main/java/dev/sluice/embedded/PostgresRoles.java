@@ -17,6 +17,13 @@ import java.sql.Statement;
  * Debezium's watermarks). The publication is created here by the owner, so Debezium needs neither ownership nor
  * superuser ({@code publication.autocreate.mode=disabled}).</li>
  * <li>{@value PostgresServer#READER_USER}: LOGIN, may connect to {@code warehouse} only, SELECT on its tables.</li>
+ * <li>{@value PostgresServer#PUBLISHER_USER}: LOGIN NOREPLICATION, streams-app's login for datasets of kind cdc
+ * ({@code ALTER PUBLICATION .. ADD TABLE}, {@code GRANT SELECT} to the CDC role). PostgreSQL lets only a role with
+ * the ownership rights of both the publication and the table do that, so it inherits the owner's rights (member of
+ * {@value PostgresServer#APP_USER} WITH INHERIT TRUE, SET FALSE: it cannot become the owner, what it creates is its
+ * own). It may connect to {@code shop} only ({@link PgHba} rejects it elsewhere, as the owner's membership would
+ * otherwise let it into {@code warehouse}). A login of its own so that it can be revoked or rotated without touching
+ * the owner's, and its sessions are told apart.</li>
  * <li>{@value PostgresServer#ICEBERG_USER}: LOGIN, owns {@value PostgresServer#ICEBERG_CATALOG_DB}, where Iceberg's
  * JDBC catalog keeps its tables (it creates them itself on first use); no right on the demo databases.</li>
  * </ul>
@@ -33,6 +40,12 @@ final class PostgresRoles {
         role(admin, credentials.cdc, "LOGIN REPLICATION");
         role(admin, credentials.reader, "LOGIN NOREPLICATION");
         role(admin, credentials.iceberg, "LOGIN NOREPLICATION");
+        role(admin, credentials.publisher, "LOGIN NOREPLICATION");
+        try (Statement statement = admin.createStatement()) {
+            // Idempotent: granting a membership that exists only updates its options.
+            statement.execute("GRANT " + PostgresServer.APP_USER + " TO " + PostgresServer.PUBLISHER_USER
+                    + " WITH INHERIT TRUE, SET FALSE");
+        }
     }
 
     /**

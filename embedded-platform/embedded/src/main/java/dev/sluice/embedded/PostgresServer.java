@@ -47,6 +47,11 @@ public final class PostgresServer implements ServerProcess {
     public static final String CDC_USER = "sluice_cdc";
     /** The role of the JDBC source: SELECT on the warehouse tables, nothing else. */
     public static final String READER_USER = "sluice_reader";
+    /**
+     * streams-app's role for datasets of kind cdc: adds tables to {@link #SHOP_PUBLICATION} with the owner's rights
+     * (see {@link PostgresRoles}); no REPLICATION, no superuser, {@code shop} only.
+     */
+    public static final String PUBLISHER_USER = "sluice_publisher";
     /** The bootstrap superuser; used by this class's setup only. */
     public static final String SUPERUSER = "postgres";
     /** The role of Iceberg's JDBC catalog (lake format iceberg); it owns {@link #ICEBERG_CATALOG_DB}. */
@@ -238,6 +243,11 @@ public final class PostgresServer implements ServerProcess {
     /** The read-only role of the JDBC source, {@value #READER_USER}, and its password. */
     public PostgresLogin readerLogin() {
         return credentials.reader;
+    }
+
+    /** streams-app's role for the publication of datasets of kind cdc, {@value #PUBLISHER_USER}, and its password. */
+    public PostgresLogin publisherLogin() {
+        return credentials.publisher;
     }
 
     /** The role of Iceberg's JDBC catalog, {@value #ICEBERG_USER}, and its password. */

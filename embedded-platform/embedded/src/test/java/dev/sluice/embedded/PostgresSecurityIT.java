@@ -119,6 +119,36 @@ class PostgresSecurityIT {
     }
 
     @Test
+    void thePublisherRoleAddsTheOwnersTablesToAPublicationAndReachesNothingElse(PostgresServer postgres)
+            throws Exception {
+        try (Connection owner = postgres.connect(PostgresServer.SHOP_DB); Statement statement = owner.createStatement()) {
+            statement.execute("CREATE TABLE publisher_probe (id INT PRIMARY KEY)");
+            statement.execute("CREATE PUBLICATION publisher_probe_pub FOR TABLE customers");
+        }
+        try (Connection publisher = postgres.connect(PostgresServer.SHOP_DB, postgres.publisherLogin());
+                Statement statement = publisher.createStatement()) {
+            assertEquals(0, count(statement, "SELECT count(*) FROM pg_roles WHERE rolname = current_user "
+                    + "AND (rolreplication OR rolsuper OR rolcreaterole OR rolcreatedb)"));
+            statement.execute("ALTER PUBLICATION publisher_probe_pub ADD TABLE public.publisher_probe");
+            statement.execute("GRANT SELECT ON public.publisher_probe TO " + PostgresServer.CDC_USER);
+            assertEquals(2, count(statement, "SELECT count(*) FROM pg_publication_tables "
+                    + "WHERE pubname = 'publisher_probe_pub'"));
+            // SET FALSE: it may use the owner's rights but never act as the owner.
+            assertEquals("42501", assertThrows(SQLException.class, () -> statement.execute(
+                    "SET ROLE " + PostgresServer.APP_USER)).getSQLState());
+            statement.execute("ALTER PUBLICATION publisher_probe_pub DROP TABLE public.publisher_probe");
+        }
+        try (Connection owner = postgres.connect(PostgresServer.SHOP_DB); Statement statement = owner.createStatement()) {
+            statement.execute("DROP PUBLICATION publisher_probe_pub");
+            statement.execute("DROP TABLE publisher_probe");
+        }
+        assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.WAREHOUSE_DB,
+                postgres.publisherLogin()).close());
+        assertThrows(SQLException.class, () -> postgres.connect(PostgresServer.ICEBERG_CATALOG_DB,
+                postgres.publisherLogin()).close());
+    }
+
+    @Test
     void aReplicationSlotMayHoldBackOnlyABoundedAmountOfWal(PostgresServer postgres) throws Exception {
         try (Connection owner = postgres.connect(PostgresServer.SHOP_DB); Statement statement = owner.createStatement();
                 ResultSet setting = statement.executeQuery("SHOW max_slot_wal_keep_size")) {

@@ -34,7 +34,7 @@ public class ConnectorDatabase {
     }
 
     /** Whether {@code config} is a Debezium PostgreSQL connector's. */
-    static boolean isPostgresCdc(Map<String, String> config) {
+    public static boolean isPostgresCdc(Map<String, String> config) {
         return DEBEZIUM_POSTGRES.equals(config.get("connector.class"));
     }
 
@@ -44,7 +44,7 @@ public class ConnectorDatabase {
      * @param applicationName shown in {@code pg_stat_activity}, so a DBA sees who connects
      * @throws ApiException 400 naming the setting that is missing or malformed
      */
-    Target target(Map<String, String> config, String applicationName) {
+    public Target target(Map<String, String> config, String applicationName) {
         String password = config.get("database.password") == null ? null
                 : references.resolve("database.password", config.get("database.password"));
         Properties props = new Properties();
@@ -71,10 +71,19 @@ public class ConnectorDatabase {
      * @param url     JDBC URL, without credentials
      * @param secrets values to scrub from any message about this database
      */
-    record Target(String url, Properties properties, Set<String> secrets) {
+    public record Target(String url, Properties properties, Set<String> secrets) {
 
-        Connection open() throws SQLException {
+        public Connection open() throws SQLException {
             return DriverManager.getConnection(url, properties);
+        }
+
+        /** The same database as another role (e.g. one that may change the publication); the password is secret. */
+        public Target as(String user, String password) {
+            Properties login = new Properties();
+            login.putAll(properties);
+            login.setProperty("user", user);
+            login.setProperty("password", password);
+            return new Target(url, login, Set.of(password));
         }
 
         @Override

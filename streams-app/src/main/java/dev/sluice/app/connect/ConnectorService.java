@@ -164,7 +164,7 @@ public class ConnectorService {
     }
 
     /** The stored configuration of a connector, unmasked: for this service's own use, never to be shown. */
-    Map<String, String> storedConfig(String name) {
+    public Map<String, String> storedConfig(String name) {
         requireName(name);
         return ConnectorViews.config(connect.config(name));
     }
@@ -308,7 +308,8 @@ public class ConnectorService {
         }
     }
 
-    private boolean exists(String name) {
+    /** Whether Connect has a connector named {@code name}. */
+    public boolean exists(String name) {
         try {
             connect.info(name);
             return true;

@@ -40,7 +40,7 @@ public class ReplicationSlots {
     }
 
     /** The publication name of the connector of {@code config}. */
-    static String publicationName(Map<String, String> config) {
+    public static String publicationName(Map<String, String> config) {
         return config.getOrDefault("publication.name", DEFAULT_PUBLICATION).strip();
     }
 

@@ -9,7 +9,9 @@ import dev.sluice.app.validate.Durations;
 /**
  * The freshness SLAs ({@code sluice.freshness.*}): {@code default-sla} (5m) for every dataset, and
  * {@code sla.<dataset>} for one dataset (e.g. {@code sla.orders: 2m}), where the dataset is the {@code dataset} tag
- * of {@value FreshnessMetrics#NAME}. An SLA bounds the recent p99 latency from the source to every layer.
+ * of {@value FreshnessMetrics#NAME}. An SLA bounds the recent p99 latency from the source to every layer. A dataset
+ * specification's {@code freshness.sla} ({@link #withDatasetSlas}) stands between the two: {@code sla.<dataset>}
+ * overrides it, it overrides {@code default-sla}.
  * {@code lake-interval} (15s): how often the {@link dev.sluice.app.status.LakeFreshnessReader} reads the lake sinks' commits.
  */
 public final class FreshnessSettings {
@@ -54,6 +56,16 @@ public final class FreshnessSettings {
             }
         }
         return new FreshnessSettings(defaultSla, sla, lakeInterval);
+    }
+
+    /**
+     * These settings with the SLAs of dataset specifications ({@code freshness.sla}) for the datasets that
+     * {@code sla.<dataset>} does not name.
+     */
+    public FreshnessSettings withDatasetSlas(Map<String, Duration> datasetSlas) {
+        Map<String, Duration> merged = new TreeMap<>(datasetSlas);
+        merged.putAll(sla);
+        return new FreshnessSettings(defaultSla, merged, lakeInterval);
     }
 
     /** The SLA of {@code dataset}: its own, else the default. */

@@ -53,6 +53,19 @@ class FreshnessViewTest {
     }
 
     @Test
+    void aSpecificationsSlaOverridesTheDefaultAndAConfiguredDatasetSlaOverridesIt() {
+        FreshnessSettings settings = FreshnessSettings.parse(Map.of("default-sla", "1m", "sla.orders", "20s"))
+                .withDatasetSlas(Map.of("shipments", Duration.ofSeconds(30), "orders", Duration.ofMinutes(9)));
+
+        assertEquals(Duration.ofSeconds(30), settings.slaOf("shipments"), "the specification's freshness.sla");
+        assertEquals(Duration.ofSeconds(20), settings.slaOf("orders"), "sluice.freshness.sla.orders wins");
+        assertEquals(Duration.ofMinutes(1), settings.slaOf("customers"), "the default");
+        measure(Layer.SILVER, "shipments", 40);
+        assertEquals(FreshnessView.SlaState.BREACHED,
+                entry(FreshnessView.of(freshness.readings(), settings), "shipments", "silver").sla());
+    }
+
+    @Test
     void nothingMeasuredWithinTheWindowIsNoDataNotMet() {
         FreshnessSettings settings = FreshnessSettings.parse(Map.of());
         measure(Layer.GOLD, "customer_totals", 500);
