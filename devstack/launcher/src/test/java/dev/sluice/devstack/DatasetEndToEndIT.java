@@ -1,6 +1,10 @@
 package dev.sluice.devstack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -18,6 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
@@ -44,9 +56,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Issue 17 item 5, without touching Java: a new PostgreSQL table of the shop database becomes a dataset by a PUT of
  * its specification to streams-app (a child JVM from its build, with ./sluice up's dataset settings) on the real
- * platform with the demo connectors. The answer says applied; the table is then captured by the shop's CDC
- * connector, its rows reach bronze and the lake as Parquet partitioned by the spec's field, and a column added to
- * the table later arrives in the lake's files.
+ * platform with the demo connectors. The answer says applied and announces a restart; after it the table is
+ * captured by the shop's CDC connector, good rows reach the silver topic in the derived schema (renamed and masked as
+ * the spec says), a bad row reaches the validation dead letters naming its rule, every bronze row ends exactly once
+ * in one of them, bronze and silver reach the lake as Parquet partitioned by the spec's field, and a column added to
+ * the table later arrives in a new silver schema version and in the lake's files.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
 class DatasetEndToEndIT {
@@ -54,6 +68,8 @@ class DatasetEndToEndIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String TABLE = "shipments";
     private static final String BRONZE = "bronze.pg." + TABLE;
+    private static final String SILVER = "silver." + TABLE;
+    private static final String DEAD_LETTERS = "dlq.validate";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -87,6 +103,10 @@ class DatasetEndToEndIT {
                   fields:
                     id: {required: true, type: long, min: 1}
                     region: {required: true, type: string, allowed: [EMEA, AMER, APAC]}
+                pii:
+                  carrier: mask
+                silver:
+                  rename: {id: shipment_id}
                 lake:
                   zones: [bronze, silver]
                   partition-by: [region]
@@ -101,31 +121,139 @@ class DatasetEndToEndIT {
             HttpResponse<String> applied = put(url, token, spec);
             assertEquals(200, applied.statusCode(), applied.body());
             assertEquals("applied", json(applied).path("outcome").asText(), applied.body());
+            assertEquals("pending-restart", json(applied).path("restart").path("state").asText(), applied.body());
             assertTrue(Files.exists(dir.resolve("datasets/" + TABLE + ".yaml")), "the specification is kept");
         }
         assertTrue(published(postgres), "the table is in the shop publication");
 
-        sql(postgres, "INSERT INTO public." + TABLE + " VALUES (1, 'EMEA', 'dhl'), (2, 'AMER', 'ups'), "
-                + "(3, 'MARS', 'ups')");
-        S3Client client = s3.client();
-        Path scratch = platform.stateDir().resolve("datasets-e2e/scratch");
-        Await.until("bronze Parquet of " + TABLE + " in its region partitions", TIMEOUT, () -> {
-            List<String> keys = parquet(client, "bronze/" + BRONZE + "/");
-            return keys.stream().anyMatch(k -> k.contains("/region=EMEA/"))
-                    && keys.stream().anyMatch(k -> k.contains("/region=AMER/"))
-                    && keys.stream().anyMatch(k -> k.contains("/region=MARS/"));
-        });
+        // The restart the answer announced: the new instance's topology carries the dataset.
+        try (ChildJvm app = StreamsAppUnderTest.start(dir, port, kafka, registry, connect, token, settings)) {
+            sql(postgres, "INSERT INTO public." + TABLE + " VALUES (1, 'EMEA', 'dhl'), (2, 'AMER', 'ups'), "
+                    + "(3, 'MARS', 'ups')");
+            S3Client client = s3.client();
+            Path scratch = platform.stateDir().resolve("datasets-e2e/scratch");
+            Await.until("bronze and silver Parquet of " + TABLE + " in their region partitions", TIMEOUT, () -> {
+                List<String> bronze = parquet(client, "bronze/" + BRONZE + "/");
+                List<String> silver = parquet(client, "silver/" + SILVER + "/");
+                return inRegion(bronze, "EMEA") && inRegion(bronze, "AMER") && inRegion(bronze, "MARS")
+                        && inRegion(silver, "EMEA") && inRegion(silver, "AMER");
+            });
 
-        sql(postgres, "ALTER TABLE public." + TABLE + " ADD COLUMN tracking_no TEXT",
-                "INSERT INTO public." + TABLE + " VALUES (4, 'APAC', 'dhl', 'Z9')");
-        Await.until("a bronze Parquet file with the new column", TIMEOUT, () -> {
-            for (String key : parquet(client, "bronze/" + BRONZE + "/")) {
-                if (key.contains("/region=APAC/") && columns(client, key, scratch).contains("tracking_no")) {
-                    return true;
-                }
+            sql(postgres, "ALTER TABLE public." + TABLE + " ADD COLUMN tracking_no TEXT",
+                    "INSERT INTO public." + TABLE + " VALUES (4, 'APAC', 'dhl', 'Z9')");
+            Await.until("bronze and silver Parquet files with the new column", TIMEOUT,
+                    () -> withColumn(client, "bronze/" + BRONZE + "/", scratch)
+                            && withColumn(client, "silver/" + SILVER + "/", scratch));
+            assertFalse(inRegion(parquet(client, "silver/" + SILVER + "/"), "MARS"), "silver keeps no bad row");
+
+            Map<String, Integer> bronze = PipelineCounts.settledBronze(kafka.bootstrapServers(), List.of(BRONZE),
+                    TIMEOUT, Duration.ofSeconds(3));
+            assertEquals(4, bronze.size(), "one bronze record per inserted row: " + bronze.keySet());
+            Landing landing = landing(kafka.bootstrapServers(), bronze.keySet());
+            assertEquals(Map.of(SILVER, 3, DEAD_LETTERS, 1), landing.routes(), "where the bronze records went");
+            landing.landed().forEach((source, times) -> assertEquals(1, times, source + " lands exactly once"));
+
+            ConsumerRecord<byte[], byte[]> dead = landing.deadLetters().get(0);
+            assertEquals(TABLE + ".region.allowed", PipelineCounts.header(dead, "sluice.error.rule"));
+            assertArrayEquals(original(kafka.bootstrapServers(), PipelineCounts.source(dead)), dead.value(),
+                    "the dead letter keeps the bronze value's bytes");
+
+            Map<Long, GenericRecord> silver = new TreeMap<>();
+            Map<Long, Integer> schemaIds = new TreeMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : landing.silver()) {
+                GenericRecord value = BronzeRecords.decode(registry.ccompatUrl(), record.value());
+                silver.put((Long) value.get("shipment_id"), value);
+                schemaIds.put((Long) value.get("shipment_id"), BronzeRecords.schemaId(record.value()));
             }
-            return false;
-        });
+            assertEquals(List.of(1L, 2L, 4L), List.copyOf(silver.keySet()), "the good rows, by their renamed key");
+            GenericRecord first = silver.get(1L);
+            assertNull(first.getSchema().getField("id"), "id is renamed shipment_id in silver");
+            assertEquals("d***", first.get("carrier").toString(), "carrier is masked");
+            assertEquals("u***", silver.get(2L).get("carrier").toString(), "carrier is masked");
+            assertEquals("EMEA", first.get("region").toString());
+            assertNull(first.getSchema().getField("tracking_no"), "rows before the ALTER keep their schema");
+            GenericRecord later = silver.get(4L);
+            assertEquals("Z9", later.get("tracking_no").toString(), "the new column is in silver");
+            assertNotEquals(schemaIds.get(1L), schemaIds.get(4L), "the new column comes with a new silver schema");
+            assertEquals(2, versions(registry, SILVER + "-value"), "silver schema versions");
+        }
+    }
+
+    /** The silver and dead-letter records of a dataset's bronze records, and where each bronze record went. */
+    private record Landing(Map<String, Integer> landed, Map<String, Integer> routes,
+            List<ConsumerRecord<byte[], byte[]>> silver, List<ConsumerRecord<byte[], byte[]>> deadLetters) {
+    }
+
+    /**
+     * Reads the silver topic and every dead-letter topic (read_committed) until each of {@code bronze} has landed,
+     * then a further 2 s of quiet polls, so that a record landing twice is counted too.
+     */
+    private static Landing landing(String bootstrapServers, Set<String> bronze) {
+        Map<String, Integer> landed = new TreeMap<>();
+        Map<String, Integer> routes = new TreeMap<>();
+        List<ConsumerRecord<byte[], byte[]>> silver = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = PipelineCounts.consumer(bootstrapServers, "dataset-landing")) {
+            consumer.subscribe(Pattern.compile("silver\\." + TABLE + "|dlq\\..*"));
+            long[] completeAt = {0};
+            Await.until("every bronze record of " + TABLE + " in silver or a dead-letter topic", TIMEOUT, () -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    String source = PipelineCounts.source(record);
+                    if (source == null || !source.startsWith(BRONZE + "/")) {
+                        continue;
+                    }
+                    landed.merge(source, 1, Integer::sum);
+                    routes.merge(record.topic(), 1, Integer::sum);
+                    (record.topic().equals(SILVER) ? silver : deadLetters).add(record);
+                }
+                if (completeAt[0] == 0 && landed.keySet().containsAll(bronze)) {
+                    completeAt[0] = System.nanoTime();
+                }
+                return completeAt[0] != 0 && System.nanoTime() - completeAt[0] >= Duration.ofSeconds(2).toNanos();
+            });
+        }
+        return new Landing(landed, routes, silver, deadLetters);
+    }
+
+    /** The value bytes of the bronze record at {@code source} (topic/partition/offset). */
+    private static byte[] original(String bootstrapServers, String source) {
+        String[] parts = source.split("/");
+        TopicPartition partition = new TopicPartition(parts[0], Integer.parseInt(parts[1]));
+        try (KafkaConsumer<byte[], byte[]> consumer = PipelineCounts.consumer(bootstrapServers, "dataset-original")) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, Long.parseLong(parts[2]));
+            List<byte[]> value = new ArrayList<>();
+            Await.until("bronze record " + source, TIMEOUT, () -> {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (value.isEmpty() && record.offset() == Long.parseLong(parts[2])) {
+                        value.add(record.value());
+                    }
+                }
+                return !value.isEmpty();
+            });
+            return value.get(0);
+        }
+    }
+
+    private static int versions(RegistryServer registry, String subject) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registry.ccompatUrl()
+                + "/subjects/" + subject + "/versions")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new ObjectMapper().readTree(response.body()).size();
+    }
+
+    private static boolean inRegion(List<String> keys, String region) {
+        return keys.stream().anyMatch(k -> k.contains("/region=" + region + "/"));
+    }
+
+    /** Whether a Parquet file of the APAC partition under {@code prefix} has the added column. */
+    private static boolean withColumn(S3Client client, String prefix, Path scratch) throws Exception {
+        for (String key : parquet(client, prefix)) {
+            if (key.contains("/region=APAC/") && columns(client, key, scratch).contains("tracking_no")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static HttpResponse<String> put(String url, String token, String yaml) throws Exception {

@@ -54,11 +54,17 @@ final class PipelineCounts {
      * reconnects), or changes still on their way would be missed.
      */
     static Map<String, Integer> settledBronze(String bootstrapServers, Duration timeout, Duration quiet) {
+        return settledBronze(bootstrapServers, BRONZE, timeout, quiet);
+    }
+
+    /** Every record of {@code topics} (topic/partition/offset → 1) once they have not grown for {@code quiet}. */
+    static Map<String, Integer> settledBronze(String bootstrapServers, List<String> topics, Duration timeout,
+            Duration quiet) {
         Map<TopicPartition, Long> last = new HashMap<>();
         Map<TopicPartition, Long> start = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers, "counts-offsets")) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : BRONZE) {
+            for (String topic : topics) {
                 for (PartitionInfo p : consumer.partitionsFor(topic)) {
                     partitions.add(new TopicPartition(topic, p.partition()));
                 }
@@ -126,7 +132,7 @@ final class PipelineCounts {
     }
 
     /** Where a silver or dead-letter record came from: its lineage, or its dead-letter source headers. */
-    private static String source(ConsumerRecord<byte[], byte[]> record) {
+    static String source(ConsumerRecord<byte[], byte[]> record) {
         String lineage = header(record, "sluice.lineage.source");
         if (lineage != null) {
             return lineage;
@@ -136,7 +142,7 @@ final class PipelineCounts {
                 + header(record, "sluice.source.offset");
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }

@@ -30,8 +30,8 @@ final class StreamsAppUnderTest {
     }
 
     /**
-     * Starts it with a short early-arrival wait (so that waiting orders settle quickly) and {@code extra} settings,
-     * and waits until its health answers 200.
+     * Starts it with a short early-arrival wait (so that waiting orders settle quickly), its dataset directory under
+     * {@code dir} and {@code extra} settings, and waits until its health answers 200.
      */
     static ChildJvm start(Path dir, int port, KafkaBroker kafka, RegistryServer registry, ConnectWorker connect,
             String token, Map<String, String> extra) throws IOException {
@@ -51,6 +51,8 @@ final class StreamsAppUnderTest {
         env.put("SLUICE_API_TOKEN", token);
         env.put("SLUICE_CONNECT_URL", connect.restUrl());
         env.put("SLUICE_FRESHNESS_LAKE_INTERVAL", "1s");
+        // Without it the app seeds (and keeps) its specifications in the working tree, devstack/launcher/datasets/.
+        env.put("SLUICE_DATASETS_DIR", dir.resolve("datasets").toString());
         env.putAll(extra);
         ChildJvm jvm = ChildJvm.start("streams-app", classpath, "dev.sluice.app.Application",
                 List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, dir.resolve("streams-app.log"));
