@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Port checks on the loopback address, where every embedded server binds. */
 public final class Ports {
@@ -12,11 +14,30 @@ public final class Ports {
     /** The only address the embedded platform binds. */
     public static final String HOST = "127.0.0.1";
 
+    /**
+     * Ports {@link #freePort()} has handed out in this JVM. Components start in parallel and each binds its port a
+     * moment after choosing it; the kernel may give a just-closed port to two such choices at once, and the second
+     * bind then fails ("already in use": DevstackLifecycleIT saw it in CI). A port is handed out once per JVM.
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int MAX_ATTEMPTS = 100;
+
     private Ports() {
     }
 
-    /** A port that is free on 127.0.0.1 right now (the kernel's choice). */
+    /** A port that is free on 127.0.0.1 right now (the kernel's choice), never one this JVM handed out before. */
     public static int freePort() {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            int port = kernelChoice();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free port on " + HOST + " that this JVM has not handed out"
+                + " already, after " + MAX_ATTEMPTS + " attempts"));
+    }
+
+    private static int kernelChoice() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
