@@ -44,6 +44,8 @@ class DeployProbesIT {
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "kafka.streams.default.state.dir", stateDir.toString(),
                 "kafka.streams.default.application.id", "deploy-probes-it",
+                // The app seeds its dataset directory (default: ./datasets) with the built-ins: keep it out of the tree.
+                "sluice.datasets.dir", stateDir.resolve("datasets").toString(),
                 "micronaut.server.port", -1))) {
             Problems problems = new Problems();
             for (String path : paths) {
