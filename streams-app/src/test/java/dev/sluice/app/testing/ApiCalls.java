@@ -7,9 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** Calls of the app's REST API as a client makes them: a method without body, the bearer token when given. */
+/** Calls of the app's REST API as a client makes them: a method with or without body, the bearer token when given. */
 public final class ApiCalls {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -19,8 +20,18 @@ public final class ApiCalls {
     }
 
     public static HttpResponse<String> send(String method, String url, String token, Duration timeout) {
+        return send(method, url, null, null, token, timeout);
+    }
+
+    /** A call with {@code body} (null: none) sent as {@code contentType}. */
+    public static HttpResponse<String> send(String method, String url, String body, String contentType,
+            String token, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", contentType);
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
