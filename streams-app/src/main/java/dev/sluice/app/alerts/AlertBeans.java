@@ -1,8 +1,10 @@
 package dev.sluice.app.alerts;
 
 import java.net.URI;
+import java.util.Optional;
 
 import dev.sluice.app.compaction.CompactionRuns;
+import dev.sluice.app.compaction.IcebergMaintenancePasses;
 import dev.sluice.app.connect.ConnectorService;
 import dev.sluice.app.query.StreamsAdmin;
 import dev.sluice.app.query.StreamsInstance;
@@ -110,6 +112,14 @@ class AlertBeans {
     @Requires(property = RULE + CompactionRule.NAME + ".enabled", notEquals = "false")
     AlertRule compaction(CompactionRuns runs, ExportedReadings readings) {
         return new CompactionRule(runs, readings);
+    }
+
+    /** Quiet when Iceberg maintenance is off: there are no passes then. */
+    @Singleton
+    @Named(IcebergMaintenanceRule.NAME)
+    @Requires(property = RULE + IcebergMaintenanceRule.NAME + ".enabled", notEquals = "false")
+    AlertRule icebergMaintenance(Optional<IcebergMaintenancePasses> passes, ExportedReadings readings) {
+        return new IcebergMaintenanceRule(() -> passes.flatMap(p -> p.history(1).stream().findFirst()), readings);
     }
 
     @Singleton
