@@ -238,6 +238,7 @@ class ComposeFileTest {
         Set<String> users = new java.util.TreeSet<>();
         Set<String> passwords = new java.util.TreeSet<>();
         Set<String> controlTopics = new java.util.TreeSet<>();
+        Map<String, String> nullValues = new java.util.TreeMap<>();
         Map<String, String> connectEnv = environment(Tree.map(SERVICES, "connect"));
         connectorSpecs().forEach((name, spec) -> {
             if (!"iceberg-sink".equals(Tree.text(spec, "template"))) {
@@ -257,7 +258,13 @@ class ComposeFileTest {
             users.add(composeVariable(connectEnv.get(envName(config.get("iceberg.catalog.jdbc.user")))));
             passwords.add(composeVariable(connectEnv.get(envName(config.get("iceberg.catalog.jdbc.password")))));
             controlTopics.add(config.get("iceberg.control.topic"));
+            nullValues.put(zone, config.get("transforms.markers.behavior.on.null.values"));
         });
+        // The same tombstone handling as the Parquet sinks: markers where tombstones are data, and never on bronze,
+        // whose Debezium rows carry their own __deleted and would all be dead-lettered.
+        problems.check(Templates.LAKE_NULL_VALUES.equals(nullValues), "docker/connect-init", "Iceberg sinks' "
+                + "behavior.on.null.values by zone is " + nullValues + ", expected " + Templates.LAKE_NULL_VALUES
+                + ": tombstones of silver and gold are delete markers, not dead letters or skipped");
         Map<String, String> env = environment(Tree.map(SERVICES, "streams-app"));
         problems.check(!tables.isEmpty(), "docker/connect-init", "no iceberg-sink connector: compose has no Iceberg "
                 + "lake");

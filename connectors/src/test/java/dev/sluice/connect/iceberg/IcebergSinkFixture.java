@@ -10,6 +10,7 @@ import dev.sluice.embedded.KafkaBroker;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
+import dev.sluice.lake.KafkaColumns;
 import dev.sluice.lake.iceberg.IcebergCatalogSettings;
 
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -140,6 +141,7 @@ final class IcebergSinkFixture implements AutoCloseable {
                         Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
                         Map.entry("tasks.max", "2"),
                         Map.entry("dlq.topic", sink.deadLetterTopic()),
+                        Map.entry("behavior.on.null.values", "delete"),
                         Map.entry("registry.url", registry.registryV2Url()))));
         ConnectAwait.running(rest, sink.name(), 2, DEADLINE);
         return sink;
@@ -170,22 +172,72 @@ final class IcebergSinkFixture implements AutoCloseable {
 
     /** Each expected record is in the table once, with the same content, topic and timestamp, and nothing else. */
     void assertExactly(Table table, String topic, Map<Long, Expected> expected) throws IOException {
+        assertExactly(table, topic, expected, Map.of());
+    }
+
+    /**
+     * Each expected record is in the table once, with the same content, topic, timestamp and key, and
+     * {@code __deleted = false}; each tombstone (id to its timestamp, as {@link #sendTombstones} sent them) is one
+     * delete-marker row, with its key, {@code __deleted = true} and null value columns; nothing else is, and no
+     * Kafka record (partition and offset) is in two rows.
+     */
+    void assertExactly(Table table, String topic, Map<Long, Expected> expected, Map<Long, Instant> tombstones)
+            throws IOException {
         Set<Long> seen = new HashSet<>();
+        Set<Long> markers = new HashSet<>();
+        Set<String> records = new HashSet<>();
         try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
             for (Record row : rows) {
-                long key = (Long) row.getField("id");
-                assertTrue(seen.add(key), "duplicate id " + key);
-                Expected want = expected.get(key);
-                assertTrue(want != null, "a row no record was produced for: id " + key);
-                assertEquals(want.region(), row.getField("region"), "region of " + key);
-                assertEquals(want.amount(), (Double) row.getField("amount"), 0.0, "amount of " + key);
-                assertEquals(want.note(), row.getField("note"), "note of " + key);
+                String key = (String) row.getField(KafkaColumns.KEY);
+                assertTrue(key != null && key.startsWith("order-"), "the key of a row: " + row);
+                long id = Long.parseLong(key.substring("order-".length()));
+                String record = row.getField(KafkaColumns.PARTITION) + "/" + row.getField(KafkaColumns.OFFSET);
+                assertEquals(id % 2, ((Integer) row.getField(KafkaColumns.PARTITION)).longValue(),
+                        "partition of " + key);
+                assertTrue(row.getField(KafkaColumns.OFFSET) != null && records.add(record),
+                        "Kafka record " + record + " in two rows, or without offset: " + row);
                 assertEquals(topic, row.getField("__kafka_topic"), "topic of " + key);
-                assertEquals(want.timestamp(), ((OffsetDateTime) row.getField("__kafka_timestamp")).toInstant(),
-                        "timestamp of " + key);
+                Instant timestamp = ((OffsetDateTime) row.getField("__kafka_timestamp")).toInstant();
+                if (Boolean.TRUE.equals(row.getField(KafkaColumns.DELETED))) {
+                    assertTrue(markers.add(id), "a second marker of " + key);
+                    assertEquals(tombstones.get(id), timestamp, "timestamp of the marker of " + key);
+                    for (String column : List.of("id", "region", "amount", "note")) {
+                        assertEquals(null, row.getField(column), column + " of the marker of " + key);
+                    }
+                    continue;
+                }
+                assertEquals(false, row.getField(KafkaColumns.DELETED), "__deleted of " + key);
+                assertEquals(id, row.getField("id"), "id of the row of " + key);
+                assertTrue(seen.add(id), "duplicate id " + id);
+                Expected want = expected.get(id);
+                assertTrue(want != null, "a row no record was produced for: id " + id);
+                assertEquals(want.region(), row.getField("region"), "region of " + id);
+                assertEquals(want.amount(), (Double) row.getField("amount"), 0.0, "amount of " + id);
+                assertEquals(want.note(), row.getField("note"), "note of " + id);
+                assertEquals(want.timestamp(), timestamp, "timestamp of " + id);
             }
         }
         assertEquals(expected.keySet(), seen);
+        assertEquals(tombstones.keySet(), markers, "one marker per tombstone");
+    }
+
+    /**
+     * The ids whose current state is a row, by the rule readers apply (docs/lake/iceberg.md, "Tombstones"): per
+     * {@code __kafka_key} the row of the highest offset (a key's records share one partition), unless it is a marker.
+     */
+    Set<Long> currentIds(Table table) throws IOException {
+        Map<String, Record> latest = new HashMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+            for (Record row : rows) {
+                latest.merge((String) row.getField(KafkaColumns.KEY), row.copy(),
+                        (a, b) -> (Long) a.getField(KafkaColumns.OFFSET) > (Long) b.getField(KafkaColumns.OFFSET)
+                                ? a : b);
+            }
+        }
+        Set<Long> current = new HashSet<>();
+        latest.values().stream().filter(row -> !(Boolean) row.getField(KafkaColumns.DELETED))
+                .forEach(row -> current.add((Long) row.getField("id")));
+        return current;
     }
 
     /** Orders with ids {@code from} to {@code to - 1}, spread over three hours and regions, noted in expected. */
@@ -226,12 +278,18 @@ final class IcebergSinkFixture implements AutoCloseable {
         }
     }
 
-    /** Tombstones (null values) keyed {@code order-<id>} for ids {@code from} to {@code to - 1}, as send keys them. */
-    void sendTombstones(String topic, long from, long to) throws Exception {
+    /**
+     * Tombstones (null values) keyed {@code order-<id>} for ids {@code from} to {@code to - 1}, as send keys them,
+     * timestamped an hour after their order (so in the same three hours); noted in {@code tombstones}.
+     */
+    void sendTombstones(String topic, long from, long to, Map<Long, Instant> tombstones) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientProperties(),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (long id = from; id < to; id++) {
-                producer.send(new ProducerRecord<>(topic, (int) (id % 2), "order-" + id, null)).get();
+                Instant timestamp = TEN.plusSeconds((id * 7919 + 3600) % (3 * 3600));
+                producer.send(new ProducerRecord<String, byte[]>(topic, (int) (id % 2), timestamp.toEpochMilli(),
+                        "order-" + id, null)).get();
+                tombstones.put(id, timestamp);
             }
         }
     }

@@ -223,14 +223,15 @@ public final class DemoConnectors {
 
     /** The rendered configuration of the lake sink of one layer, in the lake format of this platform. */
     public Map<String, String> lakeSinkConfig(String layer, List<String> topics) {
-        return lakeFormat == LakeFormat.ICEBERG ? icebergSinkConfig(topics) : parquetSinkConfig(layer, topics);
+        return lakeFormat == LakeFormat.ICEBERG ? icebergSinkConfig(layer, topics) : parquetSinkConfig(layer, topics);
     }
 
     /**
      * The Iceberg sink of one layer's topics: each topic is the table of the same name (the layer is its namespace),
-     * partitioned by hour of event time, committed every {@code lakeIdleFlush}.
+     * partitioned by hour of event time, committed every {@code lakeIdleFlush}, tombstones handled as by the Parquet
+     * sinks ({@link #LAKE_NULL_VALUES}: delete-marker rows in silver and gold).
      */
-    private Map<String, String> icebergSinkConfig(List<String> topics) {
+    private Map<String, String> icebergSinkConfig(String layer, List<String> topics) {
         return templates.get(ConnectorTemplates.ICEBERG_SINK).render(Map.ofEntries(
                 Map.entry("topics", String.join(",", topics)),
                 Map.entry("catalog.name", ICEBERG_CATALOG),
@@ -245,6 +246,7 @@ public final class DemoConnectors {
                 Map.entry("aws.secret.access.key", secret("s3.secret.key")),
                 Map.entry("commit.interval.ms", Long.toString(lakeIdleFlush.toMillis())),
                 Map.entry("control.topic", ICEBERG_CONTROL_TOPIC),
+                Map.entry("behavior.on.null.values", LAKE_NULL_VALUES.get(layer)),
                 Map.entry("kafka.bootstrap.servers", kafkaBootstrap),
                 Map.entry("registry.url", registry.registryV2Url())));
     }
