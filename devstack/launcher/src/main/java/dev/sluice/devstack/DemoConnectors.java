@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import dev.sluice.embedded.PostgresServer;
 import dev.sluice.embedded.RegistryServer;
 import dev.sluice.embedded.S3Server;
 import dev.sluice.lake.iceberg.IcebergCatalogSettings;
+import dev.sluice.lake.iceberg.OptionalColumns;
 
 /**
  * Registers the demo connectors from the shipped templates: Debezium CDC of the {@code shop} database into
@@ -147,6 +149,7 @@ public final class DemoConnectors {
         removeLakeSinksOfOtherFormats();
         if (lakeFormat == LakeFormat.ICEBERG) {
             createIcebergNamespaces();
+            relaxTablesForDeleteMarkers();
         }
         LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer, lakeFormat),
                 lakeSinkConfig(layer, topics)));
@@ -171,6 +174,28 @@ public final class DemoConnectors {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Makes the required top-level columns of existing tables of the zones with delete markers optional before their
+     * sinks start: a state directory whose tables were created before the markers would otherwise fail a sink task on
+     * the first marker that reaches such a table ahead of any record with a value (docs/lake/iceberg.md, "Existing
+     * tables"). Tables created with markers on are optional already, so later starts change nothing.
+     */
+    private void relaxTablesForDeleteMarkers() {
+        try (JdbcCatalog catalog = icebergCatalog(postgres, s3).open()) {
+            LAKE_TOPICS.forEach((layer, topics) -> {
+                if (!"delete".equals(LAKE_NULL_VALUES.get(layer))) {
+                    return;
+                }
+                for (String topic : topics) {
+                    List<String> relaxed = OptionalColumns.relax(catalog, TableIdentifier.parse(topic));
+                    if (!relaxed.isEmpty()) {
+                        LOG.info("iceberg table={} made optional for delete markers columns={}", topic, relaxed);
+                    }
+                }
+            });
         }
     }
 
