@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The servers of one test JVM, each started on first use on free ports under one state directory, and stopped
- * together in reverse order of start. Thread-safe: each server has a lock of its own, so that servers asked for
- * from several threads start at the same time (Connect after the broker it needs), each once.
+ * together in reverse order of start. Thread-safe.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -20,11 +19,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     private final Path stateDir;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final Object kafkaLock = new Object();
-    private final Object connectLock = new Object();
-    private final Object postgresLock = new Object();
-    private final Object s3Lock = new Object();
-    private final Object registryLock = new Object();
     private KafkaBroker kafka;
     private ConnectWorker connect;
     private PostgresServer postgres;
@@ -39,70 +33,52 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return stateDir;
     }
 
-    public KafkaBroker kafka() {
-        synchronized (kafkaLock) {
-            if (kafka == null) {
-                kafka = track(() -> KafkaBroker.start(stateDir.resolve("kafka"), 0, 0));
-            }
-            return kafka;
+    public synchronized KafkaBroker kafka() {
+        if (kafka == null) {
+            kafka = track(() -> KafkaBroker.start(stateDir.resolve("kafka"), 0, 0));
         }
+        return kafka;
     }
 
-    public ConnectWorker connect() {
-        synchronized (connectLock) {
-            if (connect == null) {
-                String bootstrap = kafka().bootstrapServers();
-                connect = track(() -> ConnectWorker.start(bootstrap, 0, "sluice-test-connect", null, Map.of()));
-            }
-            return connect;
+    public synchronized ConnectWorker connect() {
+        if (connect == null) {
+            String bootstrap = kafka().bootstrapServers();
+            connect = track(() -> ConnectWorker.start(bootstrap, 0, "sluice-test-connect", null, Map.of()));
         }
+        return connect;
     }
 
-    public PostgresServer postgres() {
-        synchronized (postgresLock) {
-            if (postgres == null) {
-                postgres = track(() -> PostgresServer.start(stateDir.resolve("postgres"), 0));
-            }
-            return postgres;
+    public synchronized PostgresServer postgres() {
+        if (postgres == null) {
+            postgres = track(() -> PostgresServer.start(stateDir.resolve("postgres"), 0));
         }
+        return postgres;
     }
 
-    public S3Server s3() {
-        synchronized (s3Lock) {
-            if (s3 == null) {
-                s3 = track(() -> S3Server.start(stateDir.resolve("s3"), 0));
-            }
-            return s3;
+    public synchronized S3Server s3() {
+        if (s3 == null) {
+            s3 = track(() -> S3Server.start(stateDir.resolve("s3"), 0));
         }
+        return s3;
     }
 
-    public RegistryServer registry() {
-        synchronized (registryLock) {
-            if (registry == null) {
-                registry = track(() -> RegistryServer.start(stateDir.resolve("registry"), 0));
-            }
-            return registry;
+    public synchronized RegistryServer registry() {
+        if (registry == null) {
+            registry = track(() -> RegistryServer.start(stateDir.resolve("registry"), 0));
         }
+        return registry;
     }
 
     private <T extends AutoCloseable> T track(Supplier<T> starter) {
         T component = starter.get();
-        synchronized (started) {
-            started.push(component);
-        }
+        started.push(component);
         return component;
     }
 
     @Override
-    public void close() {
-        while (true) {
-            AutoCloseable component;
-            synchronized (started) {
-                if (started.isEmpty()) {
-                    return;
-                }
-                component = started.pop();
-            }
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
             try {
                 component.close();
             } catch (Exception e) {

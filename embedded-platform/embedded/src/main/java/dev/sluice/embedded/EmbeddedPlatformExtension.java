@@ -2,14 +2,9 @@ package dev.sluice.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Executable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,8 +24,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * Supported parameter types: {@link KafkaBroker}, {@link ConnectWorker}, {@link PostgresServer}, {@link S3Server},
  * {@link RegistryServer} and {@link EmbeddedPlatform}. Each server starts on first use, once per test JVM, and is
- * shared by every test class of the run; all stop when the run ends. The servers one method asks for start at the
- * same time: most of a start is waiting for a process to come up. State goes to
+ * shared by every test class of the run; all stop when the run ends. State goes to
  * {@code target/embedded-platform/run-*} (or the directory of system property {@code sluice.test.state.dir}).
  */
 public final class EmbeddedPlatformExtension implements ParameterResolver {
@@ -56,48 +50,7 @@ public final class EmbeddedPlatformExtension implements ParameterResolver {
         EmbeddedPlatform platform = extensionContext.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(EmbeddedPlatform.class, key -> new EmbeddedPlatform(newStateDir()),
                         EmbeddedPlatform.class);
-        if (parameterContext.getIndex() == firstServerParameter(parameterContext.getDeclaringExecutable())) {
-            startTogether(platform, parameterContext.getDeclaringExecutable());
-        }
         return COMPONENTS.get(parameterContext.getParameter().getType()).apply(platform);
-    }
-
-    /** Starts every server {@code executable} asks for, each in a thread of its own; returns once all are up. */
-    private static void startTogether(EmbeddedPlatform platform, Executable executable) {
-        List<CompletableFuture<Object>> starts = Arrays.stream(executable.getParameterTypes())
-                .filter(type -> type != EmbeddedPlatform.class).map(COMPONENTS::get).filter(c -> c != null)
-                .distinct().map(component -> CompletableFuture.supplyAsync(() -> component.apply(platform),
-                        EmbeddedPlatformExtension::startThread))
-                .toList();
-        RuntimeException failure = null;
-        for (CompletableFuture<Object> start : starts) {
-            try {
-                start.join();
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException cause ? cause : e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static int firstServerParameter(Executable executable) {
-        Class<?>[] types = executable.getParameterTypes();
-        for (int i = 0; i < types.length; i++) {
-            if (types[i] != EmbeddedPlatform.class && COMPONENTS.containsKey(types[i])) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static void startThread(Runnable start) {
-        Thread thread = new Thread(start, "embedded-platform-start");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private static Path newStateDir() {

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,15 +39,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class EmbeddedServersIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    /**
-     * Asks for every server in one method, so that they start at the same time rather than one per test in turn;
-     * each test below checks its own.
-     */
-    @BeforeAll
-    static void startTogether(KafkaBroker kafka, ConnectWorker connect, PostgresServer postgres, S3Server s3,
-            RegistryServer registry) {
-    }
 
     @Test
     void kafkaRoundTripsRecords(KafkaBroker kafka) {
