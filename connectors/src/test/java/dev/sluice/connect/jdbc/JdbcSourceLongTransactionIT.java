@@ -43,7 +43,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JdbcSourceLongTransactionIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    /** Updates of session B while A holds its transaction: at one per 0.5 s, about ten seconds. */
+    /**
+     * The source's delay, and session B's pace while A holds its transaction: twenty updates, one per half delay,
+     * hold A open for ten times the delay, on a time scale that costs the run two seconds rather than ten.
+     */
+    private static final int DELAY_MS = 200;
     private static final int UPDATES_DURING_HOLD = 20;
 
     @Test
@@ -58,7 +62,7 @@ class JdbcSourceLongTransactionIT {
         Map<String, String> config = connectorConfig(postgres, table, "timestamp+incrementing");
         config.put("incrementing.column.name", "id");
         config.put("timestamp.column.name", "updated_at");
-        config.put("timestamp.delay.interval.ms", "1000");
+        config.put("timestamp.delay.interval.ms", Integer.toString(DELAY_MS));
         ConnectRestClient rest = new ConnectRestClient(connect.restUrl());
         ScheduledExecutorService sessionB = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger updatesOfB = new AtomicInteger();
@@ -72,7 +76,7 @@ class JdbcSourceLongTransactionIT {
             try (Statement statement = sessionA.createStatement()) {
                 statement.executeUpdate("UPDATE " + table + " SET supplier = 'LATE', updated_at = now() WHERE id = 1");
             }
-            // Session B: a committed update of rows 2..5 every half second, each with a later timestamp.
+            // Session B: a committed update of rows 2..5 every half delay, each with a later timestamp.
             sessionB.scheduleWithFixedDelay(() -> {
                 int n = updatesOfB.get() + 1;
                 try {
@@ -82,7 +86,7 @@ class JdbcSourceLongTransactionIT {
                 } catch (Exception e) {
                     failureOfB.compareAndSet(null, e);
                 }
-            }, 0, 500, TimeUnit.MILLISECONDS);
+            }, 0, DELAY_MS / 2, TimeUnit.MILLISECONDS);
             Await.until("session B's updates while A is open", TIMEOUT,
                     () -> updatesOfB.get() >= UPDATES_DURING_HOLD || failureOfB.get() != null);
             assertNull(failureOfB.get(), "session B's updates");

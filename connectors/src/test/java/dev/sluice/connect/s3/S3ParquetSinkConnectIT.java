@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,6 +68,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -599,18 +601,26 @@ class S3ParquetSinkConnectIT {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return new KafkaProducer<>(props);
     }
 
-    /** Orders {@code from..to-1}, JSON with schemas; after every 50th order a tombstone. */
+    /**
+     * Orders {@code from..to-1}, JSON with schemas; after every 50th order a tombstone. Sent without waiting for
+     * each acknowledgement (the idempotent producer keeps each partition's order), all acknowledged on return.
+     */
     private static void produce(KafkaProducer<String, String> producer, String topic, int from, int to)
             throws Exception {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (int id = from; id < to; id++) {
             String key = "order-" + id;
-            producer.send(new ProducerRecord<>(topic, id % 2, key, orderJson(id))).get();
+            sends.add(producer.send(new ProducerRecord<>(topic, id % 2, key, orderJson(id))));
             if (id % 50 == 49) {
-                producer.send(new ProducerRecord<>(topic, id % 2, key, null)).get();
+                sends.add(producer.send(new ProducerRecord<>(topic, id % 2, key, null)));
             }
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get();
         }
     }
 

@@ -74,6 +74,12 @@ class ConsoleIT {
             String orders = expected.customerOrders.get(2L).toString();
             Await.until("every order of customer 2 in gold", TIMEOUT,
                     () -> app.get("/api/stores/customer-totals/2").body().contains("\"orderCount\":" + orders + ","));
+            // The dead letter and the alert it fires, once the API has them: the page shows them on its first load
+            // instead of at a refresh seconds later (its panels refresh every few seconds).
+            Await.until("the dead letter among the recent ones", TIMEOUT, () -> app
+                    .get("/api/status/dead-letters/recent?limit=20").body().contains("DESERIALIZATION_FAILED"));
+            Await.until("the dead-letter alert raised", TIMEOUT,
+                    () -> app.get("/api/alerts").body().contains("dead-letter-rate"));
 
             WebDriver browser = browser(chromium.get(), chromedriver.get());
             try {

@@ -25,7 +25,7 @@ import dev.sluice.app.serde.SchemaSource;
  * as-confluent=true}, {@code use-id=contentId}, headers off): magic byte 0, the 4-byte big-endian id of the writer
  * schema, the Avro binary value; the schema registered under the given subject in a {@link SchemaSource}. The
  * service's {@link ConfluentWireSerde} reads these bytes as it reads the registry serializer's
- * ({@code ConfluentWireSerdeTest} compares the two).
+ * ({@code ConfluentWireSerdeIT} compares the two).
  */
 public final class ConfluentWireWriter {
 

@@ -55,9 +55,11 @@ class ConnectorAutoRestartIT {
         Map<String, Object> settings = new HashMap<>(AppInstance.settings(TOPICS));
         settings.put("sluice.connect.url", worker.restUrl());
         settings.put("sluice.connect.auto-restart.enabled", true);
-        settings.put("sluice.connect.auto-restart.poll-interval", "500ms");
-        settings.put("sluice.connect.auto-restart.initial-backoff", "1s");
-        settings.put("sluice.connect.auto-restart.max-backoff", "2s");
+        // Restarts a few hundred milliseconds apart: the scenario needs two failed attempts and one more after the
+        // bucket appears, not production's pace.
+        settings.put("sluice.connect.auto-restart.poll-interval", "250ms");
+        settings.put("sluice.connect.auto-restart.initial-backoff", "250ms");
+        settings.put("sluice.connect.auto-restart.max-backoff", "500ms");
         settings.put("sluice.connect.auto-restart.max-attempts", 100);
         app = AppInstance.start(kafka, registry, "auto-restart-it", settings);
         connect = new ConnectRestClient(worker.restUrl());

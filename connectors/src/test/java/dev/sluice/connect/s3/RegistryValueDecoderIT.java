@@ -32,7 +32,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
  * registry it cannot reach is not (the task pauses and the records come again).
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
-class RegistryValueDecoderTest {
+class RegistryValueDecoderIT {
 
     private static final Schema ORDER = SchemaBuilder.record("Order").namespace("dev.sluice.test").fields()
             .requiredLong("id").requiredString("region").endRecord();

@@ -51,7 +51,7 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
  * tests' in-memory ids frame a record exactly as Apicurio's serializer does.
  */
 @ExtendWith(EmbeddedPlatformExtension.class)
-class ConfluentWireSerdeTest {
+class ConfluentWireSerdeIT {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
