@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -93,22 +94,24 @@ class ChildCrashIT {
 
             for (String layer : List.of("silver", "gold")) {
                 for (String topic : DemoConnectors.LAKE_TOPICS.get(layer)) {
-                    Map<String, Integer> committed = LakeContents.committed(kafka, topic);
+                    LakeContents.Committed committed = LakeContents.committedWithTombstones(kafka, topic);
                     Path scratch = state.resolve("lake-read");
-                    Await.until("the lake's " + topic + " complete", SETTLE, () -> LakeContents.rows(
-                            devstack.s3().client(), S3Server.LAKE_BUCKET, layer, topic, scratch).size()
-                            >= committed.size());
-                    assertEquals(committed, LakeContents.rows(devstack.s3().client(), S3Server.LAKE_BUCKET, layer,
-                            topic, scratch), "the lake holds each committed record of " + topic + " once");
+                    // Each check reads the lake as the wait last found it complete, rather than downloading it again.
+                    AtomicReference<LakeContents.Lake> lake = new AtomicReference<>();
+                    Await.until("the lake's " + topic + " complete", SETTLE, () -> {
+                        lake.set(LakeContents.lake(devstack.s3().client(), S3Server.LAKE_BUCKET, layer, topic,
+                                scratch));
+                        return lake.get().rows().size() >= committed.records().size();
+                    });
+                    assertEquals(committed.records(), lake.get().rows(),
+                            "the lake holds each committed record of " + topic + " once");
                     // Tombstones (gold.user_sessions retracting merged sessions) are delete markers, not dead letters.
-                    Set<String> tombstones = LakeContents.committedTombstones(kafka, topic);
-                    System.out.println("tombstones of " + topic + ": " + tombstones.size());
-                    assertEquals(tombstones, LakeContents.deleteMarkers(devstack.s3().client(), S3Server.LAKE_BUCKET,
-                            layer, topic, scratch), "each tombstone of " + topic + " is a delete marker in the lake");
+                    System.out.println("tombstones of " + topic + ": " + committed.tombstones().size());
+                    assertEquals(committed.tombstones(), lake.get().deleteMarkers(),
+                            "each tombstone of " + topic + " is a delete marker in the lake");
                     // Lineage columns: a silver row names its bronze record, a gold row the silver topic counted.
                     String from = layer.equals("silver") ? "bronze." : "silver.";
-                    Set<String> sources = LakeContents.lineageSources(devstack.s3().client(), S3Server.LAKE_BUCKET,
-                            layer, topic, scratch);
+                    Set<String> sources = lake.get().lineageSources();
                     assertTrue(!sources.isEmpty() && sources.stream().allMatch(s -> s != null && s.startsWith(from)),
                             topic + " rows trace back to " + from + "*: " + sources.stream().limit(5).toList());
                 }

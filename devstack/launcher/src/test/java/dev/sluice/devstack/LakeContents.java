@@ -39,19 +39,45 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 final class LakeContents {
 
     private static final Configuration KAFKA_COLUMNS_ONLY = new Configuration(false);
-    /** The Kafka position and the delete marker, of sinks with behavior.on.null.values=delete (silver, gold). */
-    private static final Configuration DELETE_MARKERS = new Configuration(false);
+    /** The Kafka position, the lineage and the delete marker, of sinks with behavior.on.null.values=delete. */
+    private static final Configuration EVERY_CHECKED_COLUMN = new Configuration(false);
 
     static {
         AvroReadSupport.setRequestedProjection(KAFKA_COLUMNS_ONLY, SchemaBuilder.record("KafkaColumns").fields()
                 .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
                 .optionalString(KafkaColumns.LINEAGE_SOURCE).endRecord());
-        AvroReadSupport.setRequestedProjection(DELETE_MARKERS, SchemaBuilder.record("DeleteMarkers").fields()
+        AvroReadSupport.setRequestedProjection(EVERY_CHECKED_COLUMN, SchemaBuilder.record("CheckedColumns").fields()
                 .requiredInt(KafkaColumns.PARTITION).requiredLong(KafkaColumns.OFFSET)
-                .requiredBoolean(KafkaColumns.DELETED).endRecord());
+                .optionalString(KafkaColumns.LINEAGE_SOURCE).requiredBoolean(KafkaColumns.DELETED).endRecord());
     }
 
     private LakeContents() {
+    }
+
+    /**
+     * What one read of the Parquet objects under {@code <layer>/<topic>/} found: {@code partition/offset → rows},
+     * the {@code partition/offset} of the delete markers, and the distinct {@code __lineage_source} values (null
+     * included).
+     */
+    record Lake(Map<String, Integer> rows, Set<String> deleteMarkers, Set<String> lineageSources) {
+    }
+
+    /**
+     * Reads the objects under {@code <layer>/<topic>/} once for rows, delete markers and lineage sources, of sinks
+     * with behavior.on.null.values=delete (silver, gold): one download of each object rather than one per question.
+     */
+    static Lake lake(S3Client s3, String bucket, String layer, String topic, Path scratch) {
+        Lake lake = new Lake(new TreeMap<>(), new TreeSet<>(), new HashSet<>());
+        read(s3, bucket, layer, topic, scratch, EVERY_CHECKED_COLUMN, row -> {
+            String position = row.get(KafkaColumns.PARTITION) + "/" + row.get(KafkaColumns.OFFSET);
+            lake.rows().merge(position, 1, Integer::sum);
+            if ((Boolean) row.get(KafkaColumns.DELETED)) {
+                lake.deleteMarkers().add(position);
+            }
+            lake.lineageSources().add(row.get(KafkaColumns.LINEAGE_SOURCE) == null ? null
+                    : row.get(KafkaColumns.LINEAGE_SOURCE).toString());
+        });
+        return lake;
     }
 
     /** {@code partition/offset → rows} of every Parquet object under {@code <layer>/<topic>/}. */
@@ -60,25 +86,6 @@ final class LakeContents {
         read(s3, bucket, layer, topic, scratch, KAFKA_COLUMNS_ONLY, row -> rows.merge(row.get(KafkaColumns.PARTITION)
                 + "/" + row.get(KafkaColumns.OFFSET), 1, Integer::sum));
         return rows;
-    }
-
-    /** {@code partition/offset} of the rows with {@code __deleted=true} (tombstones) under {@code <layer>/<topic>/}. */
-    static Set<String> deleteMarkers(S3Client s3, String bucket, String layer, String topic, Path scratch) {
-        Set<String> markers = new TreeSet<>();
-        read(s3, bucket, layer, topic, scratch, DELETE_MARKERS, row -> {
-            if ((Boolean) row.get(KafkaColumns.DELETED)) {
-                markers.add(row.get(KafkaColumns.PARTITION) + "/" + row.get(KafkaColumns.OFFSET));
-            }
-        });
-        return markers;
-    }
-
-    /** The distinct {@code __lineage_source} values (null included) of the rows under {@code <layer>/<topic>/}. */
-    static Set<String> lineageSources(S3Client s3, String bucket, String layer, String topic, Path scratch) {
-        Set<String> sources = new HashSet<>();
-        read(s3, bucket, layer, topic, scratch, KAFKA_COLUMNS_ONLY, row -> sources.add(
-                row.get(KafkaColumns.LINEAGE_SOURCE) == null ? null : row.get(KafkaColumns.LINEAGE_SOURCE).toString()));
-        return sources;
     }
 
     private static void read(S3Client s3, String bucket, String layer, String topic, Path scratch,
@@ -122,15 +129,23 @@ final class LakeContents {
         return records;
     }
 
-    /** {@code partition/offset} of every committed tombstone of {@code topic}. */
-    static Set<String> committedTombstones(String bootstrapServers, String topic) {
-        Set<String> tombstones = new TreeSet<>();
+    /**
+     * One read of {@code topic}'s committed records: {@code partition/offset → 1} of each (tombstones included: the
+     * silver and gold sinks write them as delete markers), and the {@code partition/offset} of its tombstones.
+     */
+    record Committed(Map<String, Integer> records, Set<String> tombstones) {
+    }
+
+    static Committed committedWithTombstones(String bootstrapServers, String topic) {
+        Committed committed = new Committed(new TreeMap<>(), new TreeSet<>());
         readCommitted(bootstrapServers, topic, record -> {
+            String position = record.partition() + "/" + record.offset();
+            committed.records().put(position, 1);
             if (record.value() == null) {
-                tombstones.add(record.partition() + "/" + record.offset());
+                committed.tombstones().add(position);
             }
         });
-        return tombstones;
+        return committed;
     }
 
     private static void readCommitted(String bootstrapServers, String topic,

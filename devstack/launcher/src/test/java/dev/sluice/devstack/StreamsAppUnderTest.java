@@ -55,7 +55,7 @@ final class StreamsAppUnderTest {
         env.put("SLUICE_DATASETS_DIR", dir.resolve("datasets").toString());
         env.putAll(extra);
         ChildJvm jvm = ChildJvm.start("streams-app", classpath, "dev.sluice.app.Application",
-                List.of("-Xmx512m", "-XX:+UseSerialGC"), List.of(), env, dir.resolve("streams-app.log"));
+                StreamsAppProcess.JVM_OPTIONS, List.of(), env, dir.resolve("streams-app.log"));
         HttpClient http = HttpClient.newHttpClient();
         jvm.awaitReady(START_TIMEOUT, () -> http.send(HttpRequest.newBuilder(URI.create("http://" + Ports.HOST + ":"
                 + port + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())

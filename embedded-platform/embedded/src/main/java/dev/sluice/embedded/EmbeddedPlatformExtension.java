@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -50,6 +51,8 @@ public final class EmbeddedPlatformExtension implements ParameterResolver {
         EmbeddedPlatform platform = extensionContext.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(EmbeddedPlatform.class, key -> new EmbeddedPlatform(newStateDir()),
                         EmbeddedPlatform.class);
+        // All the servers this method takes start together rather than one per parameter in turn.
+        platform.startTogether(Arrays.asList(parameterContext.getDeclaringExecutable().getParameterTypes()));
         return COMPONENTS.get(parameterContext.getParameter().getType()).apply(platform);
     }
 
