@@ -45,8 +45,11 @@ public final class RegistryServer implements ChildJvmServer {
         String url = "http://" + Ports.HOST + ":" + httpPort;
         Path jar = ServerJars.registry();
         ChildJvm jvm = ChildJvm.start(COMPONENT, List.of(jar), ChildJvm.mainClassOf(jar),
-                List.of("-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.host=" + Ports.HOST,
-                        "-Dquarkus.http.port=" + httpPort),
+                // The client JIT only, as the S3 server: most of a start is class loading and compiling, and the
+                // server compiled by C2 would compete with everything else on a small machine for what a registry
+                // answering schema lookups never needs.
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Dquarkus.http.host=" + Ports.HOST, "-Dquarkus.http.port=" + httpPort),
                 List.of(),
                 // H2's default lock timeout (1 s) is short for a loaded 2-core machine.
                 Map.of("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("registry_db").toAbsolutePath()
