@@ -79,16 +79,15 @@ class IcebergLakeEndToEndIT {
             try (JdbcCatalog catalog = DemoConnectors.icebergCatalog(devstack.postgres(), devstack.s3()).open()) {
                 for (String layer : List.of("silver", "gold")) {
                     for (String topic : DemoConnectors.LAKE_TOPICS.get(layer)) {
-                        Map<String, Integer> committed = LakeContents.committed(kafka, topic);
+                        LakeContents.Committed committed = LakeContents.committedWithTombstones(kafka, topic);
                         TableIdentifier table = TableIdentifier.parse(topic);
                         Await.until("the table " + topic + " complete", TIMEOUT, () -> catalog.tableExists(table)
-                                && rows(catalog, table).size() >= committed.size());
-                        assertEquals(committed, rows(catalog, table), "the table holds each committed record of "
-                                + topic + " once");
-                        Set<String> tombstones = LakeContents.committedTombstones(kafka, topic);
-                        System.out.println("tombstones of " + topic + ": " + tombstones.size());
-                        assertEquals(tombstones, deleteMarkers(catalog, table), "each tombstone of " + topic
-                                + " is a delete-marker row");
+                                && rows(catalog, table).size() >= committed.records().size());
+                        assertEquals(committed.records(), rows(catalog, table), "the table holds each committed record"
+                                + " of " + topic + " once");
+                        System.out.println("tombstones of " + topic + ": " + committed.tombstones().size());
+                        assertEquals(committed.tombstones(), deleteMarkers(catalog, table), "each tombstone of "
+                                + topic + " is a delete-marker row");
                     }
                 }
             }
