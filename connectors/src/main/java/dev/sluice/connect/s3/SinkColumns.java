@@ -1,7 +1,7 @@
 package dev.sluice.connect.s3;
 
+import dev.sluice.connect.RecordKeyText;
 import dev.sluice.lake.KafkaColumns;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -152,31 +152,10 @@ final class SinkColumns {
                 row.put(metadata[5], headerText(headers.lastWithName(KafkaColumns.PIPELINE_VERSION_HEADER)));
             }
             if (markers != null) {
-                row.put(markers[0], keyText(record));
+                row.put(markers[0], RecordKeyText.of(record));
                 row.put(markers[1], deleted);
             }
         }
-    }
-
-    /**
-     * The record key as text: keys reach the sink as bytes (ByteArrayConverter), decoded as UTF-8; a string as it is;
-     * another converter's key in Connect's string form; null for a null key.
-     */
-    static String keyText(SinkRecord record) {
-        Object key = record.key();
-        if (key == null) {
-            return null;
-        }
-        if (key instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        if (key instanceof ByteBuffer buffer) {
-            return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
-        }
-        if (key instanceof String text) {
-            return text;
-        }
-        return Values.convertToString(record.keySchema(), key);
     }
 
     /** {@code header} as text: bytes as UTF-8, anything a header converter parsed as its string; null if absent. */

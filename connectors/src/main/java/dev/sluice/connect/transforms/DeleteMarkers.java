@@ -1,10 +1,9 @@
 package dev.sluice.connect.transforms;
 
 import dev.sluice.connect.PluginVersion;
+import dev.sluice.connect.RecordKeyText;
 import dev.sluice.connect.transforms.DeleteMarkersConfig.NullValues;
 import dev.sluice.lake.KafkaColumns;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.cache.Cache;
@@ -17,7 +16,6 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.Transformation;
@@ -61,7 +59,7 @@ public final class DeleteMarkers<R extends ConnectRecord<R>> implements Transfor
                 throw new DataException("DeleteMarkers: a tombstone (null value) at " + where(record)
                         + " and " + DeleteMarkersConfig.BEHAVIOR_ON_NULL_VALUES + "=fail");
             }
-            Struct marker = new Struct(MARKER).put(KafkaColumns.KEY, keyText(record)).put(KafkaColumns.DELETED, true);
+            Struct marker = new Struct(MARKER).put(KafkaColumns.KEY, RecordKeyText.of(record)).put(KafkaColumns.DELETED, true);
             return with(record, MARKER, marker);
         }
         if (nullValues == NullValues.FAIL) {
@@ -77,13 +75,13 @@ public final class DeleteMarkers<R extends ConnectRecord<R>> implements Transfor
             for (Field field : value.schema().fields()) {
                 row.put(field.name(), optionalValue(value.get(field), schema.field(field.name()).schema()));
             }
-            return with(record, schema, row.put(KafkaColumns.KEY, keyText(record)).put(KafkaColumns.DELETED, false));
+            return with(record, schema, row.put(KafkaColumns.KEY, RecordKeyText.of(record)).put(KafkaColumns.DELETED, false));
         }
         if (record.value() instanceof Map<?, ?> value) {
             checkNoMarkerColumns(value.containsKey(KafkaColumns.KEY) || value.containsKey(KafkaColumns.DELETED),
                     record);
             Map<Object, Object> row = new HashMap<>(value);
-            row.put(KafkaColumns.KEY, keyText(record));
+            row.put(KafkaColumns.KEY, RecordKeyText.of(record));
             row.put(KafkaColumns.DELETED, false);
             return with(record, null, row);
         }
@@ -157,27 +155,6 @@ public final class DeleteMarkers<R extends ConnectRecord<R>> implements Transfor
             return copy;
         }
         return value;
-    }
-
-    /**
-     * The record key as text, as the S3 Parquet sink writes {@code __kafka_key}: bytes (ByteArrayConverter) decoded as
-     * UTF-8, a string as it is, another converter's key in Connect's string form, null for a null key.
-     */
-    static String keyText(ConnectRecord<?> record) {
-        Object key = record.key();
-        if (key == null) {
-            return null;
-        }
-        if (key instanceof byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-        if (key instanceof ByteBuffer buffer) {
-            return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
-        }
-        if (key instanceof String text) {
-            return text;
-        }
-        return Values.convertToString(record.keySchema(), key);
     }
 
     private R with(R record, Schema schema, Object value) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.connect.RecordKeyText;
 import dev.sluice.lake.KafkaColumns;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -301,11 +302,11 @@ class ConnectToAvroConverterTest {
 
     @Test
     void keysAreTextFromBytesStringsOrNothing() {
-        assertEquals("k@1", SinkColumns.keyText(keyed("k@1".getBytes(StandardCharsets.UTF_8), null, null)));
-        assertEquals("k@2", SinkColumns.keyText(keyed("k@2", null, null)));
-        assertEquals("k@3", SinkColumns.keyText(keyed(
+        assertEquals("k@1", RecordKeyText.of(keyed("k@1".getBytes(StandardCharsets.UTF_8), null, null)));
+        assertEquals("k@2", RecordKeyText.of(keyed("k@2", null, null)));
+        assertEquals("k@3", RecordKeyText.of(keyed(
                 ByteBuffer.wrap("k@3".getBytes(StandardCharsets.UTF_8)), null, null)));
-        assertNull(SinkColumns.keyText(keyed(null, null, null)));
+        assertNull(RecordKeyText.of(keyed(null, null, null)));
         assertNull(withMarkers.tombstoneRow(keyed(null, null, null), withMarkers.avroSchema(SESSION))
                 .get(KafkaColumns.KEY), "a null key stays null");
     }
