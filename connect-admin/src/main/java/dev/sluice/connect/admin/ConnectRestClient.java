@@ -28,6 +28,8 @@ public final class ConnectRestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Connect's message (DistributedHerder) for a request refused while its workers rebalance. */
+    static final String REBALANCE_EXPECTED = "a rebalance is expected";
 
     private final String baseUrl;
     private final Duration requestTimeout;
@@ -174,7 +176,38 @@ public final class ConnectRestClient {
         return send(HttpRequest.newBuilder(uri("/connector-plugins")).GET());
     }
 
+    /**
+     * Sends the request; a 409 saying that a rebalance is expected is sent again, with growing pauses, until the
+     * request timeout has passed since the first try. Connect answers so while its workers rebalance (just after a
+     * worker started or restarted) without having applied the request, so sending it again is safe for every call,
+     * and a caller could do nothing else. Any other 409 (a connector that exists) is the caller's.
+     */
     private JsonNode send(HttpRequest.Builder request) {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                return sendOnce(request);
+            } catch (ConnectRestException e) {
+                if (!rebalancing(e) || System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ConnectRestException.unreachable("interrupted while calling Kafka Connect at " + baseUrl);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 2_000);
+        }
+    }
+
+    private static boolean rebalancing(ConnectRestException e) {
+        return e.status() == 409 && String.valueOf(e.getMessage()).contains(REBALANCE_EXPECTED);
+    }
+
+    private JsonNode sendOnce(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString());
