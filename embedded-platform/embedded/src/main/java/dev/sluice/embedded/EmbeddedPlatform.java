@@ -2,11 +2,12 @@ package dev.sluice.embedded;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
 
+    /** The types of the platform's servers, as {@link #server} and {@link #startTogether} take them. */
+    public static final Set<Class<?>> SERVER_TYPES = Set.of(KafkaBroker.class, ConnectWorker.class,
+            PostgresServer.class, S3Server.class, RegistryServer.class);
+
     private final Path stateDir;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Server<KafkaBroker> kafka;
@@ -31,6 +36,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final Server<PostgresServer> postgres;
     private final Server<S3Server> s3;
     private final Server<RegistryServer> registry;
+    /** Each server by its type, for {@link #server} and {@link #startTogether}. */
+    private final Map<Class<?>, Server<?>> servers;
 
     public EmbeddedPlatform(Path stateDir) {
         this.stateDir = stateDir;
@@ -40,6 +47,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.postgres = new Server<>(() -> PostgresServer.start(stateDir.resolve("postgres"), 0));
         this.s3 = new Server<>(() -> S3Server.start(stateDir.resolve("s3"), 0));
         this.registry = new Server<>(() -> RegistryServer.start(stateDir.resolve("registry"), 0));
+        this.servers = Map.of(KafkaBroker.class, kafka, ConnectWorker.class, connect, PostgresServer.class, postgres,
+                S3Server.class, s3, RegistryServer.class, registry);
     }
 
     public Path stateDir() {
@@ -67,21 +76,30 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
 
     /**
-     * Starts the servers of {@code components} (those of {@link KafkaBroker}, {@link ConnectWorker},
-     * {@link PostgresServer}, {@link S3Server}, {@link RegistryServer}; others are ignored) at the same time, Connect
-     * once its broker answers, and returns when all run. A test needing several would otherwise wait for each start
-     * in turn, 15 s and more of JVM and server start-up that do not depend on each other.
+     * The running server of {@code type}, one of {@link #SERVER_TYPES}, started on first use.
+     *
+     * @throws IllegalArgumentException for any other type
+     */
+    public Object server(Class<?> type) {
+        Server<?> server = servers.get(type);
+        if (server == null) {
+            throw new IllegalArgumentException("not a server of the embedded platform: " + type.getName());
+        }
+        return server.get();
+    }
+
+    /**
+     * Starts the servers among {@code types} (those of {@link #SERVER_TYPES}; others are ignored) at the same time,
+     * Connect once its broker answers, and returns when all run. A test needing several would otherwise wait for each
+     * start in turn, 15 s and more of JVM and server start-up that do not depend on each other.
      *
      * @throws ComponentStartException of the first server that failed to start
      */
-    public void startTogether(Collection<Class<?>> components) {
-        List<Supplier<?>> starts = new ArrayList<>();
-        Map<Class<?>, Supplier<?>> servers = Map.of(KafkaBroker.class, this::kafka, ConnectWorker.class,
-                this::connect, PostgresServer.class, this::postgres, S3Server.class, this::s3, RegistryServer.class,
-                this::registry);
-        components.stream().distinct().map(servers::get).filter(start -> start != null).forEach(starts::add);
+    public void startTogether(Collection<Class<?>> types) {
+        List<Server<?>> starts = types.stream().distinct().map(servers::get).filter(Objects::nonNull)
+                .toList();
         if (starts.size() < 2) {
-            starts.forEach(Supplier::get);
+            starts.forEach(Server::get);
             return;
         }
         ExecutorService starter = Executors.newFixedThreadPool(starts.size());

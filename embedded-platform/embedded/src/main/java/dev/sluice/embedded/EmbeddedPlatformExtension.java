@@ -5,8 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -33,17 +31,10 @@ public final class EmbeddedPlatformExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(EmbeddedPlatformExtension.class);
 
-    private static final Map<Class<?>, Function<EmbeddedPlatform, Object>> COMPONENTS = Map.of(
-            KafkaBroker.class, EmbeddedPlatform::kafka,
-            ConnectWorker.class, EmbeddedPlatform::connect,
-            PostgresServer.class, EmbeddedPlatform::postgres,
-            S3Server.class, EmbeddedPlatform::s3,
-            RegistryServer.class, EmbeddedPlatform::registry,
-            EmbeddedPlatform.class, platform -> platform);
-
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return COMPONENTS.containsKey(parameterContext.getParameter().getType());
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == EmbeddedPlatform.class || EmbeddedPlatform.SERVER_TYPES.contains(type);
     }
 
     @Override
@@ -53,7 +44,8 @@ public final class EmbeddedPlatformExtension implements ParameterResolver {
                         EmbeddedPlatform.class);
         // All the servers this method takes start together rather than one per parameter in turn.
         platform.startTogether(Arrays.asList(parameterContext.getDeclaringExecutable().getParameterTypes()));
-        return COMPONENTS.get(parameterContext.getParameter().getType()).apply(platform);
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == EmbeddedPlatform.class ? platform : platform.server(type);
     }
 
     private static Path newStateDir() {
