@@ -59,7 +59,8 @@ public final class DeleteMarkers<R extends ConnectRecord<R>> implements Transfor
                 throw new DataException("DeleteMarkers: a tombstone (null value) at " + where(record)
                         + " and " + DeleteMarkersConfig.BEHAVIOR_ON_NULL_VALUES + "=fail");
             }
-            Struct marker = new Struct(MARKER).put(KafkaColumns.KEY, RecordKeyText.of(record)).put(KafkaColumns.DELETED, true);
+            Struct marker = new Struct(MARKER).put(KafkaColumns.KEY, RecordKeyText.of(record))
+                    .put(KafkaColumns.DELETED, true);
             return with(record, MARKER, marker);
         }
         if (nullValues == NullValues.FAIL) {
@@ -75,7 +76,8 @@ public final class DeleteMarkers<R extends ConnectRecord<R>> implements Transfor
             for (Field field : value.schema().fields()) {
                 row.put(field.name(), optionalValue(value.get(field), schema.field(field.name()).schema()));
             }
-            return with(record, schema, row.put(KafkaColumns.KEY, RecordKeyText.of(record)).put(KafkaColumns.DELETED, false));
+            return with(record, schema, row.put(KafkaColumns.KEY, RecordKeyText.of(record))
+                    .put(KafkaColumns.DELETED, false));
         }
         if (record.value() instanceof Map<?, ?> value) {
             checkNoMarkerColumns(value.containsKey(KafkaColumns.KEY) || value.containsKey(KafkaColumns.DELETED),

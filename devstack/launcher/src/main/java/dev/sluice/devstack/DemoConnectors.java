@@ -148,8 +148,10 @@ public final class DemoConnectors {
         register(WAREHOUSE_JDBC, warehouseJdbcConfig());
         removeLakeSinksOfOtherFormats();
         if (lakeFormat == LakeFormat.ICEBERG) {
-            createIcebergNamespaces();
-            relaxTablesForDeleteMarkers();
+            try (JdbcCatalog catalog = icebergCatalog(postgres, s3).open()) {
+                createIcebergNamespaces(catalog);
+                relaxTablesForDeleteMarkers(catalog);
+            }
         }
         LAKE_TOPICS.forEach((layer, topics) -> register(lakeConnectorName(layer, lakeFormat),
                 lakeSinkConfig(layer, topics)));
@@ -161,16 +163,14 @@ public final class DemoConnectors {
      * at once on a fresh catalog collide in the JDBC catalog (a duplicate key in {@code iceberg_namespace_properties})
      * and one of them fails; seen in {@code IcebergSinkIT} under load. Creating them first leaves nothing to race on.
      */
-    private void createIcebergNamespaces() {
-        try (JdbcCatalog catalog = icebergCatalog(postgres, s3).open()) {
-            for (List<String> topics : LAKE_TOPICS.values()) {
-                for (String topic : topics) {
-                    String[] levels = topic.split("\\.");
-                    for (int depth = 1; depth < levels.length; depth++) {
-                        Namespace namespace = Namespace.of(Arrays.copyOf(levels, depth));
-                        if (!catalog.namespaceExists(namespace)) {
-                            catalog.createNamespace(namespace);
-                        }
+    private static void createIcebergNamespaces(JdbcCatalog catalog) {
+        for (List<String> topics : LAKE_TOPICS.values()) {
+            for (String topic : topics) {
+                String[] levels = topic.split("\\.");
+                for (int depth = 1; depth < levels.length; depth++) {
+                    Namespace namespace = Namespace.of(Arrays.copyOf(levels, depth));
+                    if (!catalog.namespaceExists(namespace)) {
+                        catalog.createNamespace(namespace);
                     }
                 }
             }
@@ -183,20 +183,18 @@ public final class DemoConnectors {
      * the first marker that reaches such a table ahead of any record with a value (docs/lake/iceberg.md, "Existing
      * tables"). Tables created with markers on are optional already, so later starts change nothing.
      */
-    private void relaxTablesForDeleteMarkers() {
-        try (JdbcCatalog catalog = icebergCatalog(postgres, s3).open()) {
-            LAKE_TOPICS.forEach((layer, topics) -> {
-                if (!"delete".equals(LAKE_NULL_VALUES.get(layer))) {
-                    return;
+    private static void relaxTablesForDeleteMarkers(JdbcCatalog catalog) {
+        LAKE_TOPICS.forEach((layer, topics) -> {
+            if (!"delete".equals(LAKE_NULL_VALUES.get(layer))) {
+                return;
+            }
+            for (String topic : topics) {
+                List<String> relaxed = OptionalColumns.relax(catalog, TableIdentifier.parse(topic));
+                if (!relaxed.isEmpty()) {
+                    LOG.info("iceberg table={} made optional for delete markers columns={}", topic, relaxed);
                 }
-                for (String topic : topics) {
-                    List<String> relaxed = OptionalColumns.relax(catalog, TableIdentifier.parse(topic));
-                    if (!relaxed.isEmpty()) {
-                        LOG.info("iceberg table={} made optional for delete markers columns={}", topic, relaxed);
-                    }
-                }
-            });
-        }
+            }
+        });
     }
 
     /** The lake's Iceberg catalog on the embedded PostgreSQL and S3, as the sinks and maintenance use it. */

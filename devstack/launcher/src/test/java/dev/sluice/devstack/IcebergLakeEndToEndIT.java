@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -81,12 +82,15 @@ class IcebergLakeEndToEndIT {
                     for (String topic : DemoConnectors.LAKE_TOPICS.get(layer)) {
                         LakeContents.Committed committed = LakeContents.committedWithTombstones(kafka, topic);
                         TableIdentifier table = TableIdentifier.parse(topic);
-                        Await.until("the table " + topic + " complete", TIMEOUT, () -> catalog.tableExists(table)
-                                && rows(catalog, table).size() >= committed.records().size());
-                        assertEquals(committed.records(), rows(catalog, table), "the table holds each committed record"
+                        AtomicReference<TableRows> read = new AtomicReference<>();
+                        Await.until("the table " + topic + " complete", TIMEOUT, () -> {
+                            read.set(catalog.tableExists(table) ? TableRows.of(catalog, table) : null);
+                            return read.get() != null && read.get().rows().size() >= committed.records().size();
+                        });
+                        assertEquals(committed.records(), read.get().rows(), "the table holds each committed record"
                                 + " of " + topic + " once");
                         System.out.println("tombstones of " + topic + ": " + committed.tombstones().size());
-                        assertEquals(committed.tombstones(), deleteMarkers(catalog, table), "each tombstone of "
+                        assertEquals(committed.tombstones(), read.get().deleteMarkers(), "each tombstone of "
                                 + topic + " is a delete-marker row");
                     }
                 }
@@ -117,31 +121,27 @@ class IcebergLakeEndToEndIT {
         }
     }
 
-    /** {@code partition/offset → rows} of the table, from the Kafka columns of its rows. */
-    private static Map<String, Integer> rows(JdbcCatalog catalog, TableIdentifier table) {
-        Map<String, Integer> rows = new TreeMap<>();
-        read(catalog, table, row -> rows.merge(row.getField(KafkaColumns.PARTITION) + "/"
-                + row.getField(KafkaColumns.OFFSET), 1, Integer::sum));
-        return rows;
-    }
+    /**
+     * What a table holds, from one read of its Kafka columns: {@code partition/offset → rows}, and the
+     * {@code partition/offset} of its rows with {@code __deleted = true}.
+     */
+    private record TableRows(Map<String, Integer> rows, Set<String> deleteMarkers) {
 
-    /** {@code partition/offset} of the table's rows with {@code __deleted = true}. */
-    private static Set<String> deleteMarkers(JdbcCatalog catalog, TableIdentifier table) {
-        Set<String> markers = new TreeSet<>();
-        read(catalog, table, row -> {
-            if (Boolean.TRUE.equals(row.getField(KafkaColumns.DELETED))) {
-                markers.add(row.getField(KafkaColumns.PARTITION) + "/" + row.getField(KafkaColumns.OFFSET));
+        static TableRows of(JdbcCatalog catalog, TableIdentifier table) {
+            TableRows read = new TableRows(new TreeMap<>(), new TreeSet<>());
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(catalog.loadTable(table))
+                    .select(KafkaColumns.PARTITION, KafkaColumns.OFFSET, KafkaColumns.DELETED).build()) {
+                for (Record row : rows) {
+                    String position = row.getField(KafkaColumns.PARTITION) + "/" + row.getField(KafkaColumns.OFFSET);
+                    read.rows().merge(position, 1, Integer::sum);
+                    if (Boolean.TRUE.equals(row.getField(KafkaColumns.DELETED))) {
+                        read.deleteMarkers().add(position);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + table, e);
             }
-        });
-        return markers;
-    }
-
-    private static void read(JdbcCatalog catalog, TableIdentifier table, java.util.function.Consumer<Record> each) {
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(catalog.loadTable(table))
-                .select(KafkaColumns.PARTITION, KafkaColumns.OFFSET, KafkaColumns.DELETED).build()) {
-            rows.forEach(each);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + table, e);
+            return read;
         }
     }
 
