@@ -152,8 +152,13 @@ class LauncherCrashIT {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             Launcher launcher = new Launcher(process, log);
-            Await.until("sluice ready (run " + run + ")", READY, () -> launcher.output().contains("sluice ready"),
-                    process::isAlive);
+            try {
+                Await.until("sluice ready (run " + run + ")", READY,
+                        () -> launcher.output().contains("sluice ready"), process::isAlive);
+            } catch (Await.AwaitTimeoutException e) {
+                // The launcher says on its terminal which component failed; without it a CI failure is a riddle.
+                throw new AssertionError(e.getMessage() + "; the launcher's terminal:\n" + launcher.output(), e);
+            }
             return launcher;
         }
 
