@@ -61,7 +61,12 @@ public final class KafkaBroker implements AutoCloseable {
         Ports.requireFree(COMPONENT, clientPort);
         Ports.requireFree(COMPONENT + " controller", quorumPort);
         Properties props = serverProperties(dataDir, clientPort, quorumPort);
+        // Before formatting: a directory formatted just now has no clean-shutdown marker either, and no broker.
+        boolean killed = StaleBrokerRegistration.leftBy(dataDir.resolve("logs"));
         formatIfNew(dataDir, props);
+        if (killed) {
+            StaleBrokerRegistration.fence(props, COMPONENT);
+        }
         KafkaRaftServer server;
         try {
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
