@@ -81,11 +81,14 @@ final class StaleBrokerRegistration {
             if (gaugesAreOurs) {
                 Await.until("the killed node's broker registration fenced", FENCE_TIMEOUT,
                         StaleBrokerRegistration::brokerFenced);
+                LOG.info("kafka was not shut down cleanly: fenced its old broker registration before starting, in {}"
+                        + " ms", (System.nanoTime() - began) / 1_000_000);
             } else {
                 awaitSessionsExpired(nodeProperties);
+                LOG.info("kafka was not shut down cleanly: let its old broker registration's session expire before"
+                        + " starting, in {} ms (another Kafka node in this JVM: no gauges to watch)",
+                        (System.nanoTime() - began) / 1_000_000);
             }
-            LOG.info("kafka was not shut down cleanly: fenced its old broker registration before starting, in {} ms",
-                    (System.nanoTime() - began) / 1_000_000);
         } catch (Await.AwaitTimeoutException e) {
             // Starting anyway is what Kafka would do; the risk is the one described above, not a certainty.
             LOG.warn("kafka was not shut down cleanly and its old broker registration was not seen fenced within {};"
